@@ -1,0 +1,118 @@
+"""Run cipdocs' steps in order: read, validate, compute, present, render. No click here."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cipdocs.compute import compute_report
+from cipdocs.errors import Issue
+from cipdocs.model import Report
+from cipdocs.parse import parse_workbook
+from cipdocs.present import present_report
+from cipdocs.templating import Placeholder
+from cipdocs.workbook import read_workbook
+
+DEFAULT_WORKBOOK = Path("inputs/cip-ccg.xlsx")
+DEFAULT_OUTPUT_DIR = Path("output")
+DEFAULT_DECK_TEMPLATE = Path("templates/cip-ccg-deck.pptx")
+DEFAULT_UPDATE_TEMPLATE = Path("templates/cip-ccg-update.docx")
+
+Progress = Callable[[str], None]
+
+
+class OutputFormat(enum.Enum):
+    """Which documents `cipdocs deck` writes."""
+
+    PPTX = "pptx"
+    DOCX = "docx"
+    ALL = "all"
+
+    def includes(self, other: OutputFormat) -> bool:
+        """Return True when this choice writes `other`."""
+        return self in (other, OutputFormat.ALL)
+
+
+@dataclass(frozen=True)
+class LoadedReport:
+    """The computed report and the warnings met on the way."""
+
+    report: Report
+    warnings: tuple[Issue, ...]
+
+
+@dataclass(frozen=True)
+class DeckRequest:
+    """Everything `cipdocs deck` was asked to do."""
+
+    workbook: Path = DEFAULT_WORKBOOK
+    output_dir: Path = DEFAULT_OUTPUT_DIR
+    deck_template: Path = DEFAULT_DECK_TEMPLATE
+    update_template: Path = DEFAULT_UPDATE_TEMPLATE
+    output_format: OutputFormat = OutputFormat.ALL
+    pdf: bool = False
+    preview: bool = False
+
+
+def load_report(workbook: Path) -> LoadedReport:
+    """Return the report computed from the workbook at `workbook`; raise on any problem."""
+    data, warnings = parse_workbook(read_workbook(workbook))
+    return LoadedReport(compute_report(data), warnings)
+
+
+def output_stem(report: Report) -> str:
+    """Return the documents' shared file name stem: ``CIP-CCG Status Update 2024-08-30``."""
+    return f"CIP-CCG Status Update {report.report_date.isoformat()}"
+
+
+def build_documents(request: DeckRequest, loaded: LoadedReport, progress: Progress) -> list[Path]:
+    """Render the requested documents into the output folder and return their paths in order."""
+    from cipdocs.render.files import prepare_output_dir
+
+    presented = present_report(loaded.report)
+    stem = output_stem(loaded.report)
+    prepare_output_dir(request.output_dir)
+    written: list[Path] = []
+    if request.output_format.includes(OutputFormat.PPTX):
+        from cipdocs.render.pptx import render_deck
+
+        deck = request.output_dir / f"{stem}.pptx"
+        render_deck(presented, request.deck_template, deck)
+        written.append(deck)
+    if request.output_format.includes(OutputFormat.DOCX):
+        from cipdocs.render.docx import render_update
+
+        update = request.output_dir / f"{stem}.docx"
+        render_update(presented, request.update_template, update)
+        written.append(update)
+    return written
+
+
+@dataclass(frozen=True)
+class TemplateReport:
+    """A template's placeholders and problems, for `cipdocs templates`."""
+
+    template: Path
+    placeholders: list[Placeholder]
+    problems: list[Issue]
+
+
+def inspect_templates(templates: list[Path]) -> Iterator[TemplateReport]:
+    """Yield the placeholders and problems of each template, by its file type."""
+    from cipdocs.errors import TemplateProblemError
+
+    for template in templates:
+        suffix = template.suffix.lower()
+        if suffix == ".pptx":
+            from cipdocs.render import pptx as renderer
+        elif suffix == ".docx":
+            from cipdocs.render import docx as renderer
+        else:
+            raise TemplateProblemError(
+                f"{template}: not a .pptx or .docx template; give a PowerPoint or Word template"
+            )
+        yield TemplateReport(
+            template, renderer.list_placeholders(template), renderer.check_template(template)
+        )

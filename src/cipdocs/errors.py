@@ -1,0 +1,79 @@
+"""The errors cipdocs reports to the user, one hierarchy with one exit code per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem or warning pinned to a place in the workbook or a template."""
+
+    where: str
+    """The place, e.g. ``Attendance!D14`` or ``slide 2, shape 'Status table'``."""
+    message: str
+    """What is wrong and how to fix it, e.g. ``'maybe' is not an attendance mark; use Y or N``."""
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class CipdocsError(Exception):
+    """Base of every error meant for the user; the CLI exits with its `exit_code`."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def lines(self) -> list[str]:
+        """Return the lines to print for this error."""
+        return [self.message]
+
+
+class WorkbookUnreadableError(CipdocsError):
+    """The workbook file is missing, is not an .xlsx workbook, or cannot be opened."""
+
+    exit_code = 3
+
+
+class InvalidWorkbookError(CipdocsError):
+    """The workbook opened, but its data breaks the contract; carries every issue found."""
+
+    exit_code = 4
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues = tuple(issues)
+        count = len(self.issues)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"the workbook has {count} {noun}")
+
+    def lines(self) -> list[str]:
+        """Return one line per issue, then the count."""
+        return [str(issue) for issue in self.issues] + [f"error: {self.message}"]
+
+
+class TemplateProblemError(CipdocsError):
+    """A template is missing, unreadable, or holds a placeholder that cannot be rendered."""
+
+    exit_code = 5
+
+
+class OutputProblemError(CipdocsError):
+    """An output file or folder cannot be written."""
+
+    exit_code = 6
+
+
+class ConverterProblemError(CipdocsError):
+    """LibreOffice or pdftoppm is missing, timed out, or produced no usable file."""
+
+    exit_code = 7
+
+
+class SelfCheckError(CipdocsError):
+    """A written document failed the structural self-check: a bug in cipdocs, not in the input."""
+
+    exit_code = 70

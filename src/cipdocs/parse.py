@@ -1,0 +1,400 @@
+"""Validate the workbook's rows into frozen model objects, collecting every problem at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from cipdocs.errors import InvalidWorkbookError, Issue
+from cipdocs.model import (
+    AttendanceRecord,
+    Band,
+    Group,
+    Meeting,
+    Milestone,
+    RoadmapPhase,
+    Status,
+    WorkbookData,
+)
+from cipdocs.sheets import Findings, Table, column_letter, read_table, suggestion
+from cipdocs.values import (
+    ValueProblem,
+    as_attended,
+    as_colour,
+    as_date,
+    as_text,
+    as_whole_percent,
+    as_yes_no,
+    fold,
+)
+from cipdocs.workbook import RawCell, RawRow, RawWorkbook
+
+T = TypeVar("T")
+
+REPORT_DATE_SETTING = "Report date"
+
+
+def parse_workbook(workbook: RawWorkbook) -> tuple[WorkbookData, tuple[Issue, ...]]:
+    """Return the data and its warnings, or raise `InvalidWorkbookError` with every problem."""
+    findings = Findings()
+    report_date = parse_settings(
+        read_table(workbook, "Settings", ("Setting", "Value"), findings), findings
+    )
+    statuses = parse_statuses(
+        read_table(workbook, "Statuses", ("Status", "Label"), findings), findings
+    )
+    groups = parse_groups(
+        read_table(workbook, "Groups", ("Group", "Representative", "Framework status"), findings),
+        statuses,
+        findings,
+    )
+    meetings = parse_meetings(
+        read_table(workbook, "Meetings", ("Meeting", "Date"), findings), findings
+    )
+    attendance = parse_attendance(
+        read_table(workbook, "Attendance", ("Group",), findings),
+        groups,
+        meetings,
+        report_date,
+        findings,
+    )
+    bands = parse_bands(
+        read_table(workbook, "Bands", ("Band", "From %", "To %"), findings), findings
+    )
+    milestones = parse_milestones(
+        read_table(workbook, "Milestones", ("Milestone", "Status"), findings), findings
+    )
+    roadmap = parse_roadmap(
+        read_table(workbook, "Roadmap", ("Phase", "Start", "End", "Status"), findings), findings
+    )
+    if findings.problems or report_date is None:
+        raise InvalidWorkbookError(findings.problems)
+    data = WorkbookData(
+        source_name=workbook.file_name,
+        report_date=report_date,
+        groups=tuple(groups or ()),
+        statuses=tuple(statuses or ()),
+        meetings=tuple(meetings or ()),
+        attendance=tuple(attendance),
+        bands=tuple(bands),
+        milestones=tuple(milestones),
+        roadmap=tuple(roadmap),
+    )
+    return data, tuple(findings.warnings)
+
+
+def _convert(
+    table: Table, row: RawRow, column: str, convert: Callable[[RawCell], T], findings: Findings
+) -> T | None:
+    """Return the converted cell, or record its problem (blank included) and return None."""
+    cell = table.cell(row, column)
+    if cell is None:
+        findings.problem(
+            table.where(row, column), f"{column} is blank; fill it in or delete the row"
+        )
+        return None
+    if cell.is_error:
+        findings.problem(
+            table.where(row, column),
+            f"the cell holds the error {as_text(cell.value)}; fix the formula or type the value",
+        )
+        return None
+    try:
+        return convert(cell)
+    except ValueProblem as problem:
+        findings.problem(table.where(row, column), str(problem))
+        return None
+
+
+def _required_text(table: Table, row: RawRow, column: str, findings: Findings) -> str | None:
+    return _convert(table, row, column, lambda cell: as_text(cell.value), findings) or None
+
+
+def _optional_text(table: Table, row: RawRow, column: str) -> str | None:
+    cell = table.cell(row, column)
+    return as_text(cell.value) if cell is not None and not cell.is_error else None
+
+
+def _unique(
+    table: Table, row: RawRow, column: str, name: str, seen: dict[str, str], findings: Findings
+) -> bool:
+    """Return True the first time `name` is seen in `column`; record a problem for a repeat."""
+    if fold(name) in seen:
+        findings.problem(
+            table.where(row, column),
+            f"{name!r} is listed twice (first at {seen[fold(name)]}); "
+            f"keep one row per {column.lower()}",
+        )
+        return False
+    seen[fold(name)] = table.where(row, column)
+    return True
+
+
+def parse_settings(table: Table | None, findings: Findings) -> dt.date | None:
+    """Return the report date from the `Settings` sheet."""
+    if table is None:
+        return None
+    for row in table.rows:
+        if fold(table.text(row, "Setting")) == fold(REPORT_DATE_SETTING):
+            return _convert(table, row, "Value", as_date, findings)
+    settings = [table.text(row, "Setting") for row in table.rows]
+    findings.problem(
+        f"{table.sheet}!A{max((row.number for row in table.rows), default=1) + 1}",
+        f"no {REPORT_DATE_SETTING!r} row{suggestion(REPORT_DATE_SETTING, settings)}; "
+        f"add a row with Setting {REPORT_DATE_SETTING!r} and the update's date in Value",
+    )
+    return None
+
+
+def parse_statuses(table: Table | None, findings: Findings) -> list[Status] | None:
+    """Return the status categories in display order; a blank label shows the status name."""
+    if table is None:
+        return None
+    statuses: list[Status] = []
+    seen: dict[str, str] = {}
+    for row in table.rows:
+        name = _required_text(table, row, "Status", findings)
+        if name and _unique(table, row, "Status", name, seen, findings):
+            statuses.append(Status(name, _optional_text(table, row, "Label") or name))
+    if not statuses and not table.rows:
+        findings.problem(f"{table.sheet}!A2", "no statuses; add one row per framework status")
+    return statuses
+
+
+def parse_groups(
+    table: Table | None, statuses: Sequence[Status] | None, findings: Findings
+) -> list[Group] | None:
+    """Return the eligible groups in display order."""
+    if table is None:
+        return None
+    by_key = {fold(status.name): status.name for status in statuses or ()}
+    groups: list[Group] = []
+    seen: dict[str, str] = {}
+    for row in table.rows:
+        name = _required_text(table, row, "Group", findings)
+        represented = _convert(table, row, "Representative", as_yes_no, findings)
+        status_text = _optional_text(table, row, "Framework status")
+        status = by_key.get(fold(status_text)) if status_text else None
+        if status_text and status is None and statuses is not None:
+            findings.problem(
+                table.where(row, "Framework status"),
+                f"{status_text!r} is not a status{suggestion(status_text, by_key.values())}; "
+                "use one of the Statuses sheet's names, or leave it blank",
+            )
+        if name and represented is not None and _unique(table, row, "Group", name, seen, findings):
+            groups.append(Group(name, represented, status))
+    if not table.rows:
+        findings.problem(f"{table.sheet}!A2", "no groups; add one row per eligible community group")
+    return groups
+
+
+def parse_meetings(table: Table | None, findings: Findings) -> list[Meeting] | None:
+    """Return every meeting, held or planned."""
+    if table is None:
+        return None
+    meetings: list[Meeting] = []
+    seen: dict[str, str] = {}
+    for row in table.rows:
+        name = _required_text(table, row, "Meeting", findings)
+        date = _convert(table, row, "Date", as_date, findings)
+        if name and date and _unique(table, row, "Meeting", name, seen, findings):
+            meetings.append(Meeting(name, date))
+    return meetings
+
+
+def parse_attendance(
+    table: Table | None,
+    groups: Sequence[Group] | None,
+    meetings: Sequence[Meeting] | None,
+    report_date: dt.date | None,
+    findings: Findings,
+) -> list[AttendanceRecord]:
+    """Return one record per attendance row; warn about represented groups left without one."""
+    if table is None or meetings is None:
+        return []
+    meeting_columns = _meeting_columns(table, meetings, report_date, findings)
+    by_key = {fold(group.name): group for group in groups or ()}
+    records: list[AttendanceRecord] = []
+    seen: dict[str, str] = {}
+    for row in table.rows:
+        name = _required_text(table, row, "Group", findings)
+        if not name:
+            continue
+        group = by_key.get(fold(name))
+        if groups is not None and not _check_attendance_group(
+            table, row, name, group, groups, findings
+        ):
+            continue
+        attended = _attended_meetings(table, row, meeting_columns, findings)
+        if _unique(table, row, "Group", name, seen, findings):
+            records.append(
+                AttendanceRecord(group.name if group else name, attended, table.where(row, "Group"))
+            )
+    for group in groups or ():
+        if group.represented and fold(group.name) not in seen:
+            findings.warning(
+                table.sheet,
+                f"{group.name} has a representative but no attendance row; it is left out of the "
+                "participation table",
+            )
+    return records
+
+
+def _check_attendance_group(
+    table: Table,
+    row: RawRow,
+    name: str,
+    group: Group | None,
+    groups: Sequence[Group],
+    findings: Findings,
+) -> bool:
+    if group is None:
+        known = [known_group.name for known_group in groups]
+        findings.problem(
+            table.where(row, "Group"),
+            f"{name!r} is not in the Groups sheet{suggestion(name, known)}; "
+            "spell it as in Groups, or add the group there",
+        )
+        return False
+    if not group.represented:
+        findings.problem(
+            table.where(row, "Group"),
+            f"{group.name} has no representative (Groups says No), so it cannot have attendance; "
+            "set Representative to Yes in Groups, or delete this row",
+        )
+        return False
+    return True
+
+
+def _meeting_columns(
+    table: Table, meetings: Sequence[Meeting], report_date: dt.date | None, findings: Findings
+) -> dict[str, int]:
+    """Return meeting name -> column; a held meeting without a column is a problem."""
+    columns: dict[str, int] = {}
+    unmatched = [
+        text
+        for column, text in table.headers.items()
+        if fold(text) not in {fold(m.name) for m in meetings}
+        and column != table.columns[fold("Group")]
+    ]
+    for meeting in meetings:
+        column = table.columns.get(fold(meeting.name))
+        if column is not None:
+            columns[meeting.name] = column
+        elif report_date is not None and meeting.date <= report_date:
+            findings.problem(
+                f"{table.sheet}!1:1",
+                f"meeting {meeting.name!r} was held on {meeting.date.isoformat()} but has no column"
+                f"{suggestion(meeting.name, unmatched)}; add a column headed {meeting.name!r}",
+            )
+    marked_columns = {cell.column for row in table.rows for cell in row.cells}
+    for meeting in meetings:
+        column = columns.get(meeting.name)
+        if (
+            column is not None
+            and report_date is not None
+            and meeting.date <= report_date
+            and column not in marked_columns
+        ):
+            findings.warning(
+                f"{table.sheet}!{column_letter(column)}1",
+                f"meeting {meeting.name!r} has no marks; every group counts as absent",
+            )
+    return columns
+
+
+def _attended_meetings(
+    table: Table, row: RawRow, meeting_columns: dict[str, int], findings: Findings
+) -> frozenset[str]:
+    cells = {cell.column: cell for cell in row.cells}
+    attended: set[str] = set()
+    for meeting, column in meeting_columns.items():
+        cell = cells.get(column)
+        try:
+            if cell is not None and cell.is_error:
+                raise ValueProblem(f"the cell holds the error {as_text(cell.value)}; enter Y or N")
+            if as_attended(cell):
+                attended.add(meeting)
+        except ValueProblem as problem:
+            findings.problem(f"{table.sheet}!{column_letter(column)}{row.number}", str(problem))
+    return frozenset(attended)
+
+
+def parse_bands(table: Table | None, findings: Findings) -> list[Band]:
+    """Return the participation bands in display order; overlapping bands are a problem."""
+    if table is None:
+        return []
+    bands: list[Band] = []
+    seen: dict[str, str] = {}
+    places: dict[Band, str] = {}
+    for row in table.rows:
+        name = _required_text(table, row, "Band", findings)
+        low = _convert(table, row, "From %", as_whole_percent, findings)
+        high = _convert(table, row, "To %", as_whole_percent, findings)
+        colour_cell = table.cell(row, "Colour")
+        colour = None
+        if colour_cell is not None:
+            colour = _convert(table, row, "Colour", as_colour, findings)
+        if name is None or low is None or high is None:
+            continue
+        if low > high:
+            findings.problem(
+                table.where(row, "From %"),
+                f"band {name!r} runs from {low} to {high}; From % must not exceed To %",
+            )
+            continue
+        if _unique(table, row, "Band", name, seen, findings):
+            band = Band(name, low, high, colour)
+            _check_overlap(band, bands, places, table.where(row, "From %"), findings)
+            places[band] = table.where(row, "From %")
+            bands.append(band)
+    if not bands and not table.rows:
+        findings.problem(f"{table.sheet}!A2", "no bands; add one row per participation band")
+    return bands
+
+
+def _check_overlap(
+    band: Band, earlier: Sequence[Band], places: dict[Band, str], where: str, findings: Findings
+) -> None:
+    for other in earlier:
+        if band.low <= other.high and other.low <= band.high:
+            findings.problem(
+                where,
+                f"band {band.name!r} ({band.low}-{band.high}) overlaps band {other.name!r} "
+                f"({other.low}-{other.high}) at {places[other]}; make the ranges separate",
+            )
+
+
+def parse_milestones(table: Table | None, findings: Findings) -> list[Milestone]:
+    """Return the milestones in order."""
+    if table is None:
+        return []
+    milestones = []
+    for row in table.rows:
+        text = _required_text(table, row, "Milestone", findings)
+        if text:
+            milestones.append(Milestone(text, _optional_text(table, row, "Status")))
+    return milestones
+
+
+def parse_roadmap(table: Table | None, findings: Findings) -> list[RoadmapPhase]:
+    """Return the roadmap phases in order; a phase must not end before it starts."""
+    if table is None:
+        return []
+    phases = []
+    for row in table.rows:
+        phase = _required_text(table, row, "Phase", findings)
+        start = _convert(table, row, "Start", as_date, findings)
+        end = _convert(table, row, "End", as_date, findings)
+        if phase is None or start is None or end is None:
+            continue
+        if end < start:
+            findings.problem(
+                table.where(row, "End"),
+                f"phase {phase!r} ends ({end.isoformat()}) before it starts "
+                f"({start.isoformat()}); fix Start or End",
+            )
+            continue
+        phases.append(RoadmapPhase(phase, start, end, _optional_text(table, row, "Status")))
+    return phases

@@ -1,0 +1,69 @@
+"""Write outputs safely: deterministic zip bytes, a temporary file, then an atomic rename."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from cipdocs.errors import OutputProblemError
+
+# Office files carry no meaningful member timestamps; a fixed one makes two runs byte-identical.
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """Return `data` (a zip) re-packed with fixed timestamps, attributes and member order kept."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    target_buffer = io.BytesIO()
+    with source, zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            info.create_system = 0
+            target.writestr(info, source.read(member.filename))
+    return target_buffer.getvalue()
+
+
+def prepare_output_dir(folder: Path) -> None:
+    """Create `folder` if needed; raise `OutputProblemError` when it cannot be a folder."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputProblemError(
+            f"{folder}: the output folder is a file; choose another folder with -o/--output-dir"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputProblemError(
+            f"{folder}: cannot create the output folder ({error.strerror}); "
+            "choose another folder with -o/--output-dir"
+        ) from None
+
+
+def write_atomically(destination: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `destination`, then move it into place."""
+    prepare_output_dir(destination.parent)
+    try:
+        handle, temporary_name = tempfile.mkstemp(
+            prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
+        )
+    except OSError as error:
+        raise OutputProblemError(
+            f"{destination.parent}: cannot write in the output folder ({error.strerror}); "
+            "check its permissions or choose another folder with -o/--output-dir"
+        ) from None
+    temporary = Path(temporary_name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        temporary.chmod(0o644)
+        temporary.replace(destination)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise OutputProblemError(
+            f"{destination}: cannot replace the file ({error.strerror}); "
+            "close it if it is open in PowerPoint or Word, then run again"
+        ) from None

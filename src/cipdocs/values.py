@@ -1,0 +1,133 @@
+"""Pure coercion of single cell values: clean text, dates, Yes/No, attendance marks, numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from cipdocs.workbook import CellValue, RawCell
+
+ATTENDED_MARKS = frozenset({"y", "yes", "x", "✓", "✔", "1", "true", "present"})
+ABSENT_MARKS = frozenset({"n", "no", "0", "false", "absent"})
+YES_WORDS = frozenset({"yes", "y", "true", "1", "x", "✓"})
+NO_WORDS = frozenset({"no", "n", "false", "0"})
+
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_TEXT_DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%b %d, %Y", "%B %d, %Y")
+
+
+class ValueProblem(ValueError):
+    """A cell's value is not of the kind its column needs; the message says how to fix it."""
+
+
+def clean_text(value: str) -> str:
+    """Return `value` with Excel escapes decoded, invisible and control characters gone, trimmed."""
+    text = _EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
+    text = text.translate(_INVISIBLE)
+    text = "".join(
+        " " if unicodedata.category(char) in ("Cc", "Zs", "Zl", "Zp") else char for char in text
+    )
+    return " ".join(text.split())
+
+
+def as_text(value: CellValue) -> str:
+    """Return a cell's value as clean text; whole numbers lose their ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return clean_text(str(value))
+
+
+def fold(text: str) -> str:
+    """Return the case-insensitive matching key of a name."""
+    return clean_text(text).casefold()
+
+
+def as_date(cell: RawCell) -> dt.date:
+    """Return the cell as a date: a date cell, or text like ``2024-08-30`` or ``30 Aug 2024``."""
+    value = cell.value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = clean_text(value)
+        for pattern in _TEXT_DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+    raise ValueProblem(
+        f"{as_text(value)!r} is not a date; enter a date such as 2024-08-30 (a date cell, or text "
+        "in that form)"
+    )
+
+
+def as_yes_no(cell: RawCell) -> bool:
+    """Return True for Yes and False for No (Y/N, TRUE/FALSE, 1/0 too)."""
+    key = fold(as_text(cell.value))
+    if key in YES_WORDS:
+        return True
+    if key in NO_WORDS:
+        return False
+    raise ValueProblem(f"{as_text(cell.value)!r} is not Yes or No; enter Yes or No")
+
+
+def as_attended(cell: RawCell | None) -> bool:
+    """Return whether an attendance cell marks the meeting as attended (blank is absent)."""
+    if cell is None:
+        return False
+    key = fold(as_text(cell.value))
+    if key in ATTENDED_MARKS:
+        return True
+    if key in ABSENT_MARKS or not key:
+        return False
+    raise ValueProblem(
+        f"{as_text(cell.value)!r} is not an attendance mark; use Y or N (or leave blank for absent)"
+    )
+
+
+def as_whole_percent(cell: RawCell) -> int:
+    """Return a band limit as a whole percentage 0-100; a cell shown as ``80%`` holds 0.8."""
+    value = cell.value
+    if isinstance(value, str):
+        text = clean_text(value).rstrip("%").strip()
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueProblem(
+                f"{as_text(cell.value)!r} is not a number; enter a whole percentage from 0 to 100"
+            ) from None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueProblem(
+            f"{as_text(value)!r} is not a number; enter a whole percentage from 0 to 100"
+        )
+    number = value * 100 if cell.is_percent else value
+    rounded = round(number)
+    if abs(number - rounded) > 1e-9:
+        raise ValueProblem(
+            f"{as_text(value)!r} is not a whole percentage; "
+            "bands use whole numbers such as 80 or 99"
+        )
+    if not 0 <= rounded <= 100:
+        raise ValueProblem(f"{rounded} is outside 0-100; enter a whole percentage from 0 to 100")
+    return int(rounded)
+
+
+def as_colour(cell: RawCell) -> str:
+    """Return an ``RRGGBB`` colour from ``#2E7D32`` or ``2e7d32``."""
+    text = as_text(cell.value).lstrip("#").upper()
+    if re.fullmatch(r"[0-9A-F]{6}", text):
+        return text
+    raise ValueProblem(
+        f"{as_text(cell.value)!r} is not a colour; enter six hex digits such as 2E7D32"
+    )

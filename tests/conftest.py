@@ -1,0 +1,87 @@
+"""Shared fixtures: the committed sample workbook and a factory for small literal workbooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cipdocs.app import load_report
+from cipdocs.model import Report
+from cipdocs.present import PresentedReport, present_report
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_WORKBOOK = ROOT / "inputs" / "cip-ccg.xlsx"
+DECK_TEMPLATE = ROOT / "templates" / "cip-ccg-deck.pptx"
+UPDATE_TEMPLATE = ROOT / "templates" / "cip-ccg-update.docx"
+
+Rows = Sequence[Sequence[object]]
+WorkbookFactory = Callable[..., Path]
+
+
+def minimal_sheets() -> dict[str, list[list[object]]]:
+    """Return a small valid workbook as rows: 3 groups, 2 statuses, 3 meetings (2 held), 3 bands."""
+    return {
+        "Settings": [["Setting", "Value"], ["Report date", dt.date(2024, 3, 1)]],
+        "Groups": [
+            ["Group", "Representative", "Framework status"],
+            ["Alpha", "Yes", "Done"],
+            ["Beta", "Yes", "Open"],
+            ["Gamma", "No", None],
+        ],
+        "Statuses": [["Status", "Label"], ["Done", "Done (label)"], ["Open", "Open (label)"]],
+        "Meetings": [
+            ["Meeting", "Date"],
+            ["M1", dt.date(2024, 1, 10)],
+            ["M2", dt.date(2024, 2, 10)],
+            ["M3", dt.date(2024, 4, 10)],
+        ],
+        "Attendance": [["Group", "M1", "M2", "M3"], ["Alpha", "Y", "Y", None], ["Beta", "Y", "N", None]],
+        "Bands": [["Band", "From %", "To %"], ["All", 100, 100], ["Half", 50, 99], ["Low", 0, 49]],
+        "Milestones": [["Milestone", "Status"], ["First task", "Done"], ["Second task", None]],
+        "Roadmap": [
+            ["Phase", "Start", "End", "Status"],
+            ["Build", dt.date(2024, 1, 1), dt.date(2024, 12, 31), "In progress"],
+        ],
+    }
+
+
+def write_sheets(sheets: Mapping[str, Rows], path: Path) -> Path:
+    """Write `sheets` (title -> rows, header first) as an .xlsx at `path`."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def make_workbook(tmp_path: Path) -> WorkbookFactory:
+    """Return a factory writing a workbook from `minimal_sheets()` with sheets replaced or dropped."""
+
+    def factory(name: str = "book.xlsx", drop: Sequence[str] = (), **replace: Rows) -> Path:
+        sheets: dict[str, Rows] = dict(minimal_sheets())
+        for title in drop:
+            del sheets[title]
+        sheets.update(replace)
+        return write_sheets(sheets, tmp_path / name)
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def sample_report() -> Report:
+    """Return the report computed from the committed sample workbook."""
+    return load_report(SAMPLE_WORKBOOK).report
+
+
+@pytest.fixture(scope="session")
+def sample_presented(sample_report: Report) -> PresentedReport:
+    """Return the presented report of the committed sample workbook."""
+    return present_report(sample_report)
