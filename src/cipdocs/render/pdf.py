@@ -1,0 +1,285 @@
+"""Convert the deck and the Word update to PDF with LibreOffice, and slides to PNG with pdftoppm."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from cipdocs.errors import ConverterProblemError, OutputProblemError
+from cipdocs.render.files import prepare_output_dir, write_atomically
+
+Progress = Callable[[str], None]
+
+SOFFICE_NAMES = ("soffice", "libreoffice", "soffice.exe")
+"""The names LibreOffice's launcher goes by on Linux, macOS and Windows."""
+
+SEARCH_FOLDERS: tuple[str, ...] = (
+    "/usr/bin",
+    "/usr/lib/libreoffice/program",
+    "/opt/libreoffice*/program",
+    "/Applications/LibreOffice.app/Contents/MacOS",
+    "C:/Program Files/LibreOffice/program",
+    "C:/Program Files (x86)/LibreOffice/program",
+)
+"""Where LibreOffice lives when it is not on PATH; globs allowed (newest version first)."""
+
+INSTALL_LIBREOFFICE = (
+    "install it with `apt-get install libreoffice-impress libreoffice-writer` (Debian/Ubuntu) "
+    "or from https://www.libreoffice.org/download/ (Windows, macOS)"
+)
+INSTALL_POPPLER = (
+    "install it with `apt-get install poppler-utils` (Debian/Ubuntu), "
+    "`brew install poppler` (macOS) or `conda install poppler` (Windows)"
+)
+
+# Forcing the import filter matters: without it LibreOffice "converts" a damaged .pptx as plain text
+# and writes a one-page PDF with exit code 0; with it, it refuses to load the file.
+FILTERS: dict[str, tuple[str, str]] = {
+    ".pptx": ("Impress MS PowerPoint 2007 XML", "impress_pdf_Export"),
+    ".docx": ("MS Word 2007 XML", "writer_pdf_Export"),
+}
+"""Suffix -> (LibreOffice import filter, PDF export filter)."""
+
+PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+PREVIEW_PAGE = re.compile(r"-(\d+)\.png$")
+TOOL_TIMEOUT = 30.0
+
+
+def find_soffice() -> Path:
+    """Return the path of LibreOffice's `soffice`; raise `ConverterProblemError` if missing."""
+    for name in SOFFICE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    for folder in _expand_folders(SEARCH_FOLDERS):
+        for name in SOFFICE_NAMES:
+            candidate = folder / name
+            if candidate.is_file() and os.access(candidate, os.X_OK):
+                return candidate
+    raise ConverterProblemError(f"LibreOffice (soffice) is not installed; {INSTALL_LIBREOFFICE}")
+
+
+def convert_to_pdf(
+    source: Path,
+    destination: Path,
+    *,
+    expected_pages: int | None = None,
+    timeout: float = 120.0,
+    progress: Progress | None = None,
+    soffice: Path | None = None,
+) -> None:
+    """Convert `source` (.pptx or .docx) to the PDF `destination` with LibreOffice headless."""
+    filters = FILTERS.get(source.suffix.lower())
+    if filters is None:
+        raise ConverterProblemError(f"{source}: cannot convert to PDF; only .pptx and .docx can be")
+    if not source.is_file():
+        raise ConverterProblemError(f"{source}: no such file to convert to PDF")
+    executable = soffice or find_soffice()
+    if progress:
+        progress(f"converting {source.name} to PDF…")
+    with _private_folder("cipdocs-soffice-") as work:
+        outdir = work / "out"
+        command = [
+            str(executable),
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            # A profile of our own per run: LibreOffice lets one process own a profile, so two runs
+            # sharing the user's profile would hand the second file to the first and exit early.
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            f"--infilter={filters[0]}",
+            "--convert-to",
+            f"pdf:{filters[1]}",
+            "--outdir",
+            str(outdir),
+            str(source.resolve()),
+        ]
+        output = _run_group(command, timeout, what=f"converting {source.name} to PDF")
+        pdf = outdir / f"{source.stem}.pdf"
+        data = _read_pdf(pdf, source, output)
+        if expected_pages is not None:
+            pages = count_pdf_pages(pdf)
+            if pages != expected_pages:
+                raise ConverterProblemError(
+                    f"{source}: LibreOffice wrote {pages} PDF pages, expected {expected_pages}; "
+                    "open the file in PowerPoint or Word to see what went wrong"
+                )
+        write_atomically(destination, data)
+
+
+def render_previews(
+    pdf: Path,
+    folder: Path,
+    stem: str,
+    *,
+    dpi: int = 80,
+    timeout: float = 60,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Write one PNG per page of `pdf` as `folder/"<stem> (slide 01).png"`; return them in order."""
+    pdftoppm = _find_poppler_tool("pdftoppm")
+    if progress:
+        progress(f"rendering slide previews of {pdf.name}…")
+    prepare_output_dir(folder)
+    with _private_folder("cipdocs-pdftoppm-") as work:
+        command = [str(pdftoppm), "-png", "-r", str(dpi), str(pdf), str(work / "page")]
+        _run_group(command, timeout, what=f"rendering previews of {pdf.name}")
+        pages = sorted(work.glob("page-*.png"), key=_page_number)
+        if not pages:
+            raise ConverterProblemError(f"{pdf}: pdftoppm wrote no slide previews")
+        width = max(2, len(str(len(pages))))
+        previews = [
+            folder / preview_name(stem, number, width) for number in range(1, len(pages) + 1)
+        ]
+        for page, preview in zip(pages, previews, strict=True):
+            write_atomically(preview, page.read_bytes())
+    _remove_stale_previews(folder, stem, keep=previews)
+    return previews
+
+
+def preview_name(stem: str, number: int, width: int = 2) -> str:
+    """Return the name of slide `number`'s preview, zero-padded so names sort in slide order."""
+    return f"{stem} (slide {number:0{width}d}).png"
+
+
+def count_pdf_pages(pdf: Path) -> int:
+    """Return the number of pages in `pdf`, by `pdfinfo` if installed, else by its page objects."""
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo:
+        output = _run_group([pdfinfo, str(pdf)], TOOL_TIMEOUT, what=f"counting pages of {pdf.name}")
+        match = re.search(r"^Pages:\s+(\d+)\s*$", output, re.MULTILINE)
+        if match:
+            return int(match.group(1))
+        raise ConverterProblemError(f"{pdf}: pdfinfo cannot read the PDF ({_last_line(output)})")
+    if not pdf.is_file():
+        raise ConverterProblemError(f"{pdf}: no such PDF to count the pages of")
+    # LibreOffice writes no compressed object streams, so every page object is visible as text.
+    return len(PAGE_OBJECT.findall(pdf.read_bytes()))
+
+
+def _run_group(command: Sequence[str], timeout: float, *, what: str) -> str:
+    """Run `command` in a new process group and return its output; kill the group on timeout."""
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    except OSError as error:
+        raise ConverterProblemError(f"{command[0]}: cannot start it ({error.strerror})") from None
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        # Reap the killed leader; the bound guards against a grandchild that left the group.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.communicate(timeout=10)
+        raise ConverterProblemError(
+            f"{what} took longer than {timeout:g} s and was stopped; "
+            "try again, or raise the timeout for a very large file"
+        ) from None
+    finally:
+        # soffice.bin is a grandchild; make sure nothing of this run outlives it, whatever happened.
+        _kill_group(process)
+    return output.decode(errors="replace")
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill every process in `process`'s group (and `process` itself where groups do not exist)."""
+    if sys.platform == "win32":
+        if process.poll() is None:
+            process.kill()
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _read_pdf(pdf: Path, source: Path, output: str) -> bytes:
+    """Return the bytes of the PDF LibreOffice wrote; its exit code says nothing, so check them."""
+    reason = _last_line(output) or "LibreOffice gave no reason"
+    if not pdf.is_file():
+        raise ConverterProblemError(f"{source}: LibreOffice wrote no PDF ({reason})")
+    data = pdf.read_bytes()
+    if not data.startswith(b"%PDF"):
+        raise ConverterProblemError(
+            f"{source}: LibreOffice wrote an empty or broken PDF ({reason})"
+        )
+    return data
+
+
+def _last_line(output: str) -> str:
+    """Return the last line of tool output worth showing, skipping LibreOffice's Java noise."""
+    lines = [line.strip() for line in output.splitlines()]
+    useful = [line for line in lines if line and "javaldx" not in line]
+    return useful[-1] if useful else ""
+
+
+def _find_poppler_tool(name: str) -> Path:
+    """Return the path of poppler's `name`; raise `ConverterProblemError` when it is missing."""
+    found = shutil.which(name)
+    if not found:
+        raise ConverterProblemError(f"{name} (from poppler) is not installed; {INSTALL_POPPLER}")
+    return Path(found)
+
+
+def _page_number(page: Path) -> int:
+    """Return the page number pdftoppm put in `page`'s name (`page-7.png` or `page-07.png`)."""
+    match = PREVIEW_PAGE.search(page.name)
+    return int(match.group(1)) if match else 0
+
+
+def _remove_stale_previews(folder: Path, stem: str, *, keep: Sequence[Path]) -> None:
+    """Remove previews of slides a previous, longer deck had, so the folder matches this deck."""
+    pattern = re.compile(rf"{re.escape(stem)} \(slide \d+\)\.png")
+    for old in folder.glob(f"{glob.escape(stem)} (slide *).png"):
+        if pattern.fullmatch(old.name) and old not in keep:
+            try:
+                old.unlink()
+            except OSError as error:
+                raise OutputProblemError(
+                    f"{old}: cannot remove this old slide preview ({error.strerror})"
+                ) from None
+
+
+def _expand_folders(patterns: Sequence[str]) -> Iterator[Path]:
+    """Yield the folders `patterns` name, newest match first where a pattern is a glob."""
+    for pattern in patterns:
+        if any(char in pattern for char in "*?["):
+            anchor = Path(pattern).anchor or "/"
+            relative = str(Path(pattern).relative_to(anchor))
+            yield from sorted(Path(anchor).glob(relative), key=_version_key, reverse=True)
+        else:
+            yield Path(pattern)
+
+
+def _version_key(path: Path) -> list[tuple[int, str]]:
+    """Return a sort key that orders `libreoffice24.2` after `libreoffice7.6`, as versions go."""
+    return [
+        (int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", str(path))
+    ]
+
+
+@contextlib.contextmanager
+def _private_folder(prefix: str) -> Iterator[Path]:
+    """Yield a new temporary folder, removed afterwards even when the tool failed or timed out."""
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=prefix))
+    except OSError as error:
+        raise ConverterProblemError(
+            f"cannot create a temporary folder ({error.strerror}); check TMPDIR"
+        ) from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
