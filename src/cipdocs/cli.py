@@ -132,7 +132,7 @@ def summary(workbook: Path, as_json: bool) -> None:
 @click.option(
     "-o",
     "--output-dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),
     default=app.DEFAULT_OUTPUT_DIR,
     show_default=True,
     help="Folder for the documents; created if missing.",

@@ -1,0 +1,108 @@
+"""CLI: options, output streams and one exit code per kind of error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cipdocs import __version__
+from cipdocs.cli import cli
+from tests.conftest import SAMPLE_WORKBOOK, WorkbookFactory
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_help_short_and_long() -> None:
+    for flag in ("-h", "--help"):
+        result = invoke(flag)
+        assert result.exit_code == 0
+        assert "Examples:" in result.stdout
+        for command in ("check", "summary", "deck", "templates"):
+            assert command in result.stdout
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.stdout
+
+
+def test_check_ok_prints_warnings_to_stderr() -> None:
+    result = invoke("check", str(SAMPLE_WORKBOOK))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "warning: Attendance: GNSO CSG has a representative but no attendance row" in result.stderr
+    assert "ok: " in result.stderr and "22 groups, 13 meetings held by 2024-08-30" in result.stderr
+
+
+def test_summary_json_goes_to_stdout() -> None:
+    result = invoke("summary", str(SAMPLE_WORKBOOK), "--json")
+    assert result.exit_code == 0
+    figures = json.loads(result.stdout)
+    assert figures["groups_represented"] == 21
+    assert figures["statuses"][0]["count"] == 8
+
+
+def test_summary_text() -> None:
+    result = invoke("summary", str(SAMPLE_WORKBOOK))
+    assert result.exit_code == 0
+    assert "Representation: 21 of 22 groups; without a representative: ASO" in result.stdout
+    assert "AFRALO" in result.stdout and "12/13" in result.stdout and "92%" in result.stdout
+
+
+def test_usage_error_exits_2() -> None:
+    result = invoke("summary", "--nope")
+    assert result.exit_code == 2
+    assert "No such option" in result.stderr
+
+
+def test_unreadable_workbook_exits_3_without_traceback(tmp_path: Path) -> None:
+    result = invoke("check", str(tmp_path / "missing.xlsx"))
+    assert result.exit_code == 3
+    assert result.stderr.startswith("error: ")
+    assert "missing.xlsx: no such file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_invalid_workbook_exits_4_listing_every_problem(make_workbook: WorkbookFactory) -> None:
+    path = make_workbook(Attendance=[["Group", "M1", "M2"], ["Alpha", "maybe", "?"]])
+    result = invoke("check", str(path))
+    assert result.exit_code == 4
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("Attendance!B2: 'maybe' is not an attendance mark")
+    assert lines[1].startswith("Attendance!C2: '?' is not an attendance mark")
+    assert lines[-1] == "error: the workbook has 2 problems"
+
+
+def test_debug_shows_traceback(tmp_path: Path) -> None:
+    result = invoke("--debug", "check", str(tmp_path / "missing.xlsx"))
+    assert result.exit_code == 3
+    assert "Traceback" in result.stderr
+
+
+def test_output_dir_that_is_a_file_exits_6(tmp_path: Path) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    result = invoke("deck", str(SAMPLE_WORKBOOK), "-o", str(blocker))
+    assert result.exit_code == 6
+    assert "the output folder is a file" in result.stderr
+
+
+def test_missing_template_exits_5(tmp_path: Path) -> None:
+    result = invoke("deck", str(SAMPLE_WORKBOOK), "-o", str(tmp_path), "--template",
+                    str(tmp_path / "nope.pptx"), "--format", "pptx")
+    assert result.exit_code == 5
+    assert "nope.pptx" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_templates_rejects_other_file_types(tmp_path: Path) -> None:
+    other = tmp_path / "deck.key"
+    other.write_text("x")
+    result = invoke("templates", str(other))
+    assert result.exit_code == 5
+    assert "not a .pptx or .docx template" in result.stderr

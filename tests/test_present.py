@@ -1,0 +1,130 @@
+"""Present: dates, joined lists, sentences' pieces and the values templates see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cipdocs.model import Report
+from cipdocs.present import (
+    DEFAULT_BAND_COLOURS,
+    PresentedReport,
+    and_list,
+    join_names,
+    long_date,
+    month_year,
+    percent,
+    plural,
+    report_as_json,
+    short_date,
+)
+
+
+@pytest.mark.parametrize(
+    ("date", "short", "long"),
+    [
+        (dt.date(2024, 8, 30), "30 Aug 2024", "30 August 2024"),
+        (dt.date(2024, 1, 8), "8 Jan 2024", "8 January 2024"),
+        (dt.date(2025, 12, 1), "1 Dec 2025", "1 December 2025"),
+    ],
+)
+def test_dates_are_day_first_without_leading_zero(date: dt.date, short: str, long: str) -> None:
+    assert short_date(date) == short
+    assert long_date(date) == long
+
+
+def test_month_year_and_percent() -> None:
+    assert month_year(dt.date(2025, 6, 30)) == "Jun 2025"
+    assert percent(92) == "92%"
+
+
+@pytest.mark.parametrize(
+    ("names", "article", "text"),
+    [
+        ([], "the", ""),
+        (["ASO"], "the", "the ASO"),
+        (["ASO", "GAC"], "the", "the ASO and the GAC"),
+        (["A", "B", "C"], "", "A, B and C"),
+    ],
+)
+def test_and_list(names: list[str], article: str, text: str) -> None:
+    assert and_list(names, article) == text
+
+
+def test_join_names_with_empty_text() -> None:
+    assert join_names(["A", "B"]) == "A, B"
+    assert join_names([], empty="N/A") == "N/A"
+
+
+@pytest.mark.parametrize(("count", "word"), [(0, "groups"), (1, "group"), (2, "groups")])
+def test_plural(count: int, word: str) -> None:
+    assert plural(count, "group") == word
+
+
+def test_plural_irregular() -> None:
+    assert plural(2, "body", "bodies") == "bodies"
+
+
+def test_presented_sample_matches_seed(sample_presented: PresentedReport) -> None:
+    assert sample_presented.report_year == 2024
+    assert [(row.label, row.groups_text, row.count) for row in sample_presented.statuses][3] == (
+        "Not started", "", 0
+    )
+    assert [(row.band, row.groups_text) for row in sample_presented.bands][-2:] == [
+        ("20%-39%", "N/A"), ("0%-10%", "N/A")
+    ]
+    assert sample_presented.bands[0].colour == DEFAULT_BAND_COLOURS[0]
+    chart_order = [row.group for row in sample_presented.participation_by_band]
+    assert chart_order[:7] == ["ALAC", "APRALO", "EURALO", "LACRALO", "NARALO", "RSSAC", "AFRALO"]
+    assert sample_presented.milestones[3].number == 4
+    assert sample_presented.milestones[3].status == "In Progress"
+    assert sample_presented.milestones[0].status == ""
+    assert sample_presented.source.workbook == "cip-ccg.xlsx"
+    context = sample_presented.as_template_context()
+    assert context["groups_represented"] == 21
+    assert context["unrepresented"] == ["ASO"]
+
+
+SEED_STATUSES = [
+    ("Completed Framework (with Consensus Call or appropriate process)",
+     ["ALAC", "AFRALO", "APRALO", "GNSO IPC", "GNSO ISPCP", "NomCom", "RSSAC", "SSAC"], 8),
+    ("In Progress (Awaiting Consensus Call)",
+     ["EURALO", "NARALO", "GNSO NCUC", "GNSO RrSG", "GAC"], 5),
+    ("Under discussion",
+     ["LACRALO", "ccNSO", "GNSO Council", "GNSO BC", "GNSO NPOC", "GNSO RySG"], 6),
+    ("Not started", [], 0),
+]
+
+SEED_BANDS = [
+    ("100%", ["ALAC", "APRALO", "EURALO", "LACRALO", "NARALO", "RSSAC"]),
+    ("80%-99%", ["AFRALO", "ccNSO", "GNSO NCUC"]),
+    ("60%-79%", ["GNSO Council", "GNSO IPC", "GNSO NPOC", "GNSO RrSG", "GAC", "NomCom", "SSAC"]),
+    ("40%-59%", ["GNSO BC", "GNSO ISPCP", "GNSO RySG"]),
+    ("20%-39%", []),
+    ("0%-10%", []),
+]
+
+
+def test_sample_json_reproduces_the_seed(sample_report: Report) -> None:
+    figures = report_as_json(sample_report)
+    assert figures["report_date"] == "2024-08-30"
+    assert figures["meetings_held"] == 13
+    assert (figures["groups_total"], figures["groups_represented"]) == (22, 21)
+    assert figures["unrepresented"] == ["ASO"]
+    statuses = figures["statuses"]
+    assert isinstance(statuses, list)
+    assert [(row["label"], row["groups"], row["count"]) for row in statuses] == SEED_STATUSES
+    bands = figures["bands"]
+    assert isinstance(bands, list)
+    assert [(row["band"], row["groups"]) for row in bands] == SEED_BANDS
+    participation = figures["participation"]
+    assert isinstance(participation, list)
+    assert {"group": "AFRALO", "attended": 12, "held": 13, "rate": 92, "band": "80%-99%"} in participation
+    assert len(participation) == 19
+    milestones = figures["milestones"]
+    assert isinstance(milestones, list)
+    assert [row["status"] for row in milestones] == ["", "", "", "In Progress"]
+    assert milestones[3]["milestone"] == (
+        "Formulating a CIP Framework, to be used by each SO, AC, and NomCom"
+    )
