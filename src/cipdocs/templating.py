@@ -80,12 +80,13 @@ def check_source(
         ]
     unknown = sorted(meta.find_undeclared_variables(parsed) - TEMPLATE_NAMES)
     return [
-        Issue(where, f"unknown name {name!r} in {source.strip()!r}; {_suggest(name)}")
+        Issue(where, f"unknown name {name!r} in {source.strip()!r}; {suggest_name(name)}")
         for name in unknown
     ]
 
 
-def _suggest(name: str) -> str:
+def suggest_name(name: str) -> str:
+    """Return the fix for an unknown template name: the closest known name, or where to look."""
     close = difflib.get_close_matches(name, sorted(TEMPLATE_NAMES), n=1)
     if close:
         return f"did you mean {close[0]!r}? (docs/templates.md lists every name)"

@@ -1,0 +1,280 @@
+"""Fill the Word update template with docxtpl, and list and check the placeholders it holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import html
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2 import meta, nodes
+from lxml import etree
+
+from cipdocs.errors import Issue, TemplateProblemError
+from cipdocs.present import PresentedReport
+from cipdocs.render.files import normalize_zip, write_atomically
+from cipdocs.templating import (
+    TEMPLATE_NAMES,
+    Placeholder,
+    find_placeholders,
+    has_placeholder,
+    make_environment,
+    suggest_name,
+)
+
+AUTHOR = "cipdocs"
+
+# What python-docx raises for a file that is not a Word document (a zip without the parts, a
+# .pptx, plain text, a damaged XML part).
+_NOT_A_DOCX = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError)
+
+# docxtpl's own prefixes and cell tags, rewritten into the plain Jinja they stand for.
+_DOCXTPL_PREFIX = re.compile(r"(\{[{%#])(?:tr|tc|p|r) ")
+_DOCXTPL_CELL_TAG = re.compile(r"\{%\s*(?:colspan|cellbg)\s+(.*?)\s*%\}")
+_DOCXTPL_MERGE_TAG = re.compile(r"\{%\s*(?:vm|hm)\s*%\}")
+# Tags that open a block, to find the one left unclosed when Jinja reports the end of template.
+_BLOCK_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}")
+_BLOCK_OPENERS = frozenset({"for", "if", "with", "block", "macro", "call", "filter", "autoescape"})
+# Word's AutoFormat turns typed quotes into curly ones; docxtpl straightens them inside tags.
+_CURLY_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+_TEXT_PARTS = ((RELATIONSHIP_TYPE.HEADER, "header"), (RELATIONSHIP_TYPE.FOOTER, "footer"))
+
+Lines = list[tuple[str, str]]
+"""One ``(where, text)`` per paragraph of a part, in document order."""
+
+
+def render_update(report: PresentedReport, template: Path, destination: Path) -> None:
+    """Fill `template` with `report` and write the Word update to `destination`."""
+    document = _open_template(template)
+    try:
+        document.render(
+            report.as_template_context(),
+            jinja_env=make_environment(autoescape=True),
+            autoescape=True,
+        )
+    except jinja2.TemplateError as error:
+        raise TemplateProblemError(_render_problem(template, document, error)) from None
+    _set_core_properties(document, report.report_date)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    write_atomically(destination, normalize_zip(buffer.getvalue()))
+
+
+def list_placeholders(template: Path) -> list[Placeholder]:
+    """Return every placeholder in `template`, as written, with the place where it stands."""
+    return [
+        Placeholder(where, source)
+        for lines in _read_parts(template)
+        for where, text in lines
+        for source in find_placeholders(text)
+    ]
+
+
+def check_template(template: Path) -> list[Issue]:
+    """Return the broken Jinja and unknown names in `template`, each with its place."""
+    return [issue for lines in _read_parts(template) for issue in _check_part(lines)]
+
+
+def _open_template(template: Path) -> DocxTemplate:
+    _require_file(template)
+    document = DocxTemplate(template)
+    try:
+        document.init_docx()
+    except _NOT_A_DOCX:
+        raise TemplateProblemError(_not_a_docx(template)) from None
+    return document
+
+
+def _require_file(template: Path) -> None:
+    if not template.is_file():
+        raise TemplateProblemError(
+            f"{template}: the Word template does not exist; "
+            "pass an existing .docx with --docx-template, or rebuild the default with "
+            "scripts/build_update_template.py"
+        )
+
+
+def _not_a_docx(template: Path) -> str:
+    return f"{template}: not a Word .docx document; save it from Word as .docx and try again"
+
+
+def _render_problem(template: Path, document: DocxTemplate, error: jinja2.TemplateError) -> str:
+    """Return one line naming the first problem and, where it can be found, its place."""
+    issues = check_template(template)
+    if issues:
+        more = f" (and {len(issues) - 1} more: `cipdocs templates {template}`)"
+        return f"{template}, {issues[0]}{more if len(issues) > 1 else ''}"
+    advice = "check it against docs/templates.md"
+    reason = str(error).rstrip(".")
+    place = _failing_place(template, document, error)
+    if place is None:
+        return f"{template}: cannot fill the Word template: {reason}; {advice}"
+    where, placeholder = place
+    return f"{template}, {where}: cannot fill {placeholder!r}: {reason}; {advice}"
+
+
+def _failing_place(
+    template: Path, document: DocxTemplate, error: BaseException
+) -> tuple[str, str] | None:
+    # A runtime error carries no line, but Jinja's rewritten traceback has the line of the source
+    # docxtpl rendered: the part's patched XML with one paragraph a line. Its placeholders lead
+    # back to the paragraph or cell they stand in.
+    lineno = _template_lineno(error)
+    part = document.current_rendering_part
+    if lineno is None or part is None:
+        return None
+    xml = document.get_xml() if part is document.docx._part else document.get_part_xml(part)
+    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", document.patch_xml(xml)).splitlines()
+    if lineno > len(source):
+        return None
+    failing = find_placeholders(html.unescape(re.sub(r"<[^>]+>", "", source[lineno - 1])))
+    for lines in _read_parts(template):
+        for where, text in lines:
+            found = [placeholder for placeholder in failing if placeholder in _as_jinja(text)]
+            if found:
+                return where, found[0]
+    return None
+
+
+def _template_lineno(error: BaseException) -> int | None:
+    lineno = None
+    frame = error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename == "<template>":
+            lineno = frame.tb_lineno
+        frame = frame.tb_next
+    return lineno
+
+
+def _set_core_properties(document: DocxTemplate, report_date: dt.date) -> None:
+    # Fixed values keep two runs byte-identical and say who wrote the file and for which date.
+    properties = document.core_properties
+    midnight = dt.datetime.combine(report_date, dt.time())
+    if not properties.title:
+        titles = (p.text for p in document.paragraphs if p.style and p.style.name == "Title")
+        properties.title = next(titles, "")
+    properties.author = properties.last_modified_by = AUTHOR
+    properties.created = properties.modified = midnight
+    properties.revision = 1
+
+
+def _read_parts(template: Path) -> list[Lines]:
+    """Return the body's lines, then each header's and footer's, as docxtpl will see them."""
+    _require_file(template)
+    try:
+        document = Document(str(template))
+    except _NOT_A_DOCX:
+        raise TemplateProblemError(_not_a_docx(template)) from None
+    parts = [list(_iter_body_lines(document.element.body))]
+    for reltype, name in _TEXT_PARTS:
+        elements = [
+            rel.target_part.element
+            for rel in document.part.rels.values()
+            if rel.reltype == reltype
+        ]
+        for number, element in enumerate(elements, start=1):
+            where = name if len(elements) == 1 else f"{name} {number}"
+            parts.append([(where, _paragraph_text(p)) for p in element.iter(qn("w:p"))])
+    return parts
+
+
+def _iter_body_lines(body: Any) -> Iterator[tuple[str, str]]:
+    paragraph_number = table_number = 0
+    for child in body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            table_number += 1
+            yield from _iter_table_lines(child, f"table {table_number}")
+            continue
+        for paragraph in child.iter(qn("w:p")):
+            paragraph_number += 1
+            yield f"paragraph {paragraph_number}", _paragraph_text(paragraph)
+
+
+def _iter_table_lines(table: Any, where: str) -> Iterator[tuple[str, str]]:
+    for row_number, row in enumerate(table.iterchildren(qn("w:tr")), start=1):
+        for cell_number, cell in enumerate(row.iterchildren(qn("w:tc")), start=1):
+            for paragraph in cell.iter(qn("w:p")):
+                yield f"{where}, row {row_number}, cell {cell_number}", _paragraph_text(paragraph)
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    # docxtpl joins every w:t of a paragraph, hyperlinks and all; a newline would shift the lines.
+    return "".join(text.text or "" for text in paragraph.iter(qn("w:t"))).replace("\n", " ")
+
+
+def _as_jinja(text: str) -> str:
+    """Return `text` with docxtpl's tags (``{%tr``, ``{%p``, ``{% vm %}``, …) as plain Jinja."""
+    text = re.sub(
+        r"\{[{%#].*?[}%#]\}", lambda match: match.group(0).translate(_CURLY_QUOTES), text
+    )
+    text = _DOCXTPL_PREFIX.sub(r"\1 ", text)
+    text = _DOCXTPL_CELL_TAG.sub(r"{{ \1 }}", text)
+    return _DOCXTPL_MERGE_TAG.sub("", text)
+
+
+def _check_part(lines: Lines) -> list[Issue]:
+    # The part is checked whole, one line per paragraph: a loop opened in one paragraph or table
+    # row is closed in another, and its variable is known in between.
+    if not any(has_placeholder(text) for _, text in lines):
+        return []
+    environment = make_environment(autoescape=True)
+    source = "\n".join(_as_jinja(text) for _, text in lines)
+    try:
+        parsed = environment.parse(source)
+        environment.compile(source)
+    except jinja2.TemplateSyntaxError as error:
+        return [_broken_issue(lines, error)]
+    unknown = meta.find_undeclared_variables(parsed) - TEMPLATE_NAMES
+    issues: list[Issue] = []
+    for node in parsed.find_all(nodes.Name):
+        if node.name in unknown:
+            unknown.discard(node.name)
+            where, text = _line(lines, node.lineno)
+            message = f"unknown name {node.name!r} in {_shown(text)!r}; {suggest_name(node.name)}"
+            issues.append(Issue(where, message))
+    return issues
+
+
+def _broken_issue(lines: Lines, error: jinja2.TemplateSyntaxError) -> Issue:
+    where, text = _line(lines, error.lineno)
+    if "end of template" in (error.message or ""):
+        # An unclosed block is only noticed at the end; point at the tag that opened it.
+        where, text = _unclosed_block(lines) or (where, text)
+    # Jinja's messages end in a full stop; the advice follows after a semicolon.
+    reason = (error.message or "invalid syntax").rstrip(".")
+    return Issue(where, f"broken placeholder {_shown(text)!r}: {reason}; fix the Jinja syntax")
+
+
+def _line(lines: Lines, lineno: int | None) -> tuple[str, str]:
+    index = min(max((lineno or 1) - 1, 0), len(lines) - 1)
+    return lines[index]
+
+
+def _unclosed_block(lines: Lines) -> tuple[str, str] | None:
+    opened: list[tuple[str, str]] = []
+    for where, text in lines:
+        for tag in _BLOCK_TAG.finditer(_as_jinja(text)):
+            word, rest = tag.group(1), tag.group(2)
+            if word in _BLOCK_OPENERS or (word == "set" and "=" not in rest):
+                opened.append((where, text))
+            elif word.startswith("end") and opened:
+                opened.pop()
+    return opened[-1] if opened else None
+
+
+def _shown(text: str) -> str:
+    return " ".join(find_placeholders(text)) or text.strip()
+
+
