@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from cipdocs.app import load_report
 from cipdocs.model import Report
 from cipdocs.present import (
     DEFAULT_BAND_COLOURS,
@@ -19,6 +20,7 @@ from cipdocs.present import (
     report_as_json,
     short_date,
 )
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize(
@@ -128,3 +130,9 @@ def test_sample_json_reproduces_the_seed(sample_report: Report) -> None:
     assert milestones[3]["milestone"] == (
         "Formulating a CIP Framework, to be used by each SO, AC, and NomCom"
     )
+
+
+def test_workbook_resaved_by_libreoffice_calc_gives_the_same_figures(sample_report: Report) -> None:
+    # tests/data holds inputs/cip-ccg.xlsx opened and saved again by LibreOffice Calc 7.4.
+    resaved = load_report(ROOT / "tests" / "data" / "cip-ccg-resaved-by-libreoffice.xlsx").report
+    assert report_as_json(resaved) == report_as_json(sample_report)

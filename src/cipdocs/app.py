@@ -74,19 +74,47 @@ def build_documents(request: DeckRequest, loaded: LoadedReport, progress: Progre
     presented = present_report(loaded.report)
     stem = output_stem(loaded.report)
     prepare_output_dir(request.output_dir)
-    written: list[Path] = []
+    deck = update = None
     if request.output_format.includes(OutputFormat.PPTX):
         from cipdocs.render.pptx import render_deck
 
         deck = request.output_dir / f"{stem}.pptx"
         render_deck(presented, request.deck_template, deck)
-        written.append(deck)
     if request.output_format.includes(OutputFormat.DOCX):
         from cipdocs.render.docx import render_update
 
         update = request.output_dir / f"{stem}.docx"
         render_update(presented, request.update_template, update)
-        written.append(update)
+    written = [path for path in (deck, update) if path is not None]
+    if request.pdf or request.preview:
+        written += convert_documents(request, stem, deck, update, progress)
+    return written
+
+
+def convert_documents(
+    request: DeckRequest, stem: str, deck: Path | None, update: Path | None, progress: Progress
+) -> list[Path]:
+    """Write the PDFs and slide previews asked for, with LibreOffice; return their paths."""
+    import tempfile
+
+    from cipdocs.render.pdf import convert_to_pdf, find_soffice, render_previews
+
+    soffice = find_soffice()
+    written: list[Path] = []
+    if deck is not None:
+        slides_pdf = request.output_dir / f"{stem} (slides).pdf"
+        with tempfile.TemporaryDirectory(prefix="cipdocs-preview-") as scratch:
+            if not request.pdf:
+                slides_pdf = Path(scratch) / f"{stem} (slides).pdf"
+            convert_to_pdf(deck, slides_pdf, progress=progress, soffice=soffice)
+            if request.pdf:
+                written.append(slides_pdf)
+            if request.preview:
+                written += render_previews(slides_pdf, request.output_dir, stem, progress=progress)
+    if update is not None and request.pdf:
+        document_pdf = request.output_dir / f"{stem} (document).pdf"
+        convert_to_pdf(update, document_pdf, progress=progress, soffice=soffice)
+        written.append(document_pdf)
     return written
 
 

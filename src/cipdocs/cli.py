@@ -161,21 +161,40 @@ def summary(workbook: Path, as_json: bool) -> None:
     show_default=True,
     help="Which documents to write.",
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also write PDFs of the deck and Word update with LibreOffice (docs/rendering.md).",
+)
+@click.option(
+    "--preview",
+    is_flag=True,
+    help="Also write a PNG preview of each slide (needs LibreOffice and poppler).",
+)
 def deck(
-    workbook: Path, output_dir: Path, deck_template: Path, update_template: Path, output_format: str
+    workbook: Path,
+    output_dir: Path,
+    deck_template: Path,
+    update_template: Path,
+    output_format: str,
+    pdf: bool,
+    preview: bool,
 ) -> None:
     """Write the status-update deck (.pptx) and Word update (.docx) from WORKBOOK.
 
     WORKBOOK defaults to inputs/cip-ccg.xlsx. The workbook is validated first (as
     `cipdocs check` does); nothing is written when it has problems. The files are named after
     the report date, e.g. `CIP-CCG Status Update 2024-08-30.pptx`, and their paths are printed,
-    one per line. Earlier files are replaced only when the new ones are complete.
+    one per line. Earlier files are replaced only when the new ones are complete. With --pdf,
+    `... (slides).pdf` and `... (document).pdf` are written too; with --preview,
+    `... (slide 01).png` and so on.
 
     \b
     Examples:
       cipdocs deck
       cipdocs deck tracker.xlsx -o ~/Desktop/update
       cipdocs deck --format docx --docx-template "ICANN letterhead.docx"
+      cipdocs deck --pdf --preview
     """
     request = app.DeckRequest(
         workbook=workbook,
@@ -183,7 +202,11 @@ def deck(
         deck_template=deck_template,
         update_template=update_template,
         output_format=app.OutputFormat(output_format),
+        pdf=pdf,
+        preview=preview,
     )
+    if preview and not request.output_format.includes(app.OutputFormat.PPTX):
+        raise click.UsageError("--preview shows slides; use it with --format pptx or all")
     with reported_errors():
         loaded = app.load_report(workbook)
         _print_warnings(loaded.warnings)
