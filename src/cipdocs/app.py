@@ -131,13 +131,12 @@ def inspect_templates(templates: list[Path]) -> Iterator[TemplateReport]:
     """Yield the placeholders and problems of each template, by its file type."""
     from cipdocs.errors import TemplateProblemError
 
+    from cipdocs.render import docx, pptx
+
+    renderers = {".pptx": pptx, ".docx": docx}
     for template in templates:
-        suffix = template.suffix.lower()
-        if suffix == ".pptx":
-            from cipdocs.render import pptx as renderer
-        elif suffix == ".docx":
-            from cipdocs.render import docx as renderer
-        else:
+        renderer = renderers.get(template.suffix.lower())
+        if renderer is None:
             raise TemplateProblemError(
                 f"{template}: not a .pptx or .docx template; give a PowerPoint or Word template"
             )

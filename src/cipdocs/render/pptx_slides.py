@@ -1,0 +1,171 @@
+"""Slide layout after filling: grown tables push the shapes under them down or continue onto
+follow-on slides that repeat the title (marked ``(continued)``) and the table's header rows."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cipdocs.render.pptx_table import (
+    fit_row_heights,
+    keep_rows,
+    paginate,
+    split_tall_rows,
+    table_of,
+)
+from cipdocs.render.pptx_text import NAMESPACES, Element, R, paragraph_runs, run_text, set_run_text
+
+CONTINUED = " (continued)"
+GAP = 228600
+"""A quarter inch: the gap kept between a table and a shape it pushes down."""
+BOTTOM_MARGIN = 320040
+"""0.35 inch kept clear at the foot of the slide."""
+RELATIONSHIP_ID = f"{{{R}}}id"
+
+
+@dataclass(frozen=True)
+class Extent:
+    """A shape's box on the slide, in EMU."""
+
+    left: int
+    top: int
+    width: int
+    height: int
+
+    @property
+    def bottom(self) -> int:
+        """Return the y of the box's lower edge."""
+        return self.top + self.height
+
+    def overlaps_columns(self, other: Extent) -> bool:
+        """Return True when the two boxes share some horizontal span."""
+        return self.left < other.left + other.width and other.left < self.left + self.width
+
+
+def extent_of(shape: Any) -> Extent:
+    """Return the box of a python-pptx shape."""
+    return Extent(int(shape.left or 0), int(shape.top or 0), int(shape.width or 0),
+                  int(shape.height or 0))
+
+
+def set_frame_height(frame: Any, table: Element) -> None:
+    """Make the graphic frame as tall as its rows, as PowerPoint itself keeps it."""
+    frame.height = sum(int(row.get("h", "0")) for row in table.findall("a:tr", NAMESPACES))
+
+
+def layout_table(
+    presentation: Any, slide: Any, frame: Any, header_rows: int | None, slide_height: int
+) -> list[Any]:
+    """Size the table to its text, push shapes below it down, continue it onto new slides."""
+    table = table_of(frame._element)
+    if table is None:
+        return []
+    template = extent_of(frame)
+    heights = fit_row_heights(table)
+    below = [
+        shape for shape in slide.shapes
+        if shape.shape_id != frame.shape_id
+        and extent_of(shape).top >= template.bottom - GAP // 2
+        and extent_of(shape).overlaps_columns(template)
+    ]
+    below_top = min((extent_of(shape).top for shape in below), default=slide_height)
+    below_bottom = max((extent_of(shape).bottom for shape in below), default=slide_height)
+    room_below = below_bottom - below_top if below else 0
+    limit = slide_height - BOTTOM_MARGIN
+    first_room = limit - template.top - (room_below + GAP if below else 0)
+    if header_rows is not None:
+        # A row taller than any page shares its long cells' lines out over several rows.
+        room = min(first_room, limit - template.top) - sum(heights[:header_rows])
+        split_tall_rows(table, header_rows, max(room, 1))
+        heights = fit_row_heights(table)
+    pages = (
+        paginate(heights, header_rows, first_room, limit - template.top)
+        if header_rows is not None else [list(range(len(heights)))]
+    )
+    header = list(range(header_rows or 0))
+    follow_ons: list[Any] = []
+    for page in reversed(pages[1:]):
+        follow_on = add_follow_on(presentation, slide, frame)
+        copied = next(shape for shape in follow_on.shapes if shape.shape_id == frame.shape_id)
+        copied_table = table_of(copied._element)
+        assert copied_table is not None
+        keep_rows(copied_table, header + page)
+        set_frame_height(copied, copied_table)
+        follow_ons.insert(0, follow_on)
+    keep_rows(table, header + pages[0])
+    set_frame_height(frame, table)
+    shift = frame.top + frame.height + GAP - below_top
+    if below and shift > 0:
+        for shape in below:
+            shape.top = shape.top + shift
+    return follow_ons
+
+
+def add_follow_on(presentation: Any, slide: Any, frame: Any) -> Any:
+    """Add a slide right after `slide` holding copies of its title and of `frame`."""
+    follow_on = presentation.slides.add_slide(slide.slide_layout)
+    tree = follow_on.shapes._spTree
+    for shape in list(follow_on.shapes):
+        tree.remove(shape._element)
+    title = slide.shapes.title
+    if title is not None:
+        copied_title = copy.deepcopy(title._element)
+        mark_continued(copied_title)
+        tree.append(copied_title)
+    tree.append(copy.deepcopy(frame._element))
+    copy_relationships(slide, follow_on)
+    copy_notes(slide, follow_on)
+    move_after(presentation, follow_on, slide)
+    return follow_on
+
+
+def mark_continued(title: Element) -> None:
+    """Append `` (continued)`` to the title's last run."""
+    runs = [run for paragraph in title.iterfind(".//a:p", NAMESPACES)
+            for run in paragraph_runs(paragraph)]
+    if runs:
+        set_run_text(runs[-1], run_text(runs[-1]) + CONTINUED)
+
+
+def copy_relationships(source: Any, target: Any) -> None:
+    """Re-point the copied shapes' hyperlinks and images at relationships of the new slide."""
+    for element in target.shapes._spTree.iter():
+        for attribute in [name for name in element.attrib if str(name).startswith(f"{{{R}}}")]:
+            old = element.get(attribute)
+            if old is None or old not in source.part.rels:
+                continue
+            relationship = source.part.rels[old]
+            if relationship.is_external:
+                new = target.part.relate_to(relationship.target_ref, relationship.reltype,
+                                            is_external=True)
+            else:
+                new = target.part.relate_to(relationship.target_part, relationship.reltype)
+            element.set(attribute, new)
+
+
+def copy_notes(source: Any, target: Any) -> None:
+    """Give the follow-on slide the (already rendered) speaker notes of its source."""
+    if source.has_notes_slide:
+        target.notes_slide.notes_text_frame.text = source.notes_slide.notes_text_frame.text
+
+
+def move_after(presentation: Any, slide: Any, anchor: Any) -> None:
+    """Move `slide` to just after `anchor` in the slide order."""
+    slide_ids = presentation.slides._sldIdLst
+    ids: Sequence[Element] = list(slide_ids)
+    moved_id = relationship_of(presentation, slide)
+    anchor_id = relationship_of(presentation, anchor)
+    moved = next(item for item in ids if item.get(RELATIONSHIP_ID) == moved_id)
+    anchor_item = next(item for item in ids if item.get(RELATIONSHIP_ID) == anchor_id)
+    slide_ids.remove(moved)
+    anchor_item.addnext(moved)
+
+
+def relationship_of(presentation: Any, slide: Any) -> str:
+    """Return the relationship id by which the presentation lists `slide`."""
+    for relationship_id, relationship in presentation.part.rels.items():
+        if not relationship.is_external and relationship.target_part is slide.part:
+            return str(relationship_id)
+    raise LookupError("a slide not in the presentation")

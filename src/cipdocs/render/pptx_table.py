@@ -1,0 +1,376 @@
+"""PowerPoint tables: rows repeated per item, row heights estimated, rows split into pages.
+
+The convention: a row whose first cell starts with ``{%tr for row in statuses %}`` is repeated
+once per item of `statuses`, with `row` naming the item in that row's placeholders. Rows above
+the first repeated row are header rows, and are repeated on follow-on slides.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from cipdocs.errors import Issue, TemplateProblemError
+from cipdocs.render.pptx_text import (
+    NAMESPACES,
+    Element,
+    check_texts,
+    list_text,
+    merge_runs,
+    paragraph_text,
+    render_paragraphs,
+    run_text,
+    set_run_text,
+)
+from cipdocs.templating import Placeholder, check_source
+
+REPEAT_TAG = re.compile(
+    r"^\s*\{%-?\s*tr\s+for\s+(?P<name>[A-Za-z_]\w*)\s+in\s+(?P<items>.+?)\s*-?%\}", re.DOTALL
+)
+ANY_ROW_TAG = re.compile(r"\{%-?\s*tr\b")
+
+EMU_PER_POINT = 12700
+DEFAULT_SIZE = 1800
+"""PowerPoint's default table text size, in hundredths of a point."""
+DEFAULT_MARGIN_LR = 91440
+DEFAULT_MARGIN_TB = 45720
+LINE_SPACING = 1.2
+# The mean advance of Calibri/Carlito over names and prose, as a share of the font size; on the
+# high side, so an estimate errs towards a taller row and a follow-on slide, never an overflow.
+CHAR_WIDTH = 0.48
+BOLD_CHAR_WIDTH = 0.52
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A repeated row's loop: ``{%tr for name in items %}``."""
+
+    name: str
+    items: str
+
+
+def table_of(frame: Element) -> Element | None:
+    """Return the ``a:tbl`` of a graphic frame, or None when it holds something else."""
+    return frame.find("./a:graphic/a:graphicData/a:tbl", NAMESPACES)
+
+
+def table_rows(table: Element) -> list[Element]:
+    """Return the table's ``a:tr`` rows."""
+    return table.findall("a:tr", NAMESPACES)
+
+
+def row_cells(row: Element) -> list[Element]:
+    """Return the row's ``a:tc`` cells."""
+    return row.findall("a:tc", NAMESPACES)
+
+
+def cell_paragraphs(cell: Element) -> list[Element]:
+    """Return the paragraphs of one cell."""
+    return cell.findall("./a:txBody/a:p", NAMESPACES)
+
+
+def column_widths(table: Element) -> list[int]:
+    """Return the widths of the table's grid columns, in EMU."""
+    columns = table.findall("./a:tblGrid/a:gridCol", NAMESPACES)
+    return [int(column.get("w", "0")) for column in columns]
+
+
+def first_paragraph(row: Element) -> Element | None:
+    """Return the first paragraph of the row's first cell, where a row tag stands."""
+    cells = row_cells(row)
+    if not cells:
+        return None
+    paragraphs = cell_paragraphs(cells[0])
+    return paragraphs[0] if paragraphs else None
+
+
+def read_loop(row: Element) -> Loop | None:
+    """Return the row's loop when its first cell starts with a ``{%tr for … %}`` tag."""
+    paragraph = first_paragraph(row)
+    if paragraph is None:
+        return None
+    found = REPEAT_TAG.match(paragraph_text(paragraph))
+    return Loop(found.group("name"), found.group("items")) if found else None
+
+
+def take_loop(row: Element) -> Loop | None:
+    """Return the row's loop and remove its tag from the row's text."""
+    loop = read_loop(row)
+    paragraph = first_paragraph(row)
+    if loop is None or paragraph is None:
+        return None
+    for run in merge_runs(paragraph):
+        text = run_text(run)
+        found = REPEAT_TAG.match(text) if text.strip() else None
+        if found:
+            set_run_text(run, text[found.end() :])
+            break
+        if text.strip():
+            break
+    return loop
+
+
+def fill_table(
+    table: Element,
+    environment: jinja2.Environment,
+    context: Mapping[str, object],
+    where: str,
+) -> int | None:
+    """Fill `table` in place; return how many header rows it has, or None when nothing repeats."""
+    header_rows: int | None = None
+    filled: list[Element] = []
+    for number, row in enumerate(table_rows(table), start=1):
+        here = f"{where}, row {number}"
+        loop = take_loop(row)
+        table.remove(row)
+        if loop is None:
+            render_row(row, environment, context, here)
+            filled.append(row)
+            continue
+        if header_rows is None:
+            header_rows = len(filled)
+        for paragraph in row.iter(f"{{{NAMESPACES['a']}}}p"):
+            merge_runs(paragraph)  # once on the template, not once per copy
+        for item in loop_items(loop, environment, context, here):
+            copied = copy.deepcopy(row)
+            render_row(copied, environment, {**context, loop.name: item}, here)
+            filled.append(copied)
+    table.extend(filled)
+    number_rows(table)
+    return header_rows
+
+
+def loop_items(
+    loop: Loop, environment: jinja2.Environment, context: Mapping[str, object], where: str
+) -> list[object]:
+    """Return the items a repeated row iterates over; raise `TemplateProblemError` if none."""
+    try:
+        value: Any = environment.compile_expression(loop.items, undefined_to_none=False)(**context)
+        return list(value)
+    except (jinja2.TemplateError, TypeError) as error:
+        raise TemplateProblemError(
+            f"{where}: cannot repeat the row over {loop.items!r}: {error}; "
+            "check the {%tr for … in … %} tag against docs/templates.md"
+        ) from None
+
+
+def render_row(
+    row: Element, environment: jinja2.Environment, context: Mapping[str, object], where: str
+) -> None:
+    """Render every placeholder in the row's cells."""
+    for number, cell in enumerate(row_cells(row), start=1):
+        render_paragraphs(cell_paragraphs(cell), environment, context, f"{where}, cell {number}")
+
+
+def number_rows(table: Element) -> None:
+    """Give each row a fresh, unique ``rowId``: PowerPoint asks to repair duplicates."""
+    for index, row_id in enumerate(table.iterfind("./a:tr/a:extLst/a:ext/*", NAMESPACES)):
+        if row_id.tag.endswith("}rowId"):
+            row_id.set("val", str(1_000_000_000 + index))
+
+
+# -- heights --------------------------------------------------------------------------------
+
+
+def wrap(text: str, usable: int, size: int, bold: bool) -> list[str]:
+    """Return `text` broken into the lines it wraps into at `size` (hundredths of a point)."""
+    advance = size / 100 * EMU_PER_POINT * (BOLD_CHAR_WIDTH if bold else CHAR_WIDTH)
+    per_line = max(1, int(usable / advance))
+    lines: list[list[str]] = [[]]
+    used = 0
+    for word in text.split():
+        if lines[-1] and used + 1 + len(word) > per_line:
+            lines.append([])
+            used = 0
+        used += len(word) + (1 if lines[-1] else 0)
+        lines[-1].append(word)
+        while used > per_line:  # a word longer than a line breaks across lines
+            lines.append([])
+            used -= per_line
+    return [" ".join(words) for words in lines]
+
+
+def paragraph_style(paragraph: Element) -> tuple[int, bool]:
+    """Return the size (hundredths of a point) and boldness of a paragraph's first run."""
+    for tag in ("a:r/a:rPr", "a:endParaRPr"):
+        properties = paragraph.find(tag, NAMESPACES)
+        if properties is not None and properties.get("sz"):
+            return int(properties.get("sz", DEFAULT_SIZE)), properties.get("b") == "1"
+    return DEFAULT_SIZE, False
+
+
+def cell_layout(cell: Element, width: int) -> tuple[int, list[tuple[int, list[str]]]]:
+    """Return a cell's top-plus-bottom margins and, per paragraph, its line height and lines."""
+    properties = cell.find("a:tcPr", NAMESPACES)
+    margin: dict[str, str] = (
+        {str(key): str(value) for key, value in properties.attrib.items()}
+        if properties is not None else {}
+    )
+    usable = width - int(margin.get("marL", DEFAULT_MARGIN_LR)) - int(
+        margin.get("marR", DEFAULT_MARGIN_LR)
+    )
+    margins = sum(int(margin.get(side, DEFAULT_MARGIN_TB)) for side in ("marT", "marB"))
+    paragraphs = []
+    for paragraph in cell_paragraphs(cell):
+        size, bold = paragraph_style(paragraph)
+        line_height = round(size / 100 * LINE_SPACING * EMU_PER_POINT)
+        paragraphs.append((line_height, wrap(paragraph_text(paragraph), usable, size, bold)))
+    return margins, paragraphs
+
+
+def cell_height(cell: Element, width: int) -> int:
+    """Return the estimated height of a cell's text and margins, in EMU."""
+    margins, paragraphs = cell_layout(cell, width)
+    return margins + sum(line_height * len(lines) for line_height, lines in paragraphs)
+
+
+def cell_widths(row: Element, widths: Sequence[int]) -> list[tuple[Element, int]]:
+    """Return the row's cells that hold their own text, each with its width (spans summed)."""
+    found: list[tuple[Element, int]] = []
+    column = 0
+    for cell in row_cells(row):
+        span = int(cell.get("gridSpan", "1"))
+        if cell.get("hMerge") != "1" and cell.get("vMerge") != "1":
+            found.append((cell, sum(widths[column : column + span])))
+        column += span
+    return found
+
+
+def fit_row_heights(table: Element) -> list[int]:
+    """Set each row's height to what its text needs (never below the template's); return them."""
+    widths = column_widths(table)
+    heights: list[int] = []
+    for row in table_rows(table):
+        needed = max(
+            [int(row.get("h", "0"))]
+            + [cell_height(cell, width) for cell, width in cell_widths(row, widths)]
+        )
+        row.set("h", str(needed))
+        heights.append(needed)
+    return heights
+
+
+def split_tall_rows(table: Element, header_rows: int, room: int) -> None:
+    """Split every body row taller than `room` into pieces that fit, in the same place.
+
+    A long cell's lines are shared out in order; the row's other cells repeat in every piece.
+    """
+    widths = column_widths(table)
+    for row in table_rows(table)[header_rows:]:
+        if int(row.get("h", "0")) <= room:
+            continue
+        pieces = split_row(row, widths, room)
+        for piece in reversed(pieces):
+            row.addnext(piece)
+        table.remove(row)
+
+
+def split_row(row: Element, widths: Sequence[int], room: int) -> list[Element]:
+    """Return copies of `row`, each holding the next lines of its too-tall cells."""
+    chunks: dict[int, list[str]] = {}
+    for index, (cell, width) in enumerate(cell_widths(row, widths)):
+        margins, paragraphs = cell_layout(cell, width)
+        if len(paragraphs) != 1:
+            continue  # only single-paragraph cells split; names lists are one paragraph
+        line_height, lines = paragraphs[0]
+        if margins + line_height * len(lines) <= room:
+            continue
+        per_piece = max(1, (room - margins) // line_height)
+        chunks[index] = [
+            " ".join(lines[start : start + per_piece])
+            for start in range(0, len(lines), per_piece)
+        ]
+    count = max((len(parts) for parts in chunks.values()), default=1)
+    pieces: list[Element] = []
+    for number in range(count):
+        piece = copy.deepcopy(row)
+        piece.set("h", "0")
+        cells = [cell for cell, _ in cell_widths(piece, widths)]
+        for index, parts in chunks.items():
+            set_cell_text(cells[index], parts[number] if number < len(parts) else "")
+        pieces.append(piece)
+    return pieces
+
+
+def set_cell_text(cell: Element, text: str) -> None:
+    """Put `text` in the cell's first run, dropping its other runs."""
+    paragraph = cell_paragraphs(cell)[0]
+    runs = paragraph.findall("a:r", NAMESPACES)
+    if not runs:
+        return
+    set_run_text(runs[0], text)
+    for run in runs[1:]:
+        paragraph.remove(run)
+
+
+def paginate(
+    heights: Sequence[int], header_rows: int, first_room: int, next_room: int
+) -> list[list[int]]:
+    """Return the body rows of each page: as many as fit under the header rows, at least one."""
+    header = sum(heights[:header_rows])
+    pages: list[list[int]] = [[]]
+    used = header
+    room = first_room
+    for index in range(header_rows, len(heights)):
+        if pages[-1] and used + heights[index] > room:
+            pages.append([])
+            used = header
+            room = next_room
+        pages[-1].append(index)
+        used += heights[index]
+    return pages
+
+
+def keep_rows(table: Element, indexes: Iterable[int]) -> None:
+    """Remove every row of `table` whose index is not in `indexes`."""
+    kept = set(indexes)
+    for index, row in enumerate(table_rows(table)):
+        if index not in kept:
+            table.remove(row)
+    number_rows(table)
+
+
+# -- listing and checking -------------------------------------------------------------------
+
+
+def list_table(table: Element, where: str) -> list[Placeholder]:
+    """Return the placeholders of every cell, the row tags included."""
+    found: list[Placeholder] = []
+    for row_number, row in enumerate(table_rows(table), start=1):
+        for cell_number, cell in enumerate(row_cells(row), start=1):
+            texts = [paragraph_text(paragraph) for paragraph in cell_paragraphs(cell)]
+            found += list_text(texts, f"{where}, row {row_number}, cell {cell_number}")
+    return found
+
+
+def check_table(table: Element, where: str, environment: jinja2.Environment) -> list[Issue]:
+    """Return the problems of a table's placeholders, reading repeated rows as loops."""
+    issues: list[Issue] = []
+    for row_number, row in enumerate(table_rows(table), start=1):
+        here = f"{where}, row {row_number}"
+        loop = read_loop(row)
+        prefix = ""
+        paragraph = first_paragraph(row)
+        if loop is not None:
+            issues += check_source(f"{{{{ {loop.items} }}}}", f"{here}, cell 1", environment)
+            # Declares the loop name, so the cells' own names are checked, and not `row` itself.
+            prefix = f"{{% set {loop.name} = none %}}"
+        elif paragraph is not None and ANY_ROW_TAG.search(paragraph_text(paragraph)):
+            issues.append(Issue(f"{here}, cell 1", "broken row tag; write it as the first text "
+                                "of the row: {%tr for row in statuses %}"))
+            continue
+        for cell_number, cell in enumerate(row_cells(row), start=1):
+            texts = [paragraph_text(paragraph) for paragraph in cell_paragraphs(cell)]
+            if cell_number == 1 and loop is not None:
+                texts[0] = REPEAT_TAG.sub("", texts[0], count=1)
+            texts = [prefix + text for text in texts if "{" in text]
+            issues += [
+                Issue(issue.where, issue.message.replace(prefix, "", 1))
+                for issue in check_texts(texts, f"{here}, cell {cell_number}", environment)
+            ]
+    return issues

@@ -1,0 +1,420 @@
+"""Tests for render/pptx.py: the deck filled from the sample, overflow, and template checks."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pptx
+import pytest
+from pptx.util import Inches, Pt
+
+from cipdocs.compute import compute_report
+from cipdocs.errors import TemplateProblemError
+from cipdocs.model import (
+    AttendanceRecord,
+    Band,
+    Group,
+    Meeting,
+    Milestone,
+    RoadmapPhase,
+    Status,
+    WorkbookData,
+)
+from cipdocs.present import PresentedReport, present_report
+from cipdocs.render.pptx import check_template, list_placeholders, render_deck
+
+DECK_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "cip-ccg-deck.pptx"
+GROUPS_URL = "https://www.icann.org/community"
+ODD_NAME = "R&D <Council>"
+
+Render = Callable[..., Any]
+
+
+@pytest.fixture
+def render(tmp_path: Path) -> Render:
+    """Return a function rendering a report and reopening the deck."""
+
+    def rendered(report: PresentedReport, template: Path = DECK_TEMPLATE) -> Any:
+        destination = tmp_path / "deck.pptx"
+        render_deck(report, template, destination)
+        return pptx.Presentation(str(destination))
+
+    return rendered
+
+
+@pytest.fixture
+def sample(render: Render, sample_presented: PresentedReport) -> Any:
+    """Return the deck of the sample workbook, reopened."""
+    return render(sample_presented)
+
+
+def titles(deck: Any) -> list[str]:
+    return [slide.shapes.title.text_frame.text for slide in deck.slides]
+
+
+def shape(slide: Any, name: str) -> Any:
+    return next(item for item in slide.shapes if item.name == name)
+
+
+def cells(slide: Any, name: str) -> list[list[str]]:
+    table = shape(slide, name).table
+    return [[cell.text_frame.text for cell in row.cells] for row in table.rows]
+
+
+def groups_data(count: int, **changes: object) -> WorkbookData:
+    """Return a workbook of `count` groups spread over three statuses, each one banded."""
+    names = [f"Community group number {index:03d}" for index in range(count)]
+    meetings = tuple(Meeting(f"M{index}", dt.date(2024, 1, 1 + index)) for index in range(4))
+    data = WorkbookData(
+        source_name="many.xlsx",
+        report_date=dt.date(2024, 3, 1),
+        groups=tuple(Group(name, True, ("Done", "Open", "Idle")[index % 3])
+                     for index, name in enumerate(names)),
+        statuses=(Status("Done", "Done"), Status("Open", "Open"), Status("Idle", "Idle")),
+        meetings=meetings,
+        attendance=tuple(
+            AttendanceRecord(name, frozenset(f"M{m}" for m in range(index % 5)), f"A{index}")
+            for index, name in enumerate(names)
+        ),
+        bands=(Band("100%", 100, 100), Band("50%-99%", 50, 99), Band("0%-49%", 0, 49)),
+        milestones=(Milestone("Agree", "Done"), Milestone("Write", None)),
+        roadmap=(RoadmapPhase("Build", dt.date(2024, 1, 1), dt.date(2024, 6, 30), "In progress"),),
+    )
+    return dataclasses.replace(data, **changes)
+
+
+def presented(data: WorkbookData) -> PresentedReport:
+    return present_report(compute_report(data))
+
+
+# -- the sample deck, fact by fact, as in the 30 Aug 2024 update -------------------------------
+
+
+def test_sample_titles(sample: Any) -> None:
+    assert titles(sample) == [
+        "CIP-CCG Roadmap (2024)",
+        "CIP-CCG Framework: Status Update (30 Aug 2024)",
+        "CIP-CCG Representatives: Participation & Engagement",
+        "CIP-CCG Representatives: Milestones",
+        "Continuous Improvement Program Roadmap",
+    ]
+
+
+def test_sample_status_table(sample: Any) -> None:
+    assert cells(sample.slides[1], "Status table") == [
+        ["Status", "Constituency Groups", "#"],
+        ["Completed Framework (with Consensus Call or appropriate process)",
+         "ALAC, AFRALO, APRALO, GNSO IPC, GNSO ISPCP, NomCom, RSSAC, SSAC", "8"],
+        ["In Progress (Awaiting Consensus Call)", "EURALO, NARALO, GNSO NCUC, GNSO RrSG, GAC", "5"],
+        ["Under discussion", "LACRALO, ccNSO, GNSO Council, GNSO BC, GNSO NPOC, GNSO RySG", "6"],
+        ["Not started", "", "0"],
+    ]
+    table = shape(sample.slides[1], "Status table").table
+    assert table.first_row
+    assert table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.bold
+    assert table.cell(1, 2).text_frame.paragraphs[0].runs[0].font.bold
+
+
+def test_sample_representation_paragraph_and_link(sample: Any) -> None:
+    paragraph = shape(sample.slides[1], "Representation").text_frame.paragraphs[0]
+    assert paragraph.text == (
+        "The ICANN community demonstrated great interest in the evolution of Organizational "
+        "Reviews into a CIP, with 21 out of 22 of the groups across the ICANN community "
+        "represented in the CIP-CCG. The only group to not appoint a representative was the ASO."
+    )
+    linked = [run for run in paragraph.runs if run.hyperlink.address]
+    assert [(run.text, run.hyperlink.address) for run in linked] == [("groups", GROUPS_URL)]
+
+
+def test_sample_participation_slide(sample: Any) -> None:
+    slide = sample.slides[2]
+    heading = shape(slide, "Participation heading").text_frame.paragraphs[0]
+    assert heading.text == "Participation Rate (% out of 13 Meetings, as of 30 August 2024)"
+    assert heading.runs[0].text == "Participation Rate"
+    assert heading.runs[0].font.bold
+    assert cells(slide, "Band table") == [
+        ["", "Constituency Groups"],
+        ["100%", "ALAC, APRALO, EURALO, LACRALO, NARALO, RSSAC"],
+        ["80%-99%", "AFRALO, ccNSO, GNSO NCUC"],
+        ["60%-79%", "GNSO Council, GNSO IPC, GNSO NPOC, GNSO RrSG, GAC, NomCom, SSAC"],
+        ["40%-59%", "GNSO BC, GNSO ISPCP, GNSO RySG"],
+        ["20%-39%", "N/A"],
+        ["0%-10%", "N/A"],
+    ]
+    assert shape(slide, "Reported updates").text_frame.text == (
+        "CIP-CCG Representatives regularly reported updates from their Constituencies on ongoing "
+        "CIP internal efforts and feedback on CIP Framework throughout 2024, as reported in "
+        "meeting reports and transcripts."
+    )
+
+
+def test_sample_chart(sample: Any, sample_presented: PresentedReport) -> None:
+    frame = shape(sample.slides[2], "Participation chart")
+    plot = frame.chart.plots[0]
+    rows = sample_presented.participation_by_band
+    assert list(plot.categories) == [row.group for row in rows]
+    assert list(plot.categories)[:3] == ["ALAC", "APRALO", "EURALO"]
+    assert list(plot.series[0].values) == [float(row.rate) for row in rows]
+    assert plot.data_labels.number_format == '0"%"'
+    colours = [str(point.format.fill.fore_color.rgb) for point in plot.series[0].points]
+    assert colours == [row.colour for row in rows]
+    descr = frame._element.xpath("./p:nvGraphicFramePr/p:cNvPr")[0].get("descr")
+    assert "13 meetings" in descr and "ALAC 100%" in descr
+
+
+def test_sample_milestones(sample: Any) -> None:
+    slide = sample.slides[3]
+    assert shape(slide, "Convening").text_frame.text == (
+        "CIP-CCG, convened in January 2024, with the goal of developing the CIP Framework for "
+        "implementation of ATRT3 Recommendation 3.6. The CIP-CCG was tasked with:"
+    )
+    assert cells(slide, "Milestone table") == [
+        ["1.", "Developing a shared understanding of the meaning of Continuous Improvement in "
+               "the context of ATRT3 Recommendation 3.6", ""],
+        ["2.", "Considering a range of methodologies for effective continuous improvement "
+               "programs", ""],
+        ["3.", "Agreeing on the methodology that is fit for ICANN purpose", ""],
+        ["4.", "Formulating a CIP Framework, to be used by each SO, AC, and NomCom", "In Progress"],
+    ]
+    table = shape(slide, "Milestone table").table
+    assert table.cell(3, 1).text_frame.paragraphs[0].runs[0].font.bold
+    assert table.cell(3, 2).text_frame.paragraphs[0].runs[0].font.bold
+
+
+def test_sample_timeline(sample: Any, sample_presented: PresentedReport) -> None:
+    group = shape(sample.slides[4], "Timeline")
+    texts = [item.text_frame.text for item in group.shapes if item.has_text_frame]
+    assert "Today: 30 Aug 2024" in texts
+    for phase in sample_presented.roadmap:
+        assert any(text.startswith(phase.phase) for text in texts)
+        if phase.status:
+            assert any(phase.status in text for text in texts)
+    descr = group._element.xpath("./p:nvGrpSpPr/p:cNvPr")[0].get("descr")
+    assert descr.startswith("Timeline of the Continuous Improvement Program roadmap")
+
+
+def test_every_slide_has_notes_naming_the_source(
+    sample: Any, sample_presented: PresentedReport
+) -> None:
+    for slide in sample.slides:
+        notes = slide.notes_slide.notes_text_frame.text
+        assert sample_presented.source.workbook in notes
+        assert "30 August 2024" in notes
+        assert sample_presented.source.generator in notes
+
+
+def test_document_properties(sample: Any) -> None:
+    properties = sample.core_properties
+    assert properties.title == "CIP-CCG Roadmap (2024)"
+    assert properties.author == properties.last_modified_by == "cipdocs"
+    assert properties.created == properties.modified == dt.datetime(2024, 8, 30)
+    assert properties.revision == 1
+
+
+def test_two_renders_are_byte_identical(tmp_path: Path, sample_presented: PresentedReport) -> None:
+    first, second = tmp_path / "first.pptx", tmp_path / "second.pptx"
+    render_deck(sample_presented, DECK_TEMPLATE, first)
+    render_deck(sample_presented, DECK_TEMPLATE, second)
+    assert first.read_bytes() == second.read_bytes()
+
+
+# -- data-dependent wording ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("unrepresented", "sentence"),
+    [
+        ([], "Every eligible group appointed a representative."),
+        (["ASO"], "The only group to not appoint a representative was the ASO."),
+        (["ASO", "GAC"],
+         "The groups that did not appoint a representative were the ASO and the GAC."),
+    ],
+)
+def test_unrepresented_sentence(
+    render: Render, sample_presented: PresentedReport, unrepresented: list[str], sentence: str
+) -> None:
+    report = dataclasses.replace(sample_presented, unrepresented=unrepresented)
+    text = shape(render(report).slides[1], "Representation").text_frame.text
+    assert text.endswith("represented in the CIP-CCG. " + sentence)
+
+
+def test_names_with_xml_characters(render: Render) -> None:
+    data = groups_data(3)
+    data = dataclasses.replace(
+        data,
+        groups=(Group(ODD_NAME, True, "Done"), *data.groups[1:]),
+        attendance=(AttendanceRecord(ODD_NAME, frozenset({"M0"}), "Attendance!A2"),
+                    *data.attendance[1:]),
+    )
+    deck = render(presented(data))
+    assert cells(deck.slides[1], "Status table")[1][1] == ODD_NAME
+    chart = shape(deck.slides[2], "Participation chart").chart
+    assert ODD_NAME in list(chart.plots[0].categories)
+
+
+# -- overflow -------------------------------------------------------------------------------
+
+
+def test_sample_tables_fit_their_slides(sample: Any) -> None:
+    height = sample.slide_height
+    for slide in sample.slides:
+        for item in slide.shapes:
+            assert item.top + item.height <= height, (slide.shapes.title.text_frame.text, item.name)
+
+
+def status_rows(deck: Any) -> list[list[str]]:
+    """Return the body rows of every status table in the deck, follow-on slides included."""
+    return [row for slide in deck.slides for item in slide.shapes if item.name == "Status table"
+            for row in cells(slide, item.name)[1:]]
+
+
+def test_many_groups_continue_on_a_follow_on_slide(render: Render) -> None:
+    report = presented(groups_data(300))
+    deck = render(report)
+    names = titles(deck)
+    assert names[2] == "CIP-CCG Framework: Status Update (1 Mar 2024) (continued)"
+    first, follow_on = cells(deck.slides[1], "Status table"), cells(deck.slides[2], "Status table")
+    assert first[0] == follow_on[0] == ["Status", "Constituency Groups", "#"]
+    rows = status_rows(deck)
+    assert list(dict.fromkeys(row[0] for row in rows)) == ["Done", "Open", "Idle"]
+    for status in report.statuses:
+        # A row too tall for any slide is split; its pieces still hold every name, in order.
+        pieces = [row[1] for row in rows if row[0] == status.label]
+        assert " ".join(pieces) == status.groups_text
+        assert all(row[2] == str(status.count) for row in rows if row[0] == status.label)
+    for slide in deck.slides:
+        for item in slide.shapes:
+            assert item.top + item.height <= deck.slide_height
+    assert "many.xlsx" in deck.slides[2].notes_slide.notes_text_frame.text
+    assert shape(deck.slides[1], "Representation")  # the paragraph stays with the first page
+
+
+def test_sixty_groups_fit_or_continue(render: Render) -> None:
+    deck = render(presented(groups_data(60)))
+    for slide in deck.slides:
+        for item in slide.shapes:
+            assert item.top + item.height <= deck.slide_height
+    assert [row[0] for row in status_rows(deck)] == ["Done", "Open", "Idle"]
+    assert titles(deck)[2].endswith("(continued)")
+
+
+# -- split runs, a tiny template --------------------------------------------------------------
+
+
+def tiny_template(path: Path, runs: list[tuple[str, bool]], notes: str = "") -> Path:
+    """Write a one-slide template whose text box holds `runs` (text, bold)."""
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text_frame.text = "Tiny"
+    box = slide.shapes.add_textbox(Inches(1), Inches(2), Inches(6), Inches(1))
+    box.name = "Box"
+    paragraph = box.text_frame.paragraphs[0]
+    for text, bold in runs:
+        run = paragraph.add_run()
+        run.text = text
+        run.font.bold = bold
+        run.font.size = Pt(20 if bold else 12)
+    if notes:
+        slide.notes_slide.notes_text_frame.text = notes
+    deck.save(str(path))
+    return path
+
+
+def test_placeholder_split_across_three_runs(
+    tmp_path: Path, render: Render, sample_presented: PresentedReport
+) -> None:
+    template = tiny_template(tmp_path / "tiny.pptx", [
+        ("As of {{ report", True), ("_date | short", False), ("_date }}, see", False),
+        (" the end.", False),
+    ])
+    runs = shape(render(sample_presented, template).slides[0], "Box").text_frame.paragraphs[0].runs
+    assert [(run.text, run.font.bold) for run in runs] == [
+        ("As of 30 Aug 2024", True), (", see", False), (" the end.", False),
+    ]
+
+
+def test_block_split_across_runs_keeps_runs_between(
+    tmp_path: Path, render: Render, sample_presented: PresentedReport
+) -> None:
+    template = tiny_template(tmp_path / "tiny.pptx", [
+        ("{% if groups_total > 1 %}", False), ("many", True), ("{% endif %}", False),
+        (" and ", False), ("{{ groups_total }}", True),
+    ])
+    runs = shape(render(sample_presented, template).slides[0], "Box").text_frame.paragraphs[0].runs
+    assert [run.text for run in runs] == ["many", " and ", "22"]
+
+
+# -- errors and checks --------------------------------------------------------------------------
+
+
+def test_missing_template(tmp_path: Path, sample_presented: PresentedReport) -> None:
+    with pytest.raises(TemplateProblemError, match="does not exist"):
+        render_deck(sample_presented, tmp_path / "none.pptx", tmp_path / "deck.pptx")
+
+
+def test_not_a_pptx(tmp_path: Path, sample_presented: PresentedReport) -> None:
+    template = tmp_path / "notes.pptx"
+    template.write_text("not a deck")
+    with pytest.raises(TemplateProblemError, match=r"not a PowerPoint \.pptx file"):
+        render_deck(sample_presented, template, tmp_path / "deck.pptx")
+
+
+def test_render_error_names_the_slide_and_shape(
+    tmp_path: Path, sample_presented: PresentedReport
+) -> None:
+    template = tiny_template(tmp_path / "tiny.pptx", [("{{ report_dat }}", False)])
+    with pytest.raises(TemplateProblemError, match="slide 1, shape 'Box'"):
+        render_deck(sample_presented, template, tmp_path / "deck.pptx")
+
+
+def test_shipped_template_checks_clean() -> None:
+    assert check_template(DECK_TEMPLATE) == []
+
+
+def test_shipped_template_lists_its_placeholders() -> None:
+    found = list_placeholders(DECK_TEMPLATE)
+    sources = {placeholder.source for placeholder in found}
+    assert "{{ report_date | short_date }}" in sources
+    assert "{%tr for row in statuses %}" in sources
+    where = next(p.where for p in found if p.source == "{{ row.groups_text }}")
+    assert where.startswith("slide 2, shape 'Status table', row 2, cell 2")
+
+
+def test_check_template_flags_unknown_name_and_broken_jinja(tmp_path: Path) -> None:
+    template = tiny_template(
+        tmp_path / "tiny.pptx",
+        [("{{ report_dat | short_date }} and ", False), ("{{ groups_total ", True)],
+        notes="{{ source.workbook }} {% if %}",
+    )
+    issues = check_template(template)
+    assert [issue.where for issue in issues] == ["slide 1, shape 'Box'", "slide 1, notes"]
+    assert "broken placeholder" in issues[0].message or "unknown name" in issues[0].message
+    assert "broken placeholder" in issues[1].message
+
+
+def test_check_template_reads_row_loops(tmp_path: Path) -> None:
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    frame = slide.shapes.add_table(2, 2, Inches(1), Inches(2), Inches(6), Inches(1))
+    frame.name = "Grid"
+    frame.table.cell(1, 0).text_frame.text = "{%tr for item in bands %}{{ item.band }}"
+    frame.table.cell(1, 1).text_frame.text = "{{ item.nope | upper }} {{ colour }}"
+    deck.save(str(tmp_path / "grid.pptx"))
+    issues = check_template(tmp_path / "grid.pptx")
+    assert [issue.where for issue in issues] == ["slide 1, shape 'Grid', row 2, cell 2"]
+    assert "unknown name 'colour'" in issues[0].message
+    assert "set item" not in issues[0].message
+
+
+def test_no_attendance_and_no_roadmap(render: Render) -> None:
+    deck = render(presented(groups_data(3, attendance=(), roadmap=())))
+    chart = shape(deck.slides[2], "Participation chart").chart
+    assert list(chart.plots[0].series[0].values) == [None]
+    assert [row[1] for row in cells(deck.slides[2], "Band table")[1:]] == ["N/A"] * 3
+    timeline = shape(deck.slides[4], "Timeline")
+    assert "Today: 1 Mar 2024" in [item.text_frame.text for item in timeline.shapes
+                                   if item.has_text_frame]
