@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cipdocs.compute import compute_report
-from cipdocs.errors import Issue
+from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.model import Report
 from cipdocs.parse import parse_workbook
 from cipdocs.present import present_report
@@ -75,11 +75,12 @@ def build_documents(request: DeckRequest, loaded: LoadedReport, progress: Progre
     stem = output_stem(loaded.report)
     prepare_output_dir(request.output_dir)
     deck = update = None
+    slide_count = 0
     if request.output_format.includes(OutputFormat.PPTX):
         from cipdocs.render.pptx import render_deck
 
         deck = request.output_dir / f"{stem}.pptx"
-        render_deck(presented, request.deck_template, deck)
+        slide_count = render_deck(presented, request.deck_template, deck)
     if request.output_format.includes(OutputFormat.DOCX):
         from cipdocs.render.docx import render_update
 
@@ -87,26 +88,41 @@ def build_documents(request: DeckRequest, loaded: LoadedReport, progress: Progre
         render_update(presented, request.update_template, update)
     written = [path for path in (deck, update) if path is not None]
     if request.pdf or request.preview:
-        written += convert_documents(request, stem, deck, update, progress)
+        written += convert_documents(request, stem, (deck, slide_count), update, progress)
     return written
 
 
 def convert_documents(
-    request: DeckRequest, stem: str, deck: Path | None, update: Path | None, progress: Progress
+    request: DeckRequest,
+    stem: str,
+    deck: tuple[Path | None, int],
+    update: Path | None,
+    progress: Progress,
 ) -> list[Path]:
-    """Write the PDFs and slide previews asked for, with LibreOffice; return their paths."""
+    """Write the PDFs and slide previews asked for, with LibreOffice; return their paths.
+
+    `deck` is the deck's path (None when not written) and its visible slide count, which the
+    slides PDF must match page for page.
+    """
     import tempfile
 
     from cipdocs.render.pdf import convert_to_pdf, find_soffice, render_previews
 
     soffice = find_soffice()
     written: list[Path] = []
-    if deck is not None:
+    deck_path, slide_count = deck
+    if deck_path is not None:
         slides_pdf = request.output_dir / f"{stem} (slides).pdf"
         with tempfile.TemporaryDirectory(prefix="cipdocs-preview-") as scratch:
             if not request.pdf:
                 slides_pdf = Path(scratch) / f"{stem} (slides).pdf"
-            convert_to_pdf(deck, slides_pdf, progress=progress, soffice=soffice)
+            convert_to_pdf(
+                deck_path,
+                slides_pdf,
+                expected_pages=slide_count,
+                progress=progress,
+                soffice=soffice,
+            )
             if request.pdf:
                 written.append(slides_pdf)
             if request.preview:
@@ -129,8 +145,6 @@ class TemplateReport:
 
 def inspect_templates(templates: list[Path]) -> Iterator[TemplateReport]:
     """Yield the placeholders and problems of each template, by its file type."""
-    from cipdocs.errors import TemplateProblemError
-
     from cipdocs.render import docx, pptx
 
     renderers = {".pptx": pptx, ".docx": docx}

@@ -44,20 +44,24 @@ AUTHOR = "cipdocs"
 OPEN: Callable[[str], Any] = Presentation
 
 
-def render_deck(report: PresentedReport, template: Path, destination: Path) -> None:
-    """Fill `template` with `report` and write the deck to `destination`, byte for byte the same
-    on every run."""
+def render_deck(report: PresentedReport, template: Path, destination: Path) -> int:
+    """Fill `template` with `report`, write the deck to `destination` (the same bytes on every
+    run) and return how many slides a PDF of it will have: the slides not hidden."""
     presentation = open_template(template)
     environment = make_environment()
     context = report.as_template_context()
     slide_height = int(presentation.slide_height)
     for number, slide in enumerate(list(presentation.slides), start=1):
-        render_slide(presentation, slide, f"slide {number}", report, environment, context,
-                     slide_height)
+        render_slide(
+            presentation, slide, f"slide {number}", report, environment, context, slide_height
+        )
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)
     write_atomically(destination, normalize_zip(buffer.getvalue()))
+    return sum(
+        1 for slide in presentation.slides if slide._element.get("show") not in ("0", "false")
+    )
 
 
 def list_placeholders(template: Path) -> list[Placeholder]:
@@ -92,8 +96,7 @@ def open_template(template: Path) -> Any:
         )
     try:
         return OPEN(str(template))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
-            etree.XMLSyntaxError):
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
         raise TemplateProblemError(
             f"{template}: not a PowerPoint .pptx file; save it from PowerPoint as "
             "'PowerPoint Presentation (.pptx)'"
@@ -135,8 +138,9 @@ def render_slide(
             render_paragraphs(text_paragraphs(shape), environment, context, f"{where}, notes")
     for shape in list(slide.shapes):
         if shape.has_table:
-            layout_table(presentation, slide, shape, header_rows.get(shape_id(shape._element)),
-                         slide_height)
+            layout_table(
+                presentation, slide, shape, header_rows.get(shape_id(shape._element)), slide_height
+            )
         elif is_participation_chart(shape):
             fill_participation_chart(shape, report.participation_by_band, report.report_date)
         elif is_timeline(shape):
@@ -153,8 +157,11 @@ def set_properties(presentation: Any, report: PresentedReport) -> None:
     """Set the document properties from the report, so two runs write the same bytes."""
     properties = presentation.core_properties
     first_title = next(
-        (slide.shapes.title.text_frame.text for slide in presentation.slides
-         if slide.shapes.title is not None and slide.shapes.title.has_text_frame),
+        (
+            slide.shapes.title.text_frame.text
+            for slide in presentation.slides
+            if slide.shapes.title is not None and slide.shapes.title.has_text_frame
+        ),
         "CIP-CCG status update",
     )
     stamp = dt.datetime.combine(report.report_date, dt.time())
