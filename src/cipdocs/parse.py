@@ -33,11 +33,26 @@ from cipdocs.workbook import RawCell, RawRow, RawWorkbook
 T = TypeVar("T")
 
 REPORT_DATE_SETTING = "Report date"
+CONTRACT_SHEETS = (
+    "Settings",
+    "Groups",
+    "Statuses",
+    "Meetings",
+    "Attendance",
+    "Bands",
+    "Milestones",
+    "Roadmap",
+)
+UNSAVED_FORMULA = (
+    "the formula has no saved value (the file was last saved by a program that does not "
+    "calculate); open it in Excel or LibreOffice and save it again"
+)
 
 
 def parse_workbook(workbook: RawWorkbook) -> tuple[WorkbookData, tuple[Issue, ...]]:
     """Return the data and its warnings, or raise `InvalidWorkbookError` with every problem."""
     findings = Findings()
+    _check_unsaved_headers(workbook, findings)
     report_date = parse_settings(
         read_table(workbook, "Settings", ("Setting", "Value"), findings), findings
     )
@@ -84,6 +99,17 @@ def parse_workbook(workbook: RawWorkbook) -> tuple[WorkbookData, tuple[Issue, ..
     return data, tuple(findings.warnings)
 
 
+def _check_unsaved_headers(workbook: RawWorkbook, findings: Findings) -> None:
+    """Record a problem for each header of a contract sheet that is a formula never calculated."""
+    contract = {fold(name) for name in CONTRACT_SHEETS}
+    for sheet in workbook.sheets:
+        if fold(sheet.title) not in contract or not sheet.rows or sheet.rows[0].number != 1:
+            continue
+        for cell in sheet.rows[0].cells:
+            if cell.is_unsaved_formula:
+                findings.problem(f"{sheet.title}!{cell.coordinate}", UNSAVED_FORMULA)
+
+
 def _convert(
     table: Table, row: RawRow, column: str, convert: Callable[[RawCell], T], findings: Findings
 ) -> T | None:
@@ -93,6 +119,9 @@ def _convert(
         findings.problem(
             table.where(row, column), f"{column} is blank; fill it in or delete the row"
         )
+        return None
+    if cell.is_unsaved_formula:
+        findings.problem(table.where(row, column), UNSAVED_FORMULA)
         return None
     if cell.is_error:
         findings.problem(
@@ -111,9 +140,14 @@ def _required_text(table: Table, row: RawRow, column: str, findings: Findings) -
     return _convert(table, row, column, lambda cell: as_text(cell.value), findings) or None
 
 
-def _optional_text(table: Table, row: RawRow, column: str) -> str | None:
+def _optional_text(table: Table, row: RawRow, column: str, findings: Findings) -> str | None:
+    """Return the cell's text, None when blank; an error or unsaved formula is a problem."""
     cell = table.cell(row, column)
-    return as_text(cell.value) if cell is not None and not cell.is_error else None
+    if cell is None:
+        return None
+    if cell.is_error or cell.is_unsaved_formula:
+        return _convert(table, row, column, lambda cell: as_text(cell.value), findings)
+    return as_text(cell.value)
 
 
 def _unique(
@@ -136,6 +170,9 @@ def parse_settings(table: Table | None, findings: Findings) -> dt.date | None:
     if table is None:
         return None
     for row in table.rows:
+        setting = table.cell(row, "Setting")
+        if setting is not None and setting.is_unsaved_formula:
+            findings.problem(table.where(row, "Setting"), UNSAVED_FORMULA)
         if fold(table.text(row, "Setting")) == fold(REPORT_DATE_SETTING):
             return _convert(table, row, "Value", as_date, findings)
     settings = [table.text(row, "Setting") for row in table.rows]
@@ -156,7 +193,7 @@ def parse_statuses(table: Table | None, findings: Findings) -> list[Status] | No
     for row in table.rows:
         name = _required_text(table, row, "Status", findings)
         if name and _unique(table, row, "Status", name, seen, findings):
-            statuses.append(Status(name, _optional_text(table, row, "Label") or name))
+            statuses.append(Status(name, _optional_text(table, row, "Label", findings) or name))
     if not statuses and not table.rows:
         findings.problem(f"{table.sheet}!A2", "no statuses; add one row per framework status")
     return statuses
@@ -174,7 +211,7 @@ def parse_groups(
     for row in table.rows:
         name = _required_text(table, row, "Group", findings)
         represented = _convert(table, row, "Representative", as_yes_no, findings)
-        status_text = _optional_text(table, row, "Framework status")
+        status_text = _optional_text(table, row, "Framework status", findings)
         status = by_key.get(fold(status_text)) if status_text else None
         if status_text and status is None and statuses is not None:
             findings.problem(
@@ -312,6 +349,8 @@ def _attended_meetings(
     for meeting, column in meeting_columns.items():
         cell = cells.get(column)
         try:
+            if cell is not None and cell.is_unsaved_formula:
+                raise ValueProblem(UNSAVED_FORMULA)
             if cell is not None and cell.is_error:
                 raise ValueProblem(f"the cell holds the error {as_text(cell.value)}; enter Y or N")
             if as_attended(cell):
@@ -374,7 +413,7 @@ def parse_milestones(table: Table | None, findings: Findings) -> list[Milestone]
     for row in table.rows:
         text = _required_text(table, row, "Milestone", findings)
         if text:
-            milestones.append(Milestone(text, _optional_text(table, row, "Status")))
+            milestones.append(Milestone(text, _optional_text(table, row, "Status", findings)))
     return milestones
 
 
@@ -396,5 +435,7 @@ def parse_roadmap(table: Table | None, findings: Findings) -> list[RoadmapPhase]
                 f"({start.isoformat()}); fix Start or End",
             )
             continue
-        phases.append(RoadmapPhase(phase, start, end, _optional_text(table, row, "Status")))
+        phases.append(
+            RoadmapPhase(phase, start, end, _optional_text(table, row, "Status", findings))
+        )
     return phases

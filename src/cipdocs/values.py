@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 
@@ -112,6 +113,11 @@ def as_whole_percent(cell: RawCell) -> int:
             f"{as_text(value)!r} is not a number; enter a whole percentage from 0 to 100"
         )
     number = value * 100 if cell.is_percent else value
+    if not math.isfinite(number):
+        # A hostile or corrupt file can store 1e999, which reads as infinity.
+        raise ValueProblem(
+            f"{as_text(value)!r} is not a number; enter a whole percentage from 0 to 100"
+        )
     rounded = round(number)
     if abs(number - rounded) > 1e-9:
         raise ValueProblem(

@@ -20,9 +20,10 @@ from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 from lxml import etree
 
+from cipdocs.archive import check_zip_archive
 from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.present import PresentedReport
-from cipdocs.render.files import normalize_zip, write_atomically
+from cipdocs.render.files import write_document
 from cipdocs.templating import (
     TEMPLATE_NAMES,
     Placeholder,
@@ -68,7 +69,7 @@ def render_update(report: PresentedReport, template: Path, destination: Path) ->
     _set_core_properties(document, report.report_date)
     buffer = io.BytesIO()
     document.save(buffer)
-    write_atomically(destination, normalize_zip(buffer.getvalue()))
+    write_document(destination, buffer.getvalue())
 
 
 def list_placeholders(template: Path) -> list[Placeholder]:
@@ -103,6 +104,8 @@ def _require_file(template: Path) -> None:
             "pass an existing .docx with --docx-template, or rebuild the default with "
             "scripts/build_update_template.py"
         )
+    if zipfile.is_zipfile(template):  # anything else gets the clearer "not a .pptx/.docx" below
+        check_zip_archive(template, what="template", error=TemplateProblemError)
 
 
 def _not_a_docx(template: Path) -> str:

@@ -28,6 +28,18 @@ def normalize_zip(data: bytes) -> bytes:
     return target_buffer.getvalue()
 
 
+def write_document(destination: Path, data: bytes) -> None:
+    """Write a saved .pptx/.docx: deterministic zip, structural self-check, then atomic rename.
+
+    The self-check runs before the rename so that a broken document never replaces a good one.
+    """
+    from cipdocs.render.selfcheck import raise_if_broken
+
+    normalized = normalize_zip(data)
+    raise_if_broken(destination, normalized)
+    write_atomically(destination, normalized)
+
+
 def prepare_output_dir(folder: Path) -> None:
     """Create `folder` if needed; raise `OutputProblemError` when it cannot be a folder."""
     if folder.exists() and not folder.is_dir():

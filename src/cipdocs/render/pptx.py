@@ -20,9 +20,10 @@ from lxml import etree
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
+from cipdocs.archive import check_zip_archive
 from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.present import PresentedReport
-from cipdocs.render.files import normalize_zip, write_atomically
+from cipdocs.render.files import write_document
 from cipdocs.render.pptx_chart import fill_participation_chart, is_participation_chart
 from cipdocs.render.pptx_slides import layout_table
 from cipdocs.render.pptx_table import check_table, fill_table, list_table, table_of
@@ -58,7 +59,7 @@ def render_deck(report: PresentedReport, template: Path, destination: Path) -> i
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)
-    write_atomically(destination, normalize_zip(buffer.getvalue()))
+    write_document(destination, buffer.getvalue())
     return sum(
         1 for slide in presentation.slides if slide._element.get("show") not in ("0", "false")
     )
@@ -94,6 +95,8 @@ def open_template(template: Path) -> Any:
             f"{template}: the deck template does not exist; "
             "pass a .pptx with --template or restore templates/cip-ccg-deck.pptx"
         )
+    if zipfile.is_zipfile(template):  # anything else gets the clearer "not a .pptx/.docx" below
+        check_zip_archive(template, what="template", error=TemplateProblemError)
     try:
         return OPEN(str(template))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):

@@ -1,0 +1,207 @@
+"""Check a written .pptx or .docx for the faults that make Office offer to repair it."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote
+
+from lxml import etree
+
+from cipdocs.errors import SelfCheckError
+
+CONTENT_TYPES = "[Content_Types].xml"
+NS = {
+    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+}
+# Our own output, but parsed as carefully as input: no entities, no DTD, no network.
+_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+_MAX_REPORTED = 5
+
+
+def check_office_file(path: Path) -> list[str]:
+    """Return the structural faults of the .pptx or .docx at `path` (empty when it is sound)."""
+    return check_office_bytes(path.read_bytes())
+
+
+def check_office_bytes(data: bytes) -> list[str]:
+    """Return the structural faults of a .pptx or .docx held in memory."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return list(_iter_faults(archive))
+    except zipfile.BadZipFile as error:
+        return [f"not a zip file ({error})"]
+
+
+def raise_if_broken(path: Path, data: bytes | None = None) -> None:
+    """Raise `SelfCheckError` when the document (`data`, else the file at `path`) has faults."""
+    faults = check_office_file(path) if data is None else check_office_bytes(data)
+    if not faults:
+        return
+    shown = "; ".join(faults[:_MAX_REPORTED])
+    more = f" (and {len(faults) - _MAX_REPORTED} more)" if len(faults) > _MAX_REPORTED else ""
+    raise SelfCheckError(
+        f"{path}: failed cipdocs' structural self-check, so Office would offer to repair it: "
+        f"{shown}{more}; this is a bug in cipdocs, not in your workbook or template; please "
+        "report it with both files (run with --debug for details)"
+    )
+
+
+def _iter_faults(archive: zipfile.ZipFile) -> Iterator[str]:
+    names = [name for name in archive.namelist() if not name.endswith("/")]
+    parts = {name.casefold(): name for name in names}
+    if CONTENT_TYPES.casefold() not in parts:
+        yield f"{CONTENT_TYPES} is missing"
+    else:
+        yield from _content_type_faults(archive, parts[CONTENT_TYPES.casefold()], names)
+    for name in names:
+        if _is_rels(name):
+            yield from _relationship_faults(archive, name, parts)
+    for name in names:
+        if not name.endswith(".xml") or name == CONTENT_TYPES:
+            continue
+        tree = _parse(archive, name)
+        if tree is None:
+            yield f"{name} is not well-formed XML"
+            continue
+        if name.startswith("ppt/slides/slide"):
+            yield from _shape_id_faults(name, tree)
+        yield from _drawing_table_faults(name, tree)
+        yield from _word_table_faults(name, tree)
+
+
+def _parse(archive: zipfile.ZipFile, name: str) -> etree._Element | None:
+    try:
+        return etree.fromstring(archive.read(name), _PARSER)
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _is_rels(name: str) -> bool:
+    folder, file_name = posixpath.split(name)
+    return posixpath.basename(folder) == "_rels" and file_name.endswith(".rels")
+
+
+def _content_type_faults(archive: zipfile.ZipFile, name: str, members: list[str]) -> Iterator[str]:
+    """Yield a fault for each part that neither a Default nor an Override gives a type."""
+    tree = _parse(archive, name)
+    if tree is None:
+        yield f"{name} is not well-formed XML"
+        return
+    defaults = {
+        (element.get("Extension") or "").casefold() for element in tree.iterfind("ct:Default", NS)
+    }
+    overrides = {
+        (element.get("PartName") or "").lstrip("/").casefold()
+        for element in tree.iterfind("ct:Override", NS)
+    }
+    for member in members:
+        if member == name:
+            continue
+        # rpartition, not splitext: "_rels/.rels" has the extension "rels".
+        extension = posixpath.basename(member).rpartition(".")[2].casefold()
+        if member.casefold() not in overrides and extension not in defaults:
+            yield f"{member} has no content type in {CONTENT_TYPES}"
+
+
+def _relationship_faults(
+    archive: zipfile.ZipFile, name: str, parts: dict[str, str]
+) -> Iterator[str]:
+    """Yield a fault for each internal relationship whose target the package does not hold."""
+    tree = _parse(archive, name)
+    if tree is None:
+        yield f"{name} is not well-formed XML"
+        return
+    # word/_rels/document.xml.rels describes word/document.xml: targets are relative to word/.
+    base = posixpath.dirname(posixpath.dirname(name))
+    ids: Counter[str] = Counter()
+    for relationship in tree.iterfind("rel:Relationship", NS):
+        ids[relationship.get("Id") or ""] += 1
+        if relationship.get("TargetMode") == "External":
+            continue
+        target = unquote(relationship.get("Target") or "")
+        resolved = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+        resolved = posixpath.normpath(resolved)
+        if resolved.casefold() not in parts:
+            yield (
+                f"{name}: relationship {relationship.get('Id')} points at {resolved}, "
+                "which the file does not hold"
+            )
+    for rel_id, count in sorted(ids.items()):
+        if count > 1:
+            yield f"{name}: relationship id {rel_id!r} is used {count} times"
+
+
+def _shape_id_faults(name: str, tree: etree._Element) -> Iterator[str]:
+    """Yield a fault for each shape id used more than once on a slide."""
+    ids = Counter(element.get("id") for element in tree.iterfind(".//p:cNvPr", NS))
+    for shape_id, count in sorted(ids.items(), key=lambda item: str(item[0])):
+        if count > 1:
+            yield f"{name}: shape id {shape_id} is used by {count} shapes"
+
+
+def _drawing_table_faults(name: str, tree: etree._Element) -> Iterator[str]:
+    """Yield a fault for each PowerPoint table row whose cells do not fill its grid."""
+    for table_number, table in enumerate(tree.iterfind(".//a:tbl", NS), start=1):
+        columns = len(table.findall("a:tblGrid/a:gridCol", NS))
+        for row_number, row in enumerate(table.iterfind("a:tr", NS), start=1):
+            # DrawingML keeps a merged-over cell as its own <a:tc hMerge="1">, so the count
+            # of cells must equal the grid; a gridSpan must also stay inside it.
+            cells = row.findall("a:tc", NS)
+            reach = max(
+                (index + int(cell.get("gridSpan", "1")) for index, cell in enumerate(cells)),
+                default=0,
+            )
+            if len(cells) != columns or reach > columns:
+                yield (
+                    f"{name}: table {table_number}, row {row_number} has {len(cells)} cells "
+                    f"(spanning {reach}) but the table has {columns} columns"
+                )
+
+
+def _word_table_faults(name: str, tree: etree._Element) -> Iterator[str]:
+    """Yield a fault for each Word table row whose cells (with their spans) miss the grid."""
+    for table_number, table in enumerate(tree.iterfind(".//w:tbl", NS), start=1):
+        columns = len(table.findall("w:tblGrid/w:gridCol", NS))
+        rows = _word_children(table, "w:tr")
+        for row_number, row in enumerate(rows, start=1):
+            span = _word_row_span(row)
+            if span != columns:
+                yield (
+                    f"{name}: table {table_number}, row {row_number} spans {span} grid columns "
+                    f"but the table has {columns}"
+                )
+
+
+def _word_row_span(row: etree._Element) -> int:
+    """Return the grid columns a Word row covers: its cells' spans plus gridBefore/gridAfter."""
+    # Word leaves a merged-over cell out and widens the first with gridSpan instead.
+    span = sum(_w_int(cell.find("w:tcPr/w:gridSpan", NS)) for cell in _word_children(row, "w:tc"))
+    before = row.find("w:trPr/w:gridBefore", NS)
+    after = row.find("w:trPr/w:gridAfter", NS)
+    return (
+        span
+        + (_w_int(before) if before is not None else 0)
+        + (_w_int(after) if after is not None else 0)
+    )
+
+
+def _word_children(parent: etree._Element, tag: str) -> list[etree._Element]:
+    """Return `parent`'s `tag` children, including those wrapped in a content control."""
+    return parent.findall(tag, NS) + parent.findall(f"w:sdt/w:sdtContent/{tag}", NS)
+
+
+def _w_int(element: etree._Element | None) -> int:
+    """Return a ``w:val`` count, 1 when the element is absent."""
+    if element is None:
+        return 1
+    value = element.get(f"{{{NS['w']}}}val", "1")
+    return int(value) if value.isdigit() else 1
