@@ -270,7 +270,9 @@ def add_status_slide(presentation: Any) -> None:
     )
     top = TITLE_BAR_HEIGHT + Inches(0.35)
     table = add_table(
-        slide, "Status table", top,
+        slide,
+        "Status table",
+        top,
         widths=(Inches(4.1), CONTENT_WIDTH - Inches(5.0), Inches(0.9)),
         header=(Run("Status"), Run("Constituency Groups"), Run("#")),
         row=(
@@ -283,33 +285,47 @@ def add_status_slide(presentation: Any) -> None:
     table.cell(0, 2).text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     table.cell(1, 2).text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     add_text(
-        slide, "Representation", top + table_height(table) + GAP, Inches(0.9),
+        slide,
+        "Representation",
+        top + table_height(table) + GAP,
+        Inches(0.9),
         [
-            Run("The ICANN community demonstrated great interest in the evolution of "
+            Run(
+                "The ICANN community demonstrated great interest in the evolution of "
                 "Organizational Reviews into a CIP, with {{ groups_represented }} out of "
-                "{{ groups_total }} of the "),
+                "{{ groups_total }} of the "
+            ),
             Run("groups", link=GROUPS_URL),
             Run(" across the ICANN community represented in the CIP-CCG. "),
             Run(UNREPRESENTED_SENTENCE),
         ],
         size=16,
     )
-    set_notes(slide, "Status table and representation from the Groups and Statuses sheets. "
-              + NOTES_SOURCE)
+    set_notes(
+        slide,
+        "Status table and representation from the Groups and Statuses sheets. " + NOTES_SOURCE,
+    )
 
 
 def add_participation_slide(presentation: Any) -> None:
     """Slide 3: the band table, the participation chart and the reported-updates paragraph."""
     slide = add_title_only(presentation, "CIP-CCG Representatives: Participation & Engagement")
     add_text(
-        slide, "Participation heading", TITLE_BAR_HEIGHT + Inches(0.2), Inches(0.5),
-        [Run("Participation Rate", bold=True),
-         Run(" (% out of {{ meetings_held }} Meetings, as of {{ report_date | long_date }})")],
+        slide,
+        "Participation heading",
+        TITLE_BAR_HEIGHT + Inches(0.2),
+        Inches(0.5),
+        [
+            Run("Participation Rate", bold=True),
+            Run(" (% out of {{ meetings_held }} Meetings, as of {{ report_date | long_date }})"),
+        ],
         size=18,
     )
     top = TITLE_BAR_HEIGHT + Inches(0.8)
     add_table(
-        slide, "Band table", top,
+        slide,
+        "Band table",
+        top,
         widths=(Inches(1.25), Inches(4.55)),
         header=(Run(""), Run("Constituency Groups")),
         row=(
@@ -318,31 +334,51 @@ def add_participation_slide(presentation: Any) -> None:
         ),
         size=12,
     )
-    add_chart(slide, left=Inches(6.55), top=top - Inches(0.05), width=Inches(6.33),
-              height=Inches(4.65))
+    add_chart(
+        slide, left=Inches(6.55), top=top - Inches(0.05), width=Inches(6.33), height=Inches(4.65)
+    )
     add_text(
-        slide, "Reported updates", Inches(6.45), Inches(0.75),
-        [Run("CIP-CCG Representatives regularly reported updates from their Constituencies on "
-             "ongoing CIP internal efforts and feedback on CIP Framework throughout "
-             "{{ report_year }}, as reported in meeting reports and transcripts.")],
+        slide,
+        "Reported updates",
+        Inches(6.45),
+        Inches(0.75),
+        [
+            Run(
+                "CIP-CCG Representatives regularly reported updates from their Constituencies on "
+                "ongoing CIP internal efforts and feedback on CIP Framework throughout "
+                "{{ report_year }}, as reported in meeting reports and transcripts."
+            )
+        ],
         size=14,
     )
-    set_notes(slide, "Participation from the Meetings, Attendance and Bands sheets: "
-              "{{ meetings_held }} meetings held on or before the report date; a rate is the "
-              "meetings attended out of those held, rounded down. " + NOTES_SOURCE)
+    set_notes(
+        slide,
+        "Participation from the Meetings, Attendance and Bands sheets: "
+        "{{ meetings_held }} meetings held on or before the report date; a rate is the "
+        "meetings attended out of those held, rounded down. " + NOTES_SOURCE,
+    )
 
 
 def add_milestones_slide(presentation: Any) -> None:
     """Slide 4: the convening paragraph and the numbered milestones."""
     slide = add_title_only(presentation, "CIP-CCG Representatives: Milestones")
     add_text(
-        slide, "Convening", TITLE_BAR_HEIGHT + Inches(0.3), Inches(1.0),
-        [Run("CIP-CCG, convened in January 2024, with the goal of developing the CIP Framework "
-             "for implementation of ATRT3 Recommendation 3.6. The CIP-CCG was tasked with:")],
+        slide,
+        "Convening",
+        TITLE_BAR_HEIGHT + Inches(0.3),
+        Inches(1.0),
+        [
+            Run(
+                "CIP-CCG, convened in January 2024, with the goal of developing the CIP Framework "
+                "for implementation of ATRT3 Recommendation 3.6. The CIP-CCG was tasked with:"
+            )
+        ],
         size=18,
     )
     table = add_table(
-        slide, "Milestone table", TITLE_BAR_HEIGHT + Inches(1.45),
+        slide,
+        "Milestone table",
+        TITLE_BAR_HEIGHT + Inches(1.45),
         widths=(Inches(0.7), CONTENT_WIDTH - Inches(3.0), Inches(2.3)),
         header=None,
         row=(
@@ -371,11 +407,18 @@ def add_roadmap_slide(presentation: Any) -> None:
     frame.word_wrap = True
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     # The renderer draws the roadmap here; this shape's text labels its "today" marker.
-    write_runs(frame.paragraphs[0], [Run("Today: {{ report_date | short_date }}")], size=12,
-               colour="C8102E")
+    write_runs(
+        frame.paragraphs[0],
+        [Run("Today: {{ report_date | short_date }}")],
+        size=12,
+        colour="C8102E",
+    )
     set_alt_text(region, TIMELINE_ALT_TEXT)
-    set_notes(slide, "Timeline from the Roadmap sheet: one bar per phase from its start to its "
-              "end, and a marker at the report date. " + NOTES_SOURCE)
+    set_notes(
+        slide,
+        "Timeline from the Roadmap sheet: one bar per phase from its start to its "
+        "end, and a marker at the report date. " + NOTES_SOURCE,
+    )
 
 
 # -- building blocks ------------------------------------------------------------------------

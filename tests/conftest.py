@@ -39,7 +39,11 @@ def minimal_sheets() -> dict[str, list[list[object]]]:
             ["M2", dt.date(2024, 2, 10)],
             ["M3", dt.date(2024, 4, 10)],
         ],
-        "Attendance": [["Group", "M1", "M2", "M3"], ["Alpha", "Y", "Y", None], ["Beta", "Y", "N", None]],
+        "Attendance": [
+            ["Group", "M1", "M2", "M3"],
+            ["Alpha", "Y", "Y", None],
+            ["Beta", "Y", "N", None],
+        ],
         "Bands": [["Band", "From %", "To %"], ["All", 100, 100], ["Half", 50, 99], ["Low", 0, 49]],
         "Milestones": [["Milestone", "Status"], ["First task", "Done"], ["Second task", None]],
         "Roadmap": [

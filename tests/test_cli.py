@@ -35,7 +35,9 @@ def test_check_ok_prints_warnings_to_stderr() -> None:
     result = invoke("check", str(SAMPLE_WORKBOOK))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "warning: Attendance: GNSO CSG has a representative but no attendance row" in result.stderr
+    assert (
+        "warning: Attendance: GNSO CSG has a representative but no attendance row" in result.stderr
+    )
     assert "ok: " in result.stderr and "22 groups, 13 meetings held by 2024-08-30" in result.stderr
 
 
@@ -93,8 +95,16 @@ def test_output_dir_that_is_a_file_exits_6(tmp_path: Path) -> None:
 
 
 def test_missing_template_exits_5(tmp_path: Path) -> None:
-    result = invoke("deck", str(SAMPLE_WORKBOOK), "-o", str(tmp_path), "--template",
-                    str(tmp_path / "nope.pptx"), "--format", "pptx")
+    result = invoke(
+        "deck",
+        str(SAMPLE_WORKBOOK),
+        "-o",
+        str(tmp_path),
+        "--template",
+        str(tmp_path / "nope.pptx"),
+        "--format",
+        "pptx",
+    )
     assert result.exit_code == 5
     assert "nope.pptx" in result.stderr
     assert list(tmp_path.iterdir()) == []

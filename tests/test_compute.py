@@ -63,8 +63,12 @@ def test_find_band_in_a_gap_is_none() -> None:
 
 def test_status_rows_keep_order_and_zero_counts() -> None:
     statuses = (Status("Done", "Done!"), Status("Open", "Open!"), Status("Idle", "Idle!"))
-    groups = (Group("B", True, "Open"), Group("A", True, "Done"), Group("C", False, None),
-              Group("D", True, "Open"))
+    groups = (
+        Group("B", True, "Open"),
+        Group("A", True, "Done"),
+        Group("C", False, None),
+        Group("D", True, "Open"),
+    )
     rows = compute_status_rows(statuses, groups)
     assert [(row.status.name, row.groups, row.count) for row in rows] == [
         ("Done", ("A",), 1),
@@ -81,8 +85,11 @@ def test_representation_counts_and_names() -> None:
 
 
 def test_meetings_after_report_date_are_not_held() -> None:
-    meetings = (Meeting("1", dt.date(2024, 1, 1)), Meeting("2", dt.date(2024, 8, 30)),
-                Meeting("3", dt.date(2024, 8, 31)))
+    meetings = (
+        Meeting("1", dt.date(2024, 1, 1)),
+        Meeting("2", dt.date(2024, 8, 30)),
+        Meeting("3", dt.date(2024, 8, 31)),
+    )
     held = compute_meetings_held(meetings, dt.date(2024, 8, 30))
     assert [meeting.name for meeting in held] == ["1", "2"]
 
@@ -107,12 +114,16 @@ def test_participation_in_no_band_names_group_rate_and_counts() -> None:
 
 def test_band_rows_list_groups_in_participation_order_and_keep_empty_bands() -> None:
     held = (Meeting("1", dt.date(2024, 1, 1)),)
-    records = [AttendanceRecord(name, frozenset(marks), f"Attendance!A{index}")
-               for index, (name, marks) in enumerate([("A", {"1"}), ("B", set()), ("C", {"1"})])]
+    records = [
+        AttendanceRecord(name, frozenset(marks), f"Attendance!A{index}")
+        for index, (name, marks) in enumerate([("A", {"1"}), ("B", set()), ("C", {"1"})])
+    ]
     participation = compute_participation(records, held, BANDS)
     rows = compute_band_rows(BANDS, participation)
     assert [(row.band.name, row.groups) for row in rows] == [
-        ("100%", ("A", "C")), ("80%-99%", ()), ("0%-79%", ("B",))
+        ("100%", ("A", "C")),
+        ("80%-99%", ()),
+        ("0%-79%", ("B",)),
     ]
 
 
@@ -123,8 +134,10 @@ def test_report_orders_participation_by_groups_sheet() -> None:
         groups=(Group("First", True, "S"), Group("Second", True, "S")),
         statuses=(Status("S", "S label"),),
         meetings=(Meeting("1", dt.date(2024, 1, 1)),),
-        attendance=(AttendanceRecord("Second", frozenset(), "Attendance!A2"),
-                    AttendanceRecord("First", frozenset({"1"}), "Attendance!A3")),
+        attendance=(
+            AttendanceRecord("Second", frozenset(), "Attendance!A2"),
+            AttendanceRecord("First", frozenset({"1"}), "Attendance!A3"),
+        ),
         bands=BANDS,
         milestones=(),
         roadmap=(),

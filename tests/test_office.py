@@ -28,8 +28,18 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("office")
     result = CliRunner().invoke(
         cli,
-        ["deck", str(SAMPLE_WORKBOOK), "-o", str(folder), "--template", str(DECK_TEMPLATE),
-         "--docx-template", str(UPDATE_TEMPLATE), "--pdf", "--preview"],
+        [
+            "deck",
+            str(SAMPLE_WORKBOOK),
+            "-o",
+            str(folder),
+            "--template",
+            str(DECK_TEMPLATE),
+            "--docx-template",
+            str(UPDATE_TEMPLATE),
+            "--pdf",
+            "--preview",
+        ],
     )
     assert result.exit_code == 0, result.stderr
     assert f"converting {STEM}.pptx to PDF" in result.stderr
@@ -37,8 +47,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def pdf_pages(pdf: Path) -> int:

@@ -47,7 +47,9 @@ def test_headers_sheets_and_values_match_case_and_spaces(make_workbook: Workbook
     ]
 
 
-def test_blank_rows_and_extra_sheets_and_columns_are_ignored(make_workbook: WorkbookFactory) -> None:
+def test_blank_rows_and_extra_sheets_and_columns_are_ignored(
+    make_workbook: WorkbookFactory,
+) -> None:
     path = make_workbook(
         Groups=[
             ["Group", "Representative", "Framework status", "Notes"],
@@ -65,14 +67,26 @@ def test_blank_rows_and_extra_sheets_and_columns_are_ignored(make_workbook: Work
     ("replace", "expected"),
     [
         (
-            {"Groups": [["Group", "Representative", "Framework status"], ["Alpha", "Yes", "Dne"],
-                        ["Beta", "Yes", "Open"], ["Gamma", "No", None]]},
+            {
+                "Groups": [
+                    ["Group", "Representative", "Framework status"],
+                    ["Alpha", "Yes", "Dne"],
+                    ["Beta", "Yes", "Open"],
+                    ["Gamma", "No", None],
+                ]
+            },
             "Groups!C2: 'Dne' is not a status (did you mean 'Done'?); use one of the Statuses "
             "sheet's names, or leave it blank",
         ),
         (
-            {"Groups": [["Group", "Representative", "Framework status"], ["Alpha", "Yes", "Done"],
-                        ["alpha", "Yes", "Open"], ["Gamma", "No", None]]},
+            {
+                "Groups": [
+                    ["Group", "Representative", "Framework status"],
+                    ["Alpha", "Yes", "Done"],
+                    ["alpha", "Yes", "Open"],
+                    ["Gamma", "No", None],
+                ]
+            },
             "Groups!A3: 'alpha' is listed twice (first at Groups!A2); keep one row per group",
         ),
         (
@@ -117,8 +131,14 @@ def test_blank_rows_and_extra_sheets_and_columns_are_ignored(make_workbook: Work
             "'Report date' and the update's date in Value",
         ),
         (
-            {"Bands": [["Band", "From %", "To %"], ["All", 100, 100], ["Most", 50, 100],
-                       ["Low", 0, 49]]},
+            {
+                "Bands": [
+                    ["Band", "From %", "To %"],
+                    ["All", 100, 100],
+                    ["Most", 50, 100],
+                    ["Low", 0, 49],
+                ]
+            },
             "Bands!B3: band 'Most' (50-100) overlaps band 'All' (100-100) at Bands!B2; make the "
             "ranges separate",
         ),
@@ -136,8 +156,12 @@ def test_blank_rows_and_extra_sheets_and_columns_are_ignored(make_workbook: Work
             "in Bands whose From %-To % range covers 50",
         ),
         (
-            {"Roadmap": [["Phase", "Start", "End", "Status"],
-                         ["Build", dt.date(2024, 5, 1), dt.date(2024, 1, 1), None]]},
+            {
+                "Roadmap": [
+                    ["Phase", "Start", "End", "Status"],
+                    ["Build", dt.date(2024, 5, 1), dt.date(2024, 1, 1), None],
+                ]
+            },
             "Roadmap!C2: phase 'Build' ends (2024-01-01) before it starts (2024-05-01); fix Start "
             "or End",
         ),
@@ -166,8 +190,12 @@ def test_missing_sheet_suggests_close_name(make_workbook: WorkbookFactory) -> No
 
 def test_every_problem_is_reported_at_once(make_workbook: WorkbookFactory) -> None:
     path = make_workbook(
-        Groups=[["Group", "Representative", "Framework status"], ["Alpha", "Yes", "Nope"],
-                ["Beta", "Yes", "Open"], ["Gamma", "No", None]],
+        Groups=[
+            ["Group", "Representative", "Framework status"],
+            ["Alpha", "Yes", "Nope"],
+            ["Beta", "Yes", "Open"],
+            ["Gamma", "No", None],
+        ],
         Attendance=[["Group", "M1", "M2"], ["Alpha", "?", "Y"], ["Beta", "maybe", "Y"]],
         Meetings=[["Meeting", "Date"], ["M1", dt.date(2024, 1, 10)], ["M2", "later"]],
     )
@@ -177,7 +205,9 @@ def test_every_problem_is_reported_at_once(make_workbook: WorkbookFactory) -> No
 
 def test_error_values_are_reported(make_workbook: WorkbookFactory) -> None:
     # openpyxl writes a string starting with '#' and a known error code as an error cell.
-    path = make_workbook(Meetings=[["Meeting", "Date"], ["M1", "#REF!"], ["M2", dt.date(2024, 2, 10)]])
+    path = make_workbook(
+        Meetings=[["Meeting", "Date"], ["M1", "#REF!"], ["M2", dt.date(2024, 2, 10)]]
+    )
     assert "Meetings!B2: the cell holds the error #REF!; fix the formula or type the value" in (
         problems_of(path)
     )
@@ -204,12 +234,17 @@ def test_planned_meeting_without_column_is_fine(make_workbook: WorkbookFactory) 
 def test_percent_formatted_bands_and_text_dates(make_workbook: WorkbookFactory) -> None:
     path = make_workbook(
         Settings=[["Setting", "Value"], ["Report date", "1 Mar 2024"]],
-        Bands=[["Band", "From %", "To %", "Colour"], ["All", "100%", "100%", "#112233"],
-               ["Rest", "0%", "99%", None]],
+        Bands=[
+            ["Band", "From %", "To %", "Colour"],
+            ["All", "100%", "100%", "#112233"],
+            ["Rest", "0%", "99%", None],
+        ],
     )
     report = load_report(path).report
     assert report.report_date == dt.date(2024, 3, 1)
-    assert [(row.band.name, row.band.low, row.band.high, row.band.colour) for row in report.bands] == [
+    assert [
+        (row.band.name, row.band.low, row.band.high, row.band.colour) for row in report.bands
+    ] == [
         ("All", 100, 100, "112233"),
         ("Rest", 0, 99, None),
     ]

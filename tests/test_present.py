@@ -71,10 +71,13 @@ def test_plural_irregular() -> None:
 def test_presented_sample_matches_seed(sample_presented: PresentedReport) -> None:
     assert sample_presented.report_year == 2024
     assert [(row.label, row.groups_text, row.count) for row in sample_presented.statuses][3] == (
-        "Not started", "", 0
+        "Not started",
+        "",
+        0,
     )
     assert [(row.band, row.groups_text) for row in sample_presented.bands][-2:] == [
-        ("20%-39%", "N/A"), ("0%-10%", "N/A")
+        ("20%-39%", "N/A"),
+        ("0%-10%", "N/A"),
     ]
     assert sample_presented.bands[0].colour == DEFAULT_BAND_COLOURS[0]
     chart_order = [row.group for row in sample_presented.participation_by_band]
@@ -89,12 +92,21 @@ def test_presented_sample_matches_seed(sample_presented: PresentedReport) -> Non
 
 
 SEED_STATUSES = [
-    ("Completed Framework (with Consensus Call or appropriate process)",
-     ["ALAC", "AFRALO", "APRALO", "GNSO IPC", "GNSO ISPCP", "NomCom", "RSSAC", "SSAC"], 8),
-    ("In Progress (Awaiting Consensus Call)",
-     ["EURALO", "NARALO", "GNSO NCUC", "GNSO RrSG", "GAC"], 5),
-    ("Under discussion",
-     ["LACRALO", "ccNSO", "GNSO Council", "GNSO BC", "GNSO NPOC", "GNSO RySG"], 6),
+    (
+        "Completed Framework (with Consensus Call or appropriate process)",
+        ["ALAC", "AFRALO", "APRALO", "GNSO IPC", "GNSO ISPCP", "NomCom", "RSSAC", "SSAC"],
+        8,
+    ),
+    (
+        "In Progress (Awaiting Consensus Call)",
+        ["EURALO", "NARALO", "GNSO NCUC", "GNSO RrSG", "GAC"],
+        5,
+    ),
+    (
+        "Under discussion",
+        ["LACRALO", "ccNSO", "GNSO Council", "GNSO BC", "GNSO NPOC", "GNSO RySG"],
+        6,
+    ),
     ("Not started", [], 0),
 ]
 
@@ -122,7 +134,13 @@ def test_sample_json_reproduces_the_seed(sample_report: Report) -> None:
     assert [(row["band"], row["groups"]) for row in bands] == SEED_BANDS
     participation = figures["participation"]
     assert isinstance(participation, list)
-    assert {"group": "AFRALO", "attended": 12, "held": 13, "rate": 92, "band": "80%-99%"} in participation
+    assert {
+        "group": "AFRALO",
+        "attended": 12,
+        "held": 13,
+        "rate": 92,
+        "band": "80%-99%",
+    } in participation
     assert len(participation) == 19
     milestones = figures["milestones"]
     assert isinstance(milestones, list)

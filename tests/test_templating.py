@@ -62,5 +62,9 @@ def test_check_source_flags_broken_jinja_and_unknown_filters() -> None:
 
 def test_find_placeholders() -> None:
     text = "As of {{ report_date | short_date }}{% if x %}!{% endif %}"
-    assert find_placeholders(text) == ["{{ report_date | short_date }}", "{% if x %}", "{% endif %}"]
+    assert find_placeholders(text) == [
+        "{{ report_date | short_date }}",
+        "{% if x %}",
+        "{% endif %}",
+    ]
     assert has_placeholder("a {{") and not has_placeholder("plain")

@@ -91,7 +91,9 @@ def test_as_date_rejects(value: object) -> None:
         as_date(cell(value))
 
 
-@pytest.mark.parametrize(("value", "answer"), [("Yes", True), ("no", False), ("Y", True), (0, False)])
+@pytest.mark.parametrize(
+    ("value", "answer"), [("Yes", True), ("no", False), ("Y", True), (0, False)]
+)
 def test_as_yes_no(value: object, answer: bool) -> None:
     assert as_yes_no(cell(value)) is answer
 
@@ -111,8 +113,12 @@ def test_as_whole_percent(value: object, is_percent: bool, number: int) -> None:
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [(79.5, "not a whole percentage"), (101, "outside 0-100"), ("lots", "not a number"),
-     (-1, "outside 0-100")],
+    [
+        (79.5, "not a whole percentage"),
+        (101, "outside 0-100"),
+        ("lots", "not a number"),
+        (-1, "outside 0-100"),
+    ],
 )
 def test_as_whole_percent_rejects(value: object, message: str) -> None:
     with pytest.raises(ValueProblem, match=message):

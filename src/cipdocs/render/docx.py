@@ -182,9 +182,7 @@ def _read_parts(template: Path) -> list[Lines]:
     parts = [list(_iter_body_lines(document.element.body))]
     for reltype, name in _TEXT_PARTS:
         elements = [
-            rel.target_part.element
-            for rel in document.part.rels.values()
-            if rel.reltype == reltype
+            rel.target_part.element for rel in document.part.rels.values() if rel.reltype == reltype
         ]
         for number, element in enumerate(elements, start=1):
             where = name if len(elements) == 1 else f"{name} {number}"
@@ -218,9 +216,7 @@ def _paragraph_text(paragraph: Any) -> str:
 
 def _as_jinja(text: str) -> str:
     """Return `text` with docxtpl's tags (``{%tr``, ``{%p``, ``{% vm %}``, …) as plain Jinja."""
-    text = re.sub(
-        r"\{[{%#].*?[}%#]\}", lambda match: match.group(0).translate(_CURLY_QUOTES), text
-    )
+    text = re.sub(r"\{[{%#].*?[}%#]\}", lambda match: match.group(0).translate(_CURLY_QUOTES), text)
     text = _DOCXTPL_PREFIX.sub(r"\1 ", text)
     text = _DOCXTPL_CELL_TAG.sub(r"{{ \1 }}", text)
     return _DOCXTPL_MERGE_TAG.sub("", text)
@@ -278,5 +274,3 @@ def _unclosed_block(lines: Lines) -> tuple[str, str] | None:
 
 def _shown(text: str) -> str:
     return " ".join(find_placeholders(text)) or text.strip()
-
-

@@ -46,8 +46,9 @@ class Extent:
 
 def extent_of(shape: Any) -> Extent:
     """Return the box of a python-pptx shape."""
-    return Extent(int(shape.left or 0), int(shape.top or 0), int(shape.width or 0),
-                  int(shape.height or 0))
+    return Extent(
+        int(shape.left or 0), int(shape.top or 0), int(shape.width or 0), int(shape.height or 0)
+    )
 
 
 def set_frame_height(frame: Any, table: Element) -> None:
@@ -65,7 +66,8 @@ def layout_table(
     template = extent_of(frame)
     heights = fit_row_heights(table)
     below = [
-        shape for shape in slide.shapes
+        shape
+        for shape in slide.shapes
         if shape.shape_id != frame.shape_id
         and extent_of(shape).top >= template.bottom - GAP // 2
         and extent_of(shape).overlaps_columns(template)
@@ -82,7 +84,8 @@ def layout_table(
         heights = fit_row_heights(table)
     pages = (
         paginate(heights, header_rows, first_room, limit - template.top)
-        if header_rows is not None else [list(range(len(heights)))]
+        if header_rows is not None
+        else [list(range(len(heights)))]
     )
     header = list(range(header_rows or 0))
     follow_ons: list[Any] = []
@@ -123,8 +126,11 @@ def add_follow_on(presentation: Any, slide: Any, frame: Any) -> Any:
 
 def mark_continued(title: Element) -> None:
     """Append `` (continued)`` to the title's last run."""
-    runs = [run for paragraph in title.iterfind(".//a:p", NAMESPACES)
-            for run in paragraph_runs(paragraph)]
+    runs = [
+        run
+        for paragraph in title.iterfind(".//a:p", NAMESPACES)
+        for run in paragraph_runs(paragraph)
+    ]
     if runs:
         set_run_text(runs[-1], run_text(runs[-1]) + CONTINUED)
 
@@ -138,8 +144,9 @@ def copy_relationships(source: Any, target: Any) -> None:
                 continue
             relationship = source.part.rels[old]
             if relationship.is_external:
-                new = target.part.relate_to(relationship.target_ref, relationship.reltype,
-                                            is_external=True)
+                new = target.part.relate_to(
+                    relationship.target_ref, relationship.reltype, is_external=True
+                )
             else:
                 new = target.part.relate_to(relationship.target_part, relationship.reltype)
             element.set(attribute, new)

@@ -209,10 +209,13 @@ def cell_layout(cell: Element, width: int) -> tuple[int, list[tuple[int, list[st
     properties = cell.find("a:tcPr", NAMESPACES)
     margin: dict[str, str] = (
         {str(key): str(value) for key, value in properties.attrib.items()}
-        if properties is not None else {}
+        if properties is not None
+        else {}
     )
-    usable = width - int(margin.get("marL", DEFAULT_MARGIN_LR)) - int(
-        margin.get("marR", DEFAULT_MARGIN_LR)
+    usable = (
+        width
+        - int(margin.get("marL", DEFAULT_MARGIN_LR))
+        - int(margin.get("marR", DEFAULT_MARGIN_LR))
     )
     margins = sum(int(margin.get(side, DEFAULT_MARGIN_TB)) for side in ("marT", "marB"))
     paragraphs = []
@@ -282,8 +285,7 @@ def split_row(row: Element, widths: Sequence[int], room: int) -> list[Element]:
             continue
         per_piece = max(1, (room - margins) // line_height)
         chunks[index] = [
-            " ".join(lines[start : start + per_piece])
-            for start in range(0, len(lines), per_piece)
+            " ".join(lines[start : start + per_piece]) for start in range(0, len(lines), per_piece)
         ]
     count = max((len(parts) for parts in chunks.values()), default=1)
     pieces: list[Element] = []
@@ -361,8 +363,13 @@ def check_table(table: Element, where: str, environment: jinja2.Environment) -> 
             # Declares the loop name, so the cells' own names are checked, and not `row` itself.
             prefix = f"{{% set {loop.name} = none %}}"
         elif paragraph is not None and ANY_ROW_TAG.search(paragraph_text(paragraph)):
-            issues.append(Issue(f"{here}, cell 1", "broken row tag; write it as the first text "
-                                "of the row: {%tr for row in statuses %}"))
+            issues.append(
+                Issue(
+                    f"{here}, cell 1",
+                    "broken row tag; write it as the first text "
+                    "of the row: {%tr for row in statuses %}",
+                )
+            )
             continue
         for cell_number, cell in enumerate(row_cells(row), start=1):
             texts = [paragraph_text(paragraph) for paragraph in cell_paragraphs(cell)]

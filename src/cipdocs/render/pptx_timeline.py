@@ -96,8 +96,12 @@ def draw_timeline(
     group.name = "Timeline"
     start, end = time_range(phases, today)
     label_width = min(int(box.width * 0.3), int(3.2 * INCH))
-    plot = Box(box.left + label_width, box.top + int(0.75 * INCH),
-               box.width - label_width - int(0.1 * INCH), 0)
+    plot = Box(
+        box.left + label_width,
+        box.top + int(0.75 * INCH),
+        box.width - label_width - int(0.1 * INCH),
+        0,
+    )
     rows_height = box.height - int(0.8 * INCH)
     row_height = min(int(0.8 * INCH), rows_height // max(1, len(phases)))
     plot = Box(plot.left, plot.top, plot.width, row_height * len(phases))
@@ -121,8 +125,14 @@ def draw_months(shapes: Any, plot: Box, start: dt.date, end: dt.date, x_of: Any)
     tick = start
     while tick < end:
         x = x_of(tick)
-        add_text(shapes, Box(x - int(0.5 * INCH), plot.top - int(0.35 * INCH), INCH,
-                             int(0.3 * INCH)), month_year(tick), 10, MUTED, centred=True)
+        add_text(
+            shapes,
+            Box(x - int(0.5 * INCH), plot.top - int(0.35 * INCH), INCH, int(0.3 * INCH)),
+            month_year(tick),
+            10,
+            MUTED,
+            centred=True,
+        )
         add_line(shapes, x, plot.top, x, plot.top + plot.height, GRID, 0.75)
         tick = add_months(tick, step)
     add_line(shapes, x_of(end), plot.top, x_of(end), plot.top + plot.height, GRID, 0.75)
@@ -139,9 +149,13 @@ def draw_phase(shapes: Any, phase: PhaseView, label: Box, x_of: Any) -> None:
     left = x_of(phase.start)
     right = max(left + int(0.05 * INCH), x_of(phase.end + dt.timedelta(days=1)))
     bar_height = int(label.height * 0.5)
-    bar = shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, LENGTH(left),
-                           LENGTH(label.top + (label.height - bar_height) // 2),
-                           LENGTH(right - left), LENGTH(bar_height))
+    bar = shapes.add_shape(
+        MSO_SHAPE.ROUNDED_RECTANGLE,
+        LENGTH(left),
+        LENGTH(label.top + (label.height - bar_height) // 2),
+        LENGTH(right - left),
+        LENGTH(bar_height),
+    )
     bar.name = f"Phase: {phase.phase}"
     bar.fill.solid()
     bar.fill.fore_color.rgb = COLOUR.from_string(status_colour(phase.status))
@@ -161,15 +175,30 @@ def draw_today(shapes: Any, box: Box, plot: Box, x: int, label: str) -> None:
     add_line(shapes, x, plot.top - int(0.05 * INCH), x, plot.top + plot.height, TODAY, 2.0)
     width = int(2.4 * INCH)
     left = min(max(box.left, x - width // 2), box.left + box.width - width)
-    add_text(shapes, Box(left, box.top, width, int(0.32 * INCH)), label, 11, TODAY,
-             bold=True, centred=True)
+    add_text(
+        shapes,
+        Box(left, box.top, width, int(0.32 * INCH)),
+        label,
+        11,
+        TODAY,
+        bold=True,
+        centred=True,
+    )
 
 
-def add_text(shapes: Any, box: Box, text: str, size: int, colour: str, bold: bool = False,
-             centred: bool = False) -> Any:
+def add_text(
+    shapes: Any,
+    box: Box,
+    text: str,
+    size: int,
+    colour: str,
+    bold: bool = False,
+    centred: bool = False,
+) -> Any:
     """Add a text box holding one paragraph of `text`."""
-    added = shapes.add_textbox(LENGTH(box.left), LENGTH(box.top), LENGTH(box.width),
-                               LENGTH(box.height))
+    added = shapes.add_textbox(
+        LENGTH(box.left), LENGTH(box.top), LENGTH(box.width), LENGTH(box.height)
+    )
     frame = added.text_frame
     frame.word_wrap = True
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
@@ -193,7 +222,8 @@ def write(paragraph: Any, text: str, size: int, colour: str, bold: bool = False)
 
 def add_line(shapes: Any, x1: int, y1: int, x2: int, y2: int, colour: str, points: float) -> None:
     """Add a straight line."""
-    line = shapes.add_connector(MSO_CONNECTOR.STRAIGHT, LENGTH(x1), LENGTH(y1), LENGTH(x2),
-                                LENGTH(y2))
+    line = shapes.add_connector(
+        MSO_CONNECTOR.STRAIGHT, LENGTH(x1), LENGTH(y1), LENGTH(x2), LENGTH(y2)
+    )
     line.line.color.rgb = COLOUR.from_string(colour)
     line.line.width = POINTS(points)

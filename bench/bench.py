@@ -1,0 +1,403 @@
+"""Time whole `cipdocs` processes against their floors and report whether each target is met.
+
+    python bench/bench.py [--runs N] [--warmup N] [--quick] [--only 1 2 3 4] [--no-fail]
+
+Each pair runs its two commands alternately (which one goes first swaps every round) after a
+warm-up, and reports the median of the per-round ratios. docs/performance.md explains the pairs
+and targets. Exits 0 when every target is met, 1 when one is missed (0 with --no-fail), 3 when a
+command fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from make_workbook import write_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_WORKBOOK = ROOT / "inputs" / "cip-ccg.xlsx"
+FLOOR_SCRIPT = ROOT / "bench" / "floor.py"
+TIME_BIN = Path("/usr/bin/time")
+
+DECK_RATIO_TARGET = 1.25
+HELP_RATIO_TARGET = 1.3
+LARGE_RATIO_TARGET = 1.5
+MEMORY_TARGET_MB = 150.0
+LARGE_GROUPS = 300
+MEETINGS = 20
+GROWTH_SIZES = (20, 300, 1000)
+LINEARITY_TOLERANCE = 0.25
+"""How far the measured 1,000-group time may sit from the one the 20->300 line predicts."""
+
+
+class BenchError(Exception):
+    """A benchmarked command failed, so its timings mean nothing."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command line to time, run from the repository root."""
+
+    label: str
+    argv: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PairTiming:
+    """Wall-clock seconds of a command and its floor, one entry per round."""
+
+    subject: tuple[float, ...]
+    floor: tuple[float, ...]
+
+    @property
+    def ratio(self) -> float:
+        """Return the median of the per-round ratios subject / floor."""
+        return statistics.median(s / f for s, f in zip(self.subject, self.floor, strict=True))
+
+
+@dataclass(frozen=True)
+class Memory:
+    """Peak resident memory of a command, in MB (10^6 bytes), and how it was measured."""
+
+    megabytes: float
+    method: str
+
+
+@dataclass(frozen=True)
+class Growth:
+    """Median `cipdocs deck` seconds at each workbook size, with the fitted line."""
+
+    seconds: dict[int, float]
+    slides: dict[int, int]
+
+    def line(self) -> tuple[float, float, float]:
+        """Return the least-squares slope (s/group), intercept (s) and R² through all sizes."""
+        xs, ys = list(self.seconds), list(self.seconds.values())
+        slope, intercept = statistics.linear_regression(xs, ys)
+        mean = statistics.fmean(ys)
+        total = sum((y - mean) ** 2 for y in ys)
+        residual = sum((y - (slope * x + intercept)) ** 2 for x, y in zip(xs, ys, strict=True))
+        return slope, intercept, 1.0 - residual / total if total else 1.0
+
+    def predicted_largest(self) -> tuple[int, float]:
+        """Return the largest size and its time predicted by the line through the two smallest."""
+        (small, t_small), (middle, t_middle), *_ = sorted(self.seconds.items())
+        largest = max(self.seconds)
+        slope = (t_middle - t_small) / (middle - small)
+        return largest, t_small + slope * (largest - small)
+
+    def segment_slopes(self) -> list[float]:
+        """Return the slope (s/group) between each pair of neighbouring sizes."""
+        points = sorted(self.seconds.items())
+        return [(t2 - t1) / (n2 - n1) for (n1, t1), (n2, t2) in itertools.pairwise(points)]
+
+    def deviation(self) -> float:
+        """Return how far the largest size's time is from its prediction, as a fraction."""
+        largest, predicted = self.predicted_largest()
+        return self.seconds[largest] / predicted - 1.0
+
+
+@dataclass
+class Outcome:
+    """One line of the results table."""
+
+    measure: str
+    subject: str
+    floor: str
+    value: str
+    target: str
+    met: bool
+
+
+def cipdocs_executable() -> tuple[str, ...]:
+    """Return the `cipdocs` console script beside this Python, bypassing any pyenv shim."""
+    beside = Path(sys.executable).parent / "cipdocs"
+    if beside.exists():
+        return (str(beside),)
+    found = shutil.which("cipdocs")
+    return (found,) if found else (sys.executable, "-m", "cipdocs")
+
+
+def run_once(command: Command) -> float:
+    """Run `command` once and return its wall-clock seconds; raise `BenchError` if it fails."""
+    start = time.perf_counter()
+    completed = subprocess.run(
+        command.argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
+    elapsed = time.perf_counter() - start
+    if completed.returncode != 0:
+        error = completed.stderr.decode(errors="replace").strip().splitlines()
+        raise BenchError(
+            f"{command.label} exited {completed.returncode}: {' '.join(command.argv)}\n"
+            + "\n".join(error[-5:])
+        )
+    return elapsed
+
+
+def time_pair(subject: Command, floor: Command, runs: int, warmup: int) -> PairTiming:
+    """Time `subject` and `floor` alternately, swapping which goes first each round."""
+    for _ in range(warmup):
+        run_once(subject)
+        run_once(floor)
+    subject_times: list[float] = []
+    floor_times: list[float] = []
+    for round_number in range(runs):
+        if round_number % 2 == 0:
+            subject_times.append(run_once(subject))
+            floor_times.append(run_once(floor))
+        else:
+            floor_times.append(run_once(floor))
+            subject_times.append(run_once(subject))
+    return PairTiming(tuple(subject_times), tuple(floor_times))
+
+
+def peak_memory(command: Command) -> Memory:
+    """Return the peak resident memory of one run of `command`."""
+    if TIME_BIN.exists():
+        completed = subprocess.run(
+            [str(TIME_BIN), "-v", *command.argv],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", completed.stderr)
+        if completed.returncode == 0 and found:
+            return Memory(int(found.group(1)) * 1024 / 1e6, "/usr/bin/time -v")
+    # Without GNU time, wait4() gives this one child's peak (RUSAGE_CHILDREN would give the
+    # largest of every child so far).
+    process = subprocess.Popen(
+        command.argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise BenchError(f"{command.label} exited {process.returncode}: {' '.join(command.argv)}")
+    return Memory(usage.ru_maxrss * 1024 / 1e6, "os.wait4 ru_maxrss")
+
+
+def time_growth(commands: dict[int, Command], runs: int, warmup: int) -> dict[int, float]:
+    """Return the median seconds of each size's command, rotating their order every round."""
+    sizes = list(commands)
+    for size in sizes * warmup:
+        run_once(commands[size])
+    times: dict[int, list[float]] = {size: [] for size in sizes}
+    for round_number in range(runs):
+        shift = round_number % len(sizes)
+        for size in sizes[shift:] + sizes[:shift]:
+            times[size].append(run_once(commands[size]))
+    return {size: statistics.median(values) for size, values in times.items()}
+
+
+def count_slides(output_dir: Path) -> int:
+    """Return the number of slides in the one deck written to `output_dir`."""
+    deck = next(output_dir.glob("*.pptx"))
+    with zipfile.ZipFile(deck) as archive:
+        names = archive.namelist()
+    return sum(1 for name in names if re.fullmatch(r"ppt/slides/slide\d+\.xml", name))
+
+
+def deck_command(cipdocs: tuple[str, ...], workbook: Path, output_dir: Path) -> Command:
+    """Return `cipdocs deck WORKBOOK -o OUTPUT_DIR`."""
+    return Command("cipdocs deck", (*cipdocs, "deck", str(workbook), "-o", str(output_dir)))
+
+
+def floor_command(workbook: Path, output_dir: Path) -> Command:
+    """Return the floor script on `workbook`, saving the templates into `output_dir`."""
+    return Command("floor", (sys.executable, str(FLOOR_SCRIPT), str(workbook), str(output_dir)))
+
+
+def seconds(values: Sequence[float]) -> str:
+    """Return the median of `values` as ``0.512 s``."""
+    return f"{statistics.median(values):.3f} s"
+
+
+def ratio_outcome(measure: str, timing: PairTiming, target: float) -> Outcome:
+    """Return the table line for a timed pair against its ratio target."""
+    return Outcome(
+        measure,
+        seconds(timing.subject),
+        seconds(timing.floor),
+        f"{timing.ratio:.2f}",
+        f"<= {target:g}",
+        timing.ratio <= target,
+    )
+
+
+def print_table(outcomes: Sequence[Outcome]) -> None:
+    """Print the outcomes as an aligned table on stdout."""
+    header = ("measure", "cipdocs", "floor", "value", "target", "result")
+    rows = [header] + [
+        (o.measure, o.subject, o.floor, o.value, o.target, "met" if o.met else "MISSED")
+        for o in outcomes
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
+
+
+def progress(message: str) -> None:
+    """Say what is being timed, on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def bench(only: set[int], runs: int, warmup: int, scratch: Path) -> list[Outcome]:
+    """Run the chosen measurements and return their table lines."""
+    cipdocs = cipdocs_executable()
+    outcomes: list[Outcome] = []
+    progress(f"cipdocs: {' '.join(cipdocs)}; python: {sys.executable}; {runs} runs after {warmup}")
+    if 1 in only:
+        progress("1. cipdocs deck vs floor, sample workbook")
+        timing = time_pair(
+            deck_command(cipdocs, SAMPLE_WORKBOOK, scratch / "deck-sample"),
+            floor_command(SAMPLE_WORKBOOK, scratch / "floor-sample"),
+            runs,
+            warmup,
+        )
+        outcomes.append(ratio_outcome("1 deck vs floor, sample", timing, DECK_RATIO_TARGET))
+    if 2 in only:
+        progress("2. cipdocs --help vs python -c 'import click'")
+        timing = time_pair(
+            Command("cipdocs --help", (*cipdocs, "--help")),
+            Command("import click", (sys.executable, "-c", "import click")),
+            runs,
+            warmup,
+        )
+        outcomes.append(ratio_outcome("2 --help vs import click", timing, HELP_RATIO_TARGET))
+    workbooks = {
+        size: write_workbook(scratch / f"groups-{size}.xlsx", size, MEETINGS)
+        for size in sorted({LARGE_GROUPS, *GROWTH_SIZES})
+        if size == LARGE_GROUPS or 4 in only
+    }
+    if 3 in only:
+        outcomes += large_workbook(cipdocs, workbooks[LARGE_GROUPS], runs, warmup, scratch)
+    if 4 in only:
+        outcomes += growth(cipdocs, workbooks, runs, warmup, scratch)
+    return outcomes
+
+
+def large_workbook(
+    cipdocs: tuple[str, ...], workbook: Path, runs: int, warmup: int, scratch: Path
+) -> list[Outcome]:
+    """Time and measure `cipdocs deck` on the 300-group workbook against the floor."""
+    progress(f"3. cipdocs deck vs floor, {LARGE_GROUPS} groups x {MEETINGS} meetings")
+    deck = deck_command(cipdocs, workbook, scratch / "deck-large")
+    floor = floor_command(workbook, scratch / "floor-large")
+    timing = time_pair(deck, floor, runs, warmup)
+    deck_memory, floor_memory = peak_memory(deck), peak_memory(floor)
+    name = f"3 deck vs floor, {LARGE_GROUPS} groups"
+    return [
+        ratio_outcome(name, timing, LARGE_RATIO_TARGET),
+        Outcome(
+            f"3 peak memory ({deck_memory.method})",
+            f"{deck_memory.megabytes:.1f} MB",
+            f"{floor_memory.megabytes:.1f} MB",
+            f"{deck_memory.megabytes:.1f} MB",
+            f"< {MEMORY_TARGET_MB:g} MB",
+            deck_memory.megabytes < MEMORY_TARGET_MB,
+        ),
+    ]
+
+
+def growth(
+    cipdocs: tuple[str, ...], workbooks: dict[int, Path], runs: int, warmup: int, scratch: Path
+) -> list[Outcome]:
+    """Time `cipdocs deck` at each growth size and check the times lie on a line."""
+    progress(f"4. cipdocs deck at {', '.join(map(str, GROWTH_SIZES))} groups")
+    commands = {
+        size: deck_command(cipdocs, workbooks[size], scratch / f"deck-{size}")
+        for size in GROWTH_SIZES
+    }
+    measured = Growth(
+        time_growth(commands, runs, warmup),
+        {size: count_slides(scratch / f"deck-{size}") for size in GROWTH_SIZES},
+    )
+    slope, _, r_squared = measured.line()
+    largest, predicted = measured.predicted_largest()
+    deviation = measured.deviation()
+    segments = " -> ".join(f"{segment * 1000:.2f}" for segment in measured.segment_slopes())
+    outcomes = [
+        Outcome(
+            f"4 deck, {size} groups ({measured.slides[size]} slides)",
+            f"{measured.seconds[size]:.3f} s",
+            "",
+            "",
+            "",
+            True,
+        )
+        for size in GROWTH_SIZES
+    ]
+    outcomes.append(
+        Outcome(
+            f"4 slope {slope * 1000:.2f} ms/group (segments {segments}), R² {r_squared:.4f}",
+            f"{measured.seconds[largest]:.3f} s",
+            f"{predicted:.3f} s predicted",
+            f"{deviation:+.0%}",
+            f"within ±{LINEARITY_TOLERANCE:.0%}",
+            abs(deviation) <= LINEARITY_TOLERANCE,
+        )
+    )
+    return outcomes
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Return the parsed command line."""
+    parser = argparse.ArgumentParser(
+        description="Time cipdocs against its floors (docs/performance.md).",
+        epilog="Examples: python bench/bench.py | python bench/bench.py --quick --only 2",
+    )
+    parser.add_argument("--runs", type=int, default=9, help="timed rounds per pair (default 9)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first (default 2)")
+    parser.add_argument("--quick", action="store_true", help="3 runs after 1 warm-up round")
+    parser.add_argument(
+        "--only",
+        type=int,
+        nargs="+",
+        choices=(1, 2, 3, 4),
+        default=[1, 2, 3, 4],
+        help="which measurements to run (default all)",
+    )
+    parser.add_argument(
+        "--no-fail", action="store_true", help="report only: exit 0 even when a target is missed"
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.warmup = 3, 1
+    if args.runs < 1 or args.warmup < 0:
+        parser.error("--runs must be at least 1 and --warmup at least 0")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the bench and return the exit code."""
+    args = parse_args(argv)
+    try:
+        with tempfile.TemporaryDirectory(prefix="cipdocs-bench-") as scratch:
+            outcomes = bench(set(args.only), args.runs, args.warmup, Path(scratch))
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
+    print_table(outcomes)
+    missed = [outcome.measure for outcome in outcomes if not outcome.met]
+    if missed:
+        print(f"missed: {'; '.join(missed)}", file=sys.stderr)
+    return 1 if missed and not args.no_fail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

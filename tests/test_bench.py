@@ -1,0 +1,56 @@
+"""Bench: the generated workbook is valid, the floor runs, the bench script starts. No timings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bench.make_workbook import workbook_sheets, write_workbook
+
+from cipdocs.app import load_report
+from tests.conftest import ROOT, SAMPLE_WORKBOOK
+
+BENCH = ROOT / "bench"
+
+
+def test_generated_workbook_of_30_groups_loads(tmp_path):
+    loaded = load_report(write_workbook(tmp_path / "groups-30.xlsx", groups=30, meetings=20))
+
+    report = loaded.report
+    assert report.representation.total == 30
+    assert report.representation.represented == 29
+    assert report.meetings_held == 20
+    assert len(report.participation) == 29
+    assert loaded.warnings == ()
+
+
+def test_generated_attendance_spreads_over_every_band():
+    sheets = workbook_sheets(groups=42, meetings=20)
+
+    attended = {row[1:].count("Y") for row in sheets["Attendance"][1:]}
+    assert attended == set(range(21))
+
+
+def test_floor_runs_on_the_sample(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "floor.py"), str(SAMPLE_WORKBOOK), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["floor.docx", "floor.pptx"]
+
+
+def test_bench_help():
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "bench.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "--no-fail" in result.stdout
+    assert "--quick" in result.stdout
