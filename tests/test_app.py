@@ -9,22 +9,22 @@ import pytest
 from docx import Document
 from pptx import Presentation
 
-from cipdocs import app
+from cipdocs import app, options
 from cipdocs.errors import InvalidWorkbookError, TemplateProblemError
 from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE, WorkbookFactory
 
 STEM = "CIP-CCG Status Update 2024-08-30"
 
 
-def build(output_dir: Path, **options: object) -> list[Path]:
+def build(output_dir: Path, **changes: object) -> list[Path]:
     settings: dict[str, object] = {
         "workbook": SAMPLE_WORKBOOK,
         "output_dir": output_dir,
         "deck_template": DECK_TEMPLATE,
         "update_template": UPDATE_TEMPLATE,
-        **options,
+        **changes,
     }
-    request = app.DeckRequest(**settings)  # type: ignore[arg-type]
+    request = options.DeckRequest(**settings)  # type: ignore[arg-type]
     return app.build_documents(request, app.load_report(SAMPLE_WORKBOOK), lambda _line: None)
 
 
@@ -44,7 +44,7 @@ def test_deck_and_update_are_written_with_report_date_names(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(("choice", "suffixes"), [("pptx", [".pptx"]), ("docx", [".docx"])])
 def test_format_choice(tmp_path: Path, choice: str, suffixes: list[str]) -> None:
-    written = build(tmp_path, output_format=app.OutputFormat(choice))
+    written = build(tmp_path, output_format=options.OutputFormat(choice))
     assert [path.suffix for path in written] == suffixes
     assert sorted(path.name for path in tmp_path.iterdir()) == [path.name for path in written]
 

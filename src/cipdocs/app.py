@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,29 +9,13 @@ from pathlib import Path
 from cipdocs.compute import compute_report
 from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.model import Report
+from cipdocs.options import DeckRequest, OutputFormat
 from cipdocs.parse import parse_workbook
 from cipdocs.present import present_report
 from cipdocs.templating import Placeholder
 from cipdocs.workbook import read_workbook
 
-DEFAULT_WORKBOOK = Path("inputs/cip-ccg.xlsx")
-DEFAULT_OUTPUT_DIR = Path("output")
-DEFAULT_DECK_TEMPLATE = Path("templates/cip-ccg-deck.pptx")
-DEFAULT_UPDATE_TEMPLATE = Path("templates/cip-ccg-update.docx")
-
 Progress = Callable[[str], None]
-
-
-class OutputFormat(enum.Enum):
-    """Which documents `cipdocs deck` writes."""
-
-    PPTX = "pptx"
-    DOCX = "docx"
-    ALL = "all"
-
-    def includes(self, other: OutputFormat) -> bool:
-        """Return True when this choice writes `other`."""
-        return self in (other, OutputFormat.ALL)
 
 
 @dataclass(frozen=True)
@@ -41,19 +24,6 @@ class LoadedReport:
 
     report: Report
     warnings: tuple[Issue, ...]
-
-
-@dataclass(frozen=True)
-class DeckRequest:
-    """Everything `cipdocs deck` was asked to do."""
-
-    workbook: Path = DEFAULT_WORKBOOK
-    output_dir: Path = DEFAULT_OUTPUT_DIR
-    deck_template: Path = DEFAULT_DECK_TEMPLATE
-    update_template: Path = DEFAULT_UPDATE_TEMPLATE
-    output_format: OutputFormat = OutputFormat.ALL
-    pdf: bool = False
-    preview: bool = False
 
 
 def load_report(workbook: Path) -> LoadedReport:

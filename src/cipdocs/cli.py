@@ -11,17 +11,15 @@ from pathlib import Path
 
 import click
 
-from cipdocs import __version__, app
+from cipdocs import __version__, options
 from cipdocs.errors import CipdocsError, Issue
-from cipdocs.present import report_as_json
-from cipdocs.summary import format_summary
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 workbook_argument = click.argument(
     "workbook",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=app.DEFAULT_WORKBOOK,
+    default=options.DEFAULT_WORKBOOK,
     required=False,
 )
 
@@ -90,6 +88,8 @@ def check(workbook: Path) -> None:
       cipdocs check
       cipdocs check "CIP-CCG tracker.xlsx"
     """
+    from cipdocs import app  # imported here so that --help stays fast
+
     with reported_errors():
         loaded = app.load_report(workbook)
     _print_warnings(loaded.warnings)
@@ -118,12 +118,18 @@ def summary(workbook: Path, as_json: bool) -> None:
       cipdocs summary
       cipdocs summary --json > figures.json
     """
+    from cipdocs import app  # imported here so that --help stays fast
+
     with reported_errors():
         loaded = app.load_report(workbook)
     _print_warnings(loaded.warnings)
     if as_json:
+        from cipdocs.present import report_as_json
+
         click.echo(json.dumps(report_as_json(loaded.report), indent=2, ensure_ascii=False))
     else:
+        from cipdocs.summary import format_summary
+
         click.echo(format_summary(loaded.report))
 
 
@@ -133,7 +139,7 @@ def summary(workbook: Path, as_json: bool) -> None:
     "-o",
     "--output-dir",
     type=click.Path(path_type=Path),
-    default=app.DEFAULT_OUTPUT_DIR,
+    default=options.DEFAULT_OUTPUT_DIR,
     show_default=True,
     help="Folder for the documents; created if missing.",
 )
@@ -141,7 +147,7 @@ def summary(workbook: Path, as_json: bool) -> None:
     "--template",
     "deck_template",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=app.DEFAULT_DECK_TEMPLATE,
+    default=options.DEFAULT_DECK_TEMPLATE,
     show_default=True,
     help="PowerPoint template to fill.",
 )
@@ -149,15 +155,15 @@ def summary(workbook: Path, as_json: bool) -> None:
     "--docx-template",
     "update_template",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=app.DEFAULT_UPDATE_TEMPLATE,
+    default=options.DEFAULT_UPDATE_TEMPLATE,
     show_default=True,
     help="Word template to fill.",
 )
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice([choice.value for choice in app.OutputFormat]),
-    default=app.OutputFormat.ALL.value,
+    type=click.Choice([choice.value for choice in options.OutputFormat]),
+    default=options.OutputFormat.ALL.value,
     show_default=True,
     help="Which documents to write.",
 )
@@ -196,17 +202,19 @@ def deck(
       cipdocs deck --format docx --docx-template "ICANN letterhead.docx"
       cipdocs deck --pdf --preview
     """
-    request = app.DeckRequest(
+    request = options.DeckRequest(
         workbook=workbook,
         output_dir=output_dir,
         deck_template=deck_template,
         update_template=update_template,
-        output_format=app.OutputFormat(output_format),
+        output_format=options.OutputFormat(output_format),
         pdf=pdf,
         preview=preview,
     )
-    if preview and not request.output_format.includes(app.OutputFormat.PPTX):
+    if preview and not request.output_format.includes(options.OutputFormat.PPTX):
         raise click.UsageError("--preview shows slides; use it with --format pptx or all")
+    from cipdocs import app  # imported here so that --help stays fast
+
     with reported_errors():
         loaded = app.load_report(workbook)
         _print_warnings(loaded.warnings)
@@ -228,8 +236,10 @@ def templates(templates: tuple[Path, ...]) -> None:
       cipdocs templates
       cipdocs templates "ICANN branded deck.pptx"
     """
-    chosen = list(templates) or [app.DEFAULT_DECK_TEMPLATE, app.DEFAULT_UPDATE_TEMPLATE]
+    chosen = list(templates) or [options.DEFAULT_DECK_TEMPLATE, options.DEFAULT_UPDATE_TEMPLATE]
     problems = 0
+    from cipdocs import app  # imported here so that --help stays fast
+
     with reported_errors():
         for found in app.inspect_templates(chosen):
             click.echo(f"{found.template}:")
