@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -93,12 +94,20 @@ def suggest_name(name: str) -> str:
     return "docs/templates.md lists every name"
 
 
+@functools.lru_cache(maxsize=1024)
+def _compiled(environment: jinja2.Environment, source: str) -> jinja2.Template:
+    """Return `source` compiled once: the same placeholder text repeats across rows and runs."""
+    return environment.from_string(source)
+
+
 def render_text(
     environment: jinja2.Environment, source: str, context: Mapping[str, object], where: str
 ) -> str:
     """Return `source` rendered with `context`; raise `TemplateProblemError` naming `where`."""
+    if not has_placeholder(source):
+        return source
     try:
-        return environment.from_string(source).render(context)
+        return _compiled(environment, source).render(context)
     except jinja2.TemplateError as error:
         raise TemplateProblemError(
             f"{where}: cannot render {source.strip()!r}: {error}; "

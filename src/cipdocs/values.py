@@ -25,6 +25,9 @@ class ValueProblem(ValueError):
 
 def clean_text(value: str) -> str:
     """Return `value` with Excel escapes decoded, invisible and control characters gone, trimmed."""
+    if value.isascii() and value.isprintable() and "_x" not in value:
+        # Plain ASCII (nearly every cell) needs only its spaces tidied.
+        return " ".join(value.split())
     text = _EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
     text = text.translate(_INVISIBLE)
     text = "".join(

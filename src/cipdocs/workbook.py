@@ -24,6 +24,9 @@ LARGE_SHEET = 1024 * 1024
 # ``<row r="9"></row>``. Rows without ``r`` are kept, as later rows count from them.
 _EMPTY_ROW = re.compile(rb'<(?:\w+:)?row\b[^<>]*\br="\d+"[^<>]*(?:/>|>\s*</(?:\w+:)?row>)')
 
+FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+"""The start of a worksheet's ``<f>`` (formula) element, with or without a namespace prefix."""
+
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 
@@ -165,8 +168,10 @@ def _unsaved_formulas(
     try:
         with zipfile.ZipFile(stream) as archive:
             for title, part in parts.items():
-                with archive.open(part) as sheet:
-                    found[title] = dict(iter_unsaved_formulas(sheet))
+                xml = archive.read(part)
+                # Most sheets hold no formula at all; a byte search spares them a second parse.
+                if FORMULA_ELEMENT.search(xml):
+                    found[title] = dict(iter_unsaved_formulas(io.BytesIO(xml)))
     except (
         zipfile.BadZipFile,
         zlib.error,
