@@ -141,8 +141,9 @@ def test_billion_laughs_is_refused(tmp_path: Path) -> None:
 def test_invalid_xml_part_is_refused(tmp_path: Path) -> None:
     # Only the prolog is read here; faults further in are openpyxl's to report.
     path = make_zip(tmp_path / "bad.xlsx", {"xl/workbook.xml": b"Group,Representative\n"})
-    assert "the part 'xl/workbook.xml' is not valid XML (it does not start with an XML declaration or element)" in (
-        refusal(path)
+    assert (
+        "the part 'xl/workbook.xml' is not valid XML (it does not start with an XML declaration or element)"
+        in (refusal(path))
     )
 
 

@@ -14,6 +14,7 @@ DEFAULT_OUTPUT_DIR = Path("output")
 DEFAULT_DECK_TEMPLATE = Path("templates/cip-ccg-deck.pptx")
 DEFAULT_UPDATE_TEMPLATE = Path("templates/cip-ccg-update.docx")
 
+
 class OutputFormat(enum.Enum):
     """Which documents `cipdocs deck` writes."""
 

@@ -30,6 +30,10 @@ from cipdocs.render.pptx import check_template, list_placeholders, render_deck
 DECK_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "cip-ccg-deck.pptx"
 GROUPS_URL = "https://www.icann.org/community"
 ODD_NAME = "R&D <Council>"
+CHART_NAMESPACES = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+}
 
 Render = Callable[..., Any]
 
@@ -72,8 +76,10 @@ def groups_data(count: int, **changes: object) -> WorkbookData:
     data = WorkbookData(
         source_name="many.xlsx",
         report_date=dt.date(2024, 3, 1),
-        groups=tuple(Group(name, True, ("Done", "Open", "Idle")[index % 3])
-                     for index, name in enumerate(names)),
+        groups=tuple(
+            Group(name, True, ("Done", "Open", "Idle")[index % 3])
+            for index, name in enumerate(names)
+        ),
         statuses=(Status("Done", "Done"), Status("Open", "Open"), Status("Idle", "Idle")),
         meetings=meetings,
         attendance=tuple(
@@ -107,8 +113,11 @@ def test_sample_titles(sample: Any) -> None:
 def test_sample_status_table(sample: Any) -> None:
     assert cells(sample.slides[1], "Status table") == [
         ["Status", "Constituency Groups", "#"],
-        ["Completed Framework (with Consensus Call or appropriate process)",
-         "ALAC, AFRALO, APRALO, GNSO IPC, GNSO ISPCP, NomCom, RSSAC, SSAC", "8"],
+        [
+            "Completed Framework (with Consensus Call or appropriate process)",
+            "ALAC, AFRALO, APRALO, GNSO IPC, GNSO ISPCP, NomCom, RSSAC, SSAC",
+            "8",
+        ],
         ["In Progress (Awaiting Consensus Call)", "EURALO, NARALO, GNSO NCUC, GNSO RrSG, GAC", "5"],
         ["Under discussion", "LACRALO, ccNSO, GNSO Council, GNSO BC, GNSO NPOC, GNSO RySG", "6"],
         ["Not started", "", "0"],
@@ -166,6 +175,33 @@ def test_sample_chart(sample: Any, sample_presented: PresentedReport) -> None:
     assert "13 meetings" in descr and "ALAC 100%" in descr
 
 
+def test_a_thousand_bars_each_get_their_colour_in_order(render: Render) -> None:
+    report = presented(groups_data(1000))
+    rows = report.participation_by_band
+    assert len(rows) == 1000
+    deck = render(report)  # the status table's follow-on slides come before the chart's
+    chart = next(
+        item.chart
+        for slide in deck.slides
+        for item in slide.shapes
+        if item.name == "Participation chart"
+    )
+    series = chart.plots[0].series[0]._element
+    points = series.findall("c:dPt", CHART_NAMESPACES)
+    assert [point.find("c:idx", CHART_NAMESPACES).get("val") for point in points] == [
+        str(index) for index in range(1000)
+    ]
+    assert [
+        point.find("c:spPr/a:solidFill/a:srgbClr", CHART_NAMESPACES).get("val") for point in points
+    ] == [row.colour for row in rows]
+    assert len({row.colour for row in rows}) == 3
+    # CT_BarSer's sequence: the points come after the series' own fill and before its values.
+    tags = [child.tag.split("}")[1] for child in series]
+    assert tags.index("spPr") < tags.index("dPt")
+    assert tags.index("dPt") + 1000 == tags.index("cat")
+    assert list(chart.plots[0].categories) == [row.group for row in rows]
+
+
 def test_sample_milestones(sample: Any) -> None:
     slide = sample.slides[3]
     assert shape(slide, "Convening").text_frame.text == (
@@ -173,10 +209,17 @@ def test_sample_milestones(sample: Any) -> None:
         "implementation of ATRT3 Recommendation 3.6. The CIP-CCG was tasked with:"
     )
     assert cells(slide, "Milestone table") == [
-        ["1.", "Developing a shared understanding of the meaning of Continuous Improvement in "
-               "the context of ATRT3 Recommendation 3.6", ""],
-        ["2.", "Considering a range of methodologies for effective continuous improvement "
-               "programs", ""],
+        [
+            "1.",
+            "Developing a shared understanding of the meaning of Continuous Improvement in "
+            "the context of ATRT3 Recommendation 3.6",
+            "",
+        ],
+        [
+            "2.",
+            "Considering a range of methodologies for effective continuous improvement programs",
+            "",
+        ],
         ["3.", "Agreeing on the methodology that is fit for ICANN purpose", ""],
         ["4.", "Formulating a CIP Framework, to be used by each SO, AC, and NomCom", "In Progress"],
     ]
@@ -195,6 +238,32 @@ def test_sample_timeline(sample: Any, sample_presented: PresentedReport) -> None
             assert any(phase.status in text for text in texts)
     descr = group._element.xpath("./p:nvGrpSpPr/p:cNvPr")[0].get("descr")
     assert descr.startswith("Timeline of the Continuous Improvement Program roadmap")
+
+
+def test_timeline_group_spans_its_shapes(sample: Any) -> None:
+    group = shape(sample.slides[4], "Timeline")
+    members = list(group.shapes)
+    assert len(members) > 20
+    left = min(item.left for item in members)
+    top = min(item.top for item in members)
+    right = max(item.left + item.width for item in members)
+    bottom = max(item.top + item.height for item in members)
+    assert (group.left, group.top, group.width, group.height) == (
+        left,
+        top,
+        right - left,
+        bottom - top,
+    )
+    xfrm = group._element.grpSpPr.xfrm
+    assert (xfrm.chOff.x, xfrm.chOff.y, xfrm.chExt.cx, xfrm.chExt.cy) == (
+        left,
+        top,
+        right - left,
+        bottom - top,
+    )
+    # Every piece is inside the group; none is left loose on the slide.
+    assert any(item.name.startswith("Phase: ") for item in members)
+    assert not any(item.name.startswith("Phase: ") for item in sample.slides[4].shapes)
 
 
 def test_every_slide_has_notes_naming_the_source(
@@ -230,8 +299,10 @@ def test_two_renders_are_byte_identical(tmp_path: Path, sample_presented: Presen
     [
         ([], "Every eligible group appointed a representative."),
         (["ASO"], "The only group to not appoint a representative was the ASO."),
-        (["ASO", "GAC"],
-         "The groups that did not appoint a representative were the ASO and the GAC."),
+        (
+            ["ASO", "GAC"],
+            "The groups that did not appoint a representative were the ASO and the GAC.",
+        ),
     ],
 )
 def test_unrepresented_sentence(
@@ -247,8 +318,10 @@ def test_names_with_xml_characters(render: Render) -> None:
     data = dataclasses.replace(
         data,
         groups=(Group(ODD_NAME, True, "Done"), *data.groups[1:]),
-        attendance=(AttendanceRecord(ODD_NAME, frozenset({"M0"}), "Attendance!A2"),
-                    *data.attendance[1:]),
+        attendance=(
+            AttendanceRecord(ODD_NAME, frozenset({"M0"}), "Attendance!A2"),
+            *data.attendance[1:],
+        ),
     )
     deck = render(presented(data))
     assert cells(deck.slides[1], "Status table")[1][1] == ODD_NAME
@@ -268,8 +341,13 @@ def test_sample_tables_fit_their_slides(sample: Any) -> None:
 
 def status_rows(deck: Any) -> list[list[str]]:
     """Return the body rows of every status table in the deck, follow-on slides included."""
-    return [row for slide in deck.slides for item in slide.shapes if item.name == "Status table"
-            for row in cells(slide, item.name)[1:]]
+    return [
+        row
+        for slide in deck.slides
+        for item in slide.shapes
+        if item.name == "Status table"
+        for row in cells(slide, item.name)[1:]
+    ]
 
 
 def test_many_groups_continue_on_a_follow_on_slide(render: Render) -> None:
@@ -327,23 +405,36 @@ def tiny_template(path: Path, runs: list[tuple[str, bool]], notes: str = "") -> 
 def test_placeholder_split_across_three_runs(
     tmp_path: Path, render: Render, sample_presented: PresentedReport
 ) -> None:
-    template = tiny_template(tmp_path / "tiny.pptx", [
-        ("As of {{ report", True), ("_date | short", False), ("_date }}, see", False),
-        (" the end.", False),
-    ])
+    template = tiny_template(
+        tmp_path / "tiny.pptx",
+        [
+            ("As of {{ report", True),
+            ("_date | short", False),
+            ("_date }}, see", False),
+            (" the end.", False),
+        ],
+    )
     runs = shape(render(sample_presented, template).slides[0], "Box").text_frame.paragraphs[0].runs
     assert [(run.text, run.font.bold) for run in runs] == [
-        ("As of 30 Aug 2024", True), (", see", False), (" the end.", False),
+        ("As of 30 Aug 2024", True),
+        (", see", False),
+        (" the end.", False),
     ]
 
 
 def test_block_split_across_runs_keeps_runs_between(
     tmp_path: Path, render: Render, sample_presented: PresentedReport
 ) -> None:
-    template = tiny_template(tmp_path / "tiny.pptx", [
-        ("{% if groups_total > 1 %}", False), ("many", True), ("{% endif %}", False),
-        (" and ", False), ("{{ groups_total }}", True),
-    ])
+    template = tiny_template(
+        tmp_path / "tiny.pptx",
+        [
+            ("{% if groups_total > 1 %}", False),
+            ("many", True),
+            ("{% endif %}", False),
+            (" and ", False),
+            ("{{ groups_total }}", True),
+        ],
+    )
     runs = shape(render(sample_presented, template).slides[0], "Box").text_frame.paragraphs[0].runs
     assert [run.text for run in runs] == ["many", " and ", "22"]
 
@@ -416,5 +507,6 @@ def test_no_attendance_and_no_roadmap(render: Render) -> None:
     assert list(chart.plots[0].series[0].values) == [None]
     assert [row[1] for row in cells(deck.slides[2], "Band table")[1:]] == ["N/A"] * 3
     timeline = shape(deck.slides[4], "Timeline")
-    assert "Today: 1 Mar 2024" in [item.text_frame.text for item in timeline.shapes
-                                   if item.has_text_frame]
+    assert "Today: 1 Mar 2024" in [
+        item.text_frame.text for item in timeline.shapes if item.has_text_frame
+    ]

@@ -10,10 +10,11 @@ from typing import Any
 
 from cipdocs.render.pptx_table import (
     fit_row_heights,
-    keep_rows,
+    number_rows,
     paginate,
     split_tall_rows,
     table_of,
+    take_rows,
 )
 from cipdocs.render.pptx_text import NAMESPACES, Element, R, paragraph_runs, run_text, set_run_text
 
@@ -87,17 +88,21 @@ def layout_table(
         if header_rows is not None
         else [list(range(len(heights)))]
     )
-    header = list(range(header_rows or 0))
     follow_ons: list[Any] = []
-    for page in reversed(pages[1:]):
-        follow_on = add_follow_on(presentation, slide, frame)
-        copied = next(shape for shape in follow_on.shapes if shape.shape_id == frame.shape_id)
-        copied_table = table_of(copied._element)
-        assert copied_table is not None
-        keep_rows(copied_table, header + page)
-        set_frame_height(copied, copied_table)
-        follow_ons.insert(0, follow_on)
-    keep_rows(table, header + pages[0])
+    if len(pages) > 1:
+        # The body rows leave the table, so each follow-on copies only the header rows, and each
+        # row moves (not copied) to its page's table: linear in the rows, however many pages.
+        rows = take_rows(table, header_rows or 0)
+        for page in reversed(pages[1:]):
+            follow_on = add_follow_on(presentation, slide, frame, [rows[index] for index in page])
+            copied = next(shape for shape in follow_on.shapes if shape.shape_id == frame.shape_id)
+            copied_table = table_of(copied._element)
+            assert copied_table is not None
+            number_rows(copied_table)
+            set_frame_height(copied, copied_table)
+            follow_ons.insert(0, follow_on)
+        table.extend(rows[index] for index in pages[0])
+    number_rows(table)
     set_frame_height(frame, table)
     shift = frame.top + frame.height + GAP - below_top
     if below and shift > 0:
@@ -106,8 +111,9 @@ def layout_table(
     return follow_ons
 
 
-def add_follow_on(presentation: Any, slide: Any, frame: Any) -> Any:
-    """Add a slide right after `slide` holding copies of its title and of `frame`."""
+def add_follow_on(presentation: Any, slide: Any, frame: Any, rows: Sequence[Element]) -> Any:
+    """Add a slide right after `slide` holding copies of its title and of `frame`, whose table
+    gets `rows` (moved, not copied) after the rows it has."""
     follow_on = presentation.slides.add_slide(slide.slide_layout)
     tree = follow_on.shapes._spTree
     for shape in list(follow_on.shapes):
@@ -117,7 +123,11 @@ def add_follow_on(presentation: Any, slide: Any, frame: Any) -> Any:
         copied_title = copy.deepcopy(title._element)
         mark_continued(copied_title)
         tree.append(copied_title)
-    tree.append(copy.deepcopy(frame._element))
+    copied_frame = copy.deepcopy(frame._element)
+    copied_table = table_of(copied_frame)
+    if copied_table is not None:
+        copied_table.extend(rows)
+    tree.append(copied_frame)
     copy_relationships(slide, follow_on)
     copy_notes(slide, follow_on)
     move_after(presentation, follow_on, slide)

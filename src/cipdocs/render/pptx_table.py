@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -328,13 +328,13 @@ def paginate(
     return pages
 
 
-def keep_rows(table: Element, indexes: Iterable[int]) -> None:
-    """Remove every row of `table` whose index is not in `indexes`."""
-    kept = set(indexes)
-    for index, row in enumerate(table_rows(table)):
-        if index not in kept:
-            table.remove(row)
-    number_rows(table)
+def take_rows(table: Element, header_rows: int) -> list[Element]:
+    """Remove every row of `table` from index `header_rows` on; return all its rows, the header
+    rows (still in place) included, so the indexes match `paginate`'s."""
+    rows = table_rows(table)
+    for row in rows[header_rows:]:
+        table.remove(row)
+    return rows
 
 
 # -- listing and checking -------------------------------------------------------------------

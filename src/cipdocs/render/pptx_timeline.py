@@ -15,11 +15,13 @@ from typing import Any
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from cipdocs.present import PhaseView, month_year
 
 TIMELINE_NAME = "timeline"
+EXT_LIST = qn("p:extLst")
 
 COLOUR: Any = RGBColor
 POINTS: Any = Pt
@@ -110,12 +112,24 @@ def draw_timeline(
         span = (end - start).days
         return plot.left + round(plot.width * (value - start).days / span)
 
-    draw_months(group.shapes, plot, start, end, x_of)
+    # Drawn on the slide after the (still empty) group, then gathered into it: python-pptx
+    # recomputes a group's extents after every shape added to it, which cost more than drawing.
+    shapes = slide.shapes
+    draw_months(shapes, plot, start, end, x_of)
     for index, phase in enumerate(phases):
         top = plot.top + index * row_height
-        draw_phase(group.shapes, phase, Box(box.left, top, label_width, row_height), x_of)
-    draw_today(group.shapes, box, plot, x_of(today), today_label)
+        draw_phase(shapes, phase, Box(box.left, top, label_width, row_height), x_of)
+    draw_today(shapes, box, plot, x_of(today), today_label)
+    gather_into(group)
     group._element.xpath("./p:nvGrpSpPr/p:cNvPr")[0].set("descr", alt_text)
+
+
+def gather_into(group: Any) -> None:
+    """Move the shapes drawn after `group` on its slide into it, then fit it to them once."""
+    element = group._element
+    for drawn in [sibling for sibling in element.itersiblings() if sibling.tag != EXT_LIST]:
+        element.insert_element_before(drawn, "p:extLst")
+    element.recalculate_extents()
 
 
 def draw_months(shapes: Any, plot: Box, start: dt.date, end: dt.date, x_of: Any) -> None:
