@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from pptx import Presentation
 
 from cipdocs import __version__
 from cipdocs.cli import cli
-from tests.conftest import SAMPLE_WORKBOOK, WorkbookFactory
+from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE, WorkbookFactory
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]
@@ -116,3 +117,52 @@ def test_templates_rejects_other_file_types(tmp_path: Path) -> None:
     result = invoke("templates", str(other))
     assert result.exit_code == 5
     assert "not a .pptx or .docx template" in result.stderr
+
+
+def test_templates_lists_placeholders_of_both_templates() -> None:
+    result = invoke("templates", str(DECK_TEMPLATE), str(UPDATE_TEMPLATE))
+    assert result.exit_code == 0, result.stderr
+    assert f"{DECK_TEMPLATE}:" in result.stdout
+    assert "  slide 2, shape 'Title 1': {{ report_date | short_date }}" in result.stdout
+    assert f"{UPDATE_TEMPLATE}:" in result.stdout
+    assert "{{ groups_represented }}" in result.stdout
+
+
+def test_templates_flags_unknown_names_with_their_place(tmp_path: Path) -> None:
+    deck = Presentation(str(DECK_TEMPLATE))
+    deck.slides[0].shapes.title.text_frame.text = "CIP-CCG Roadmap ({{ report_yaer }})"
+    broken = tmp_path / "broken.pptx"
+    deck.save(str(broken))
+    result = invoke("templates", str(broken))
+    assert result.exit_code == 5
+    assert (
+        f"{broken}: slide 1, shape 'Title 1': unknown name 'report_yaer' in "
+        "'CIP-CCG Roadmap ({{ report_yaer }})'; did you mean 'report_year'?"
+    ) in result.stderr
+    assert result.stderr.splitlines()[-1] == "error: 1 template problem"
+
+
+def test_deck_writes_both_documents_and_prints_their_paths(tmp_path: Path) -> None:
+    result = invoke(
+        "deck",
+        str(SAMPLE_WORKBOOK),
+        "-o",
+        str(tmp_path / "out"),
+        "--template",
+        str(DECK_TEMPLATE),
+        "--docx-template",
+        str(UPDATE_TEMPLATE),
+    )
+    assert result.exit_code == 0, result.stderr
+    stem = "CIP-CCG Status Update 2024-08-30"
+    assert result.stdout.splitlines() == [
+        str(tmp_path / "out" / f"{stem}.pptx"),
+        str(tmp_path / "out" / f"{stem}.docx"),
+    ]
+    assert "warning: Attendance: GNSO NCSG has a representative" in result.stderr
+
+
+def test_preview_without_slides_is_a_usage_error() -> None:
+    result = invoke("deck", "--format", "docx", "--preview")
+    assert result.exit_code == 2
+    assert "--preview shows slides" in result.stderr
