@@ -146,3 +146,8 @@ def test_report_orders_participation_by_groups_sheet() -> None:
     assert [row.group for row in report.participation] == ["First", "Second"]
     assert report.meetings_held == 1
     assert report.statuses[0].count == 2
+
+
+@pytest.mark.parametrize(("rate", "held"), [(80, True), (99, True), (79, False), (100, False)])
+def test_band_holds_its_inclusive_range(rate: int, held: bool) -> None:
+    assert Band("80%-99%", 80, 99).holds(rate) is held
