@@ -85,3 +85,14 @@ def test_inspect_templates_finds_placeholders_in_both() -> None:
         sources = " ".join(placeholder.source for placeholder in report.placeholders)
         assert "report_date" in sources
         assert "groups_represented" in sources
+
+
+def test_one_process_and_two_give_the_same_bytes(tmp_path: Path) -> None:
+    together = [digest(path) for path in build(tmp_path / "parallel")]
+    alone = [digest(path) for path in build(tmp_path / "sequential", parallel=False)]
+    assert together == alone
+
+
+def test_word_template_problem_in_the_child_reaches_the_caller(tmp_path: Path) -> None:
+    with pytest.raises(TemplateProblemError, match="the Word template does not exist"):
+        build(tmp_path, update_template=tmp_path / "missing.docx")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.model import Report
 from cipdocs.options import DeckRequest, OutputFormat
 from cipdocs.parse import parse_workbook
-from cipdocs.present import present_report
+from cipdocs.present import PresentedReport, present_report
 from cipdocs.templating import Placeholder
 from cipdocs.workbook import read_workbook
 
@@ -38,28 +39,51 @@ def output_stem(report: Report) -> str:
 
 
 def build_documents(request: DeckRequest, loaded: LoadedReport, progress: Progress) -> list[Path]:
-    """Render the requested documents into the output folder and return their paths in order."""
+    """Render the requested documents into the output folder and return their paths in order.
+
+    With both documents asked for, the Word update renders in a child process beside the deck
+    (where the platform can fork and `request.parallel` allows): the two share nothing but the
+    presented report, and a run takes about the time of the slower one.
+    """
+    from cipdocs.parallel import run_beside
     from cipdocs.render.files import prepare_output_dir
 
     presented = present_report(loaded.report)
     stem = output_stem(loaded.report)
     prepare_output_dir(request.output_dir)
     deck = update = None
-    slide_count = 0
     if request.output_format.includes(OutputFormat.PPTX):
-        from cipdocs.render.pptx import render_deck
-
         deck = request.output_dir / f"{stem}.pptx"
-        slide_count = render_deck(presented, request.deck_template, deck)
     if request.output_format.includes(OutputFormat.DOCX):
-        from cipdocs.render.docx import render_update
-
         update = request.output_dir / f"{stem}.docx"
-        render_update(presented, request.update_template, update)
+    pending = None
+    if update is not None:
+        pending = run_beside(
+            functools.partial(_render_update, presented, request.update_template, update),
+            in_child=request.parallel and deck is not None,
+        )
+    slide_count = 0
+    try:
+        if deck is not None:
+            from cipdocs.render.pptx import render_deck
+
+            slide_count = render_deck(presented, request.deck_template, deck)
+    except BaseException:
+        if pending is not None:
+            pending.wait(raise_error=False)
+        raise
+    if pending is not None:
+        pending.wait()
     written = [path for path in (deck, update) if path is not None]
     if request.pdf or request.preview:
         written += convert_documents(request, stem, (deck, slide_count), update, progress)
     return written
+
+
+def _render_update(presented: PresentedReport, template: Path, destination: Path) -> None:
+    from cipdocs.render.docx import render_update
+
+    render_update(presented, template, destination)
 
 
 def convert_documents(

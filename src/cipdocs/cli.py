@@ -56,7 +56,11 @@ def _debug_requested() -> bool:
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="cipdocs")
-@click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong.")
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Show the full traceback when something goes wrong (and render in one process).",
+)
 def cli(debug: bool) -> None:
     """Build the CIP-CCG status-update deck and Word update from one Excel workbook.
 
@@ -210,6 +214,8 @@ def deck(
         output_format=options.OutputFormat(output_format),
         pdf=pdf,
         preview=preview,
+        # One process under --debug, so a traceback shows where the failure happened.
+        parallel=not _debug_requested(),
     )
     if preview and not request.output_format.includes(options.OutputFormat.PPTX):
         raise click.UsageError("--preview shows slides; use it with --format pptx or all")

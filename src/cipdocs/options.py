@@ -38,3 +38,5 @@ class DeckRequest:
     output_format: OutputFormat = OutputFormat.ALL
     pdf: bool = False
     preview: bool = False
+    parallel: bool = True
+    """Render the Word update in a child process beside the deck, where the platform can fork."""
