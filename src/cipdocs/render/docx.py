@@ -20,10 +20,9 @@ from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 from lxml import etree
 
-from cipdocs.archive import check_zip_archive
 from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.present import PresentedReport
-from cipdocs.render.files import write_document
+from cipdocs.render.files import require_template, write_document
 from cipdocs.templating import (
     TEMPLATE_NAMES,
     Placeholder,
@@ -98,14 +97,12 @@ def _open_template(template: Path) -> DocxTemplate:
 
 
 def _require_file(template: Path) -> None:
-    if not template.is_file():
-        raise TemplateProblemError(
-            f"{template}: the Word template does not exist; "
-            "pass an existing .docx with --docx-template, or rebuild the default with "
-            "scripts/build_update_template.py"
-        )
-    if zipfile.is_zipfile(template):  # anything else gets the clearer "not a .pptx/.docx" below
-        check_zip_archive(template, what="template", error=TemplateProblemError)
+    require_template(
+        template,
+        kind="Word",
+        fix="pass an existing .docx with --docx-template, or rebuild the default with "
+        "scripts/build_update_template.py",
+    )
 
 
 def _not_a_docx(template: Path) -> str:

@@ -8,7 +8,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from cipdocs.errors import OutputProblemError
+from cipdocs.archive import check_zip_archive
+from cipdocs.errors import OutputProblemError, TemplateProblemError
 
 # Office files carry no meaningful member timestamps; a fixed one makes two runs byte-identical.
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -26,6 +27,17 @@ def normalize_zip(data: bytes) -> bytes:
             info.create_system = 0
             target.writestr(info, source.read(member.filename))
     return target_buffer.getvalue()
+
+
+def require_template(template: Path, *, kind: str, fix: str) -> None:
+    """Raise `TemplateProblemError` when `template` is missing or a hostile zip.
+
+    A file that is not a zip at all is left to the renderer, which can say what it should be.
+    """
+    if not template.is_file():
+        raise TemplateProblemError(f"{template}: the {kind} template does not exist; {fix}")
+    if zipfile.is_zipfile(template):
+        check_zip_archive(template, what="template", error=TemplateProblemError)
 
 
 def write_document(destination: Path, data: bytes) -> None:

@@ -20,10 +20,9 @@ from lxml import etree
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
-from cipdocs.archive import check_zip_archive
 from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.present import PresentedReport
-from cipdocs.render.files import write_document
+from cipdocs.render.files import require_template, write_document
 from cipdocs.render.pptx_chart import fill_participation_chart, is_participation_chart
 from cipdocs.render.pptx_slides import layout_table
 from cipdocs.render.pptx_table import check_table, fill_table, list_table, table_of
@@ -90,13 +89,11 @@ def check_template(template: Path) -> list[Issue]:
 
 def open_template(template: Path) -> Any:
     """Return the template opened; raise `TemplateProblemError` if missing or not a .pptx."""
-    if not template.is_file():
-        raise TemplateProblemError(
-            f"{template}: the deck template does not exist; "
-            "pass a .pptx with --template or restore templates/cip-ccg-deck.pptx"
-        )
-    if zipfile.is_zipfile(template):  # anything else gets the clearer "not a .pptx/.docx" below
-        check_zip_archive(template, what="template", error=TemplateProblemError)
+    require_template(
+        template,
+        kind="deck",
+        fix="pass a .pptx with --template or restore templates/cip-ccg-deck.pptx",
+    )
     try:
         return OPEN(str(template))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
