@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import io
 import re
@@ -21,8 +20,9 @@ from jinja2 import meta, nodes
 from lxml import etree
 
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.present import PresentedReport
+from cipdocs.present import PresentedReport, document_properties
 from cipdocs.render.files import require_template, write_document
+from cipdocs.render.properties import apply_core_properties
 from cipdocs.templating import (
     TEMPLATE_NAMES,
     Placeholder,
@@ -31,8 +31,6 @@ from cipdocs.templating import (
     make_environment,
     suggest_name,
 )
-
-AUTHOR = "cipdocs"
 
 # What python-docx raises for a file that is not a Word document (a zip without the parts, a
 # .pptx, plain text, a damaged XML part).
@@ -65,7 +63,7 @@ def render_update(report: PresentedReport, template: Path, destination: Path) ->
         )
     except jinja2.TemplateError as error:
         raise TemplateProblemError(_render_problem(template, document, error)) from None
-    _set_core_properties(document, report.report_date)
+    _set_core_properties(document, report)
     buffer = io.BytesIO()
     document.save(buffer)
     write_document(destination, buffer.getvalue())
@@ -157,16 +155,12 @@ def _template_lineno(error: BaseException) -> int | None:
     return lineno
 
 
-def _set_core_properties(document: DocxTemplate, report_date: dt.date) -> None:
-    # Fixed values keep two runs byte-identical and say who wrote the file and for which date.
-    properties = document.core_properties
-    midnight = dt.datetime.combine(report_date, dt.time())
-    if not properties.title:
+def _set_core_properties(document: DocxTemplate, report: PresentedReport) -> None:
+    title = document.core_properties.title
+    if not title:
         titles = (p.text for p in document.paragraphs if p.style and p.style.name == "Title")
-        properties.title = next(titles, "")
-    properties.author = properties.last_modified_by = AUTHOR
-    properties.created = properties.modified = midnight
-    properties.revision = 1
+        title = next(titles, "")
+    apply_core_properties(document.core_properties, document_properties(report), title)
 
 
 def _read_parts(template: Path) -> list[Lines]:
