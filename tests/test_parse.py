@@ -52,8 +52,8 @@ def test_blank_rows_and_extra_sheets_and_columns_are_ignored(
 ) -> None:
     path = make_workbook(
         Groups=[
-            ["Group", "Representative", "Framework status", "Notes"],
-            ["Alpha", "Yes", "Done", "anything"],
+            ["Group", "Representative", "Framework status", "Notes", "Notes"],
+            ["Alpha", "Yes", "Done", "anything", "repeated extra columns are fine"],
             [None, None, None],
             ["Beta", "Yes", "Open"],
             ["Gamma", "No", None],
@@ -164,6 +164,19 @@ def test_blank_rows_and_extra_sheets_and_columns_are_ignored(
             },
             "Roadmap!C2: phase 'Build' ends (2024-01-01) before it starts (2024-05-01); fix Start "
             "or End",
+        ),
+        (
+            {"Attendance": [["Group", "M1", "M2", "m1"], ["Alpha", "Y", "Y", "N"]]},
+            "Attendance!D1: the header 'm1' repeats (first in column B); keep one column per header",
+        ),
+        (
+            {
+                "Groups": [
+                    ["Group", "Representative", "Framework status", "Group"],
+                    ["Alpha", "Yes", "Done", "Beta"],
+                ]
+            },
+            "Groups!D1: the header 'Group' repeats (first in column A); keep one column per header",
         ),
         (
             {"Groups": [["Group", "Representative", "Framwork status"], ["Alpha", "Yes", None]]},

@@ -67,8 +67,9 @@ def parse_workbook(workbook: RawWorkbook) -> tuple[WorkbookData, tuple[Issue, ..
     meetings = parse_meetings(
         read_table(workbook, "Meetings", ("Meeting", "Date"), findings), findings
     )
+    meeting_names = [meeting.name for meeting in meetings or ()]
     attendance = parse_attendance(
-        read_table(workbook, "Attendance", ("Group",), findings),
+        read_table(workbook, "Attendance", ("Group",), findings, also_unique=meeting_names),
         groups,
         meetings,
         report_date,

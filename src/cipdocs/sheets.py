@@ -88,17 +88,32 @@ def find_sheet(workbook: RawWorkbook, name: str, findings: Findings) -> RawSheet
 
 
 def read_table(
-    workbook: RawWorkbook, name: str, required: Sequence[str], findings: Findings
+    workbook: RawWorkbook,
+    name: str,
+    required: Sequence[str],
+    findings: Findings,
+    also_unique: Iterable[str] = (),
 ) -> Table | None:
-    """Return the sheet `name` as a table whose row 1 holds at least the `required` headers."""
+    """Return the sheet `name` as a table whose row 1 holds at least the `required` headers.
+
+    A required header, or one of `also_unique`, that stands in two columns is a problem: which
+    column holds the data would be a guess.
+    """
     sheet = find_sheet(workbook, name, findings)
     if sheet is None:
         return None
     header_row = sheet.rows[0] if sheet.rows and sheet.rows[0].number == 1 else RawRow(1, ())
     headers = {cell.column: as_text(cell.value) for cell in header_row.cells}
     columns: dict[str, int] = {}
+    must_be_unique = {fold(header) for header in (*required, *also_unique)}
     for column, text in headers.items():
-        columns.setdefault(fold(text), column)
+        first = columns.setdefault(fold(text), column)
+        if first != column and fold(text) in must_be_unique:
+            findings.problem(
+                f"{sheet.title}!{column_letter(column)}1",
+                f"the header {text!r} repeats (first in column {column_letter(first)}); "
+                "keep one column per header",
+            )
     missing = [header for header in required if fold(header) not in columns]
     for header in missing:
         findings.problem(
