@@ -12,6 +12,7 @@ import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -22,7 +23,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.oxml.styles import CT_Style
 from docx.section import Section
 from docx.shared import Cm, Pt, RGBColor, Twips
 from docx.styles.style import CharacterStyle
@@ -101,7 +101,7 @@ def set_up_styles(document: DocumentObject) -> None:
 
     title = styles["Title"]
     _style_text(title, size=26, colour=DARK_BLUE, bold=True)
-    _set_bottom_border(title.element, DARK_BLUE, size=12)
+    _set_bottom_border(title.element.get_or_add_pPr(), DARK_BLUE, size=12)
     title.paragraph_format.space_after = Pt(2)
 
     subtitle = styles["Subtitle"]
@@ -185,21 +185,48 @@ def _style_text(
         font.italic = italic
 
 
-def _set_bottom_border(style_element: CT_Style, colour: str, size: int) -> None:
-    # python-docx generates get_or_add_pPr at import time, so mypy cannot see it.
-    paragraph_properties = style_element.get_or_add_pPr()  # type: ignore[attr-defined]
+# The elements that follow w:pBdr in a w:pPr (ECMA-376 CT_PPrBase, then CT_PPr's own).
+PBDR_SUCCESSORS = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+
+def _set_bottom_border(paragraph_properties: Any, colour: str, size: int) -> None:
+    """Give a style's or paragraph's ``w:pPr`` a bottom rule, replacing any earlier one."""
     for old in paragraph_properties.findall(qn("w:pBdr")):
         paragraph_properties.remove(old)
     border = parse_xml(
         f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="{size}" w:space="4" '
         f'w:color="{colour}"/></w:pBdr>'
     )
-    # pBdr must precede spacing in CT_PPr's sequence, or Word reports the file as damaged.
-    spacing = paragraph_properties.find(qn("w:spacing"))
-    if spacing is not None:
-        spacing.addprevious(border)
-    else:
-        paragraph_properties.append(border)
+    # pBdr has its place in CT_PPr's sequence, or Word reports the file as damaged.
+    paragraph_properties.insert_element_before(border, *PBDR_SUCCESSORS)
 
 
 def add_table_style(document: DocumentObject) -> None:
@@ -239,7 +266,7 @@ def add_header(section: Section) -> None:
     paragraph = section.header.paragraphs[0]
     paragraph.style = "Header"
     paragraph.add_run("CIP-CCG Status Update\t{{ report_date | short_date }}")
-    _set_paragraph_bottom_border(paragraph, RULE_GREY)
+    _set_bottom_border(paragraph._p.get_or_add_pPr(), RULE_GREY, size=4)
 
 
 def add_footer(section: Section) -> None:
@@ -251,19 +278,6 @@ def add_footer(section: Section) -> None:
     _add_field(paragraph, "PAGE")
     paragraph.add_run(" of ")
     _add_field(paragraph, "NUMPAGES")
-
-
-def _set_paragraph_bottom_border(paragraph: Paragraph, colour: str) -> None:
-    paragraph_properties = paragraph._p.get_or_add_pPr()
-    border = parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="4" w:space="4" '
-        f'w:color="{colour}"/></w:pBdr>'
-    )
-    tabs = paragraph_properties.find(qn("w:tabs"))
-    if tabs is not None:
-        tabs.addprevious(border)
-    else:
-        paragraph_properties.append(border)
 
 
 def _add_field(paragraph: Paragraph, instruction: str) -> None:
