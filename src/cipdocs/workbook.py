@@ -113,10 +113,7 @@ def _without_empty_rows(path: Path, stream: IO[bytes]) -> IO[bytes]:
                     data = trimmed.get(member.filename)
                     target.writestr(member, archive.read(member) if data is None else data)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
-        raise WorkbookUnreadableError(
-            f"{path}: cannot be opened as an Excel workbook ({_describe(error)}); "
-            "open it in Excel or LibreOffice and save it again as .xlsx"
-        ) from None
+        raise _cannot_open(path, error) from None
     buffer.seek(0)
     return buffer
 
@@ -140,10 +137,7 @@ def _load(path: Path, stream: IO[bytes]) -> tuple[Any, dict[str, str]]:
             reader.read()
         return reader.wb, _worksheet_parts(reader)
     except Exception as error:  # a hostile file can make openpyxl fail in any way
-        raise WorkbookUnreadableError(
-            f"{path}: cannot be opened as an Excel workbook ({_describe(error)}); "
-            "open it in Excel or LibreOffice and save it again as .xlsx"
-        ) from error
+        raise _cannot_open(path, error) from error
     finally:
         if reader is not None:
             reader.archive.close()
@@ -181,10 +175,7 @@ def _unsaved_formulas(
         ValueError,
         etree.LxmlError,
     ) as error:
-        raise WorkbookUnreadableError(
-            f"{path}: cannot be opened as an Excel workbook ({_describe(error)}); "
-            "open it in Excel or LibreOffice and save it again as .xlsx"
-        ) from error
+        raise _cannot_open(path, error) from error
     return found
 
 
@@ -279,7 +270,15 @@ def _plain(value: object) -> CellValue:
         return str(value)
 
 
-def _describe(error: Exception) -> str:
+def _cannot_open(path: Path, error: BaseException) -> WorkbookUnreadableError:
+    """Return the error for a workbook that a library failed to open, with the reason and fix."""
+    return WorkbookUnreadableError(
+        f"{path}: cannot be opened as an Excel workbook ({_describe(error)}); "
+        "open it in Excel or LibreOffice and save it again as .xlsx"
+    )
+
+
+def _describe(error: BaseException) -> str:
     text = str(error).strip() or type(error).__name__
     return text.splitlines()[0][:120]
 
