@@ -310,11 +310,11 @@ def _meeting_columns(
 ) -> dict[str, int]:
     """Return meeting name -> column; a held meeting without a column is a problem."""
     columns: dict[str, int] = {}
+    meeting_keys = {fold(meeting.name) for meeting in meetings}
     unmatched = [
         text
         for column, text in table.headers.items()
-        if fold(text) not in {fold(m.name) for m in meetings}
-        and column != table.columns[fold("Group")]
+        if fold(text) not in meeting_keys and column != table.columns[fold("Group")]
     ]
     for meeting in meetings:
         column = table.columns.get(fold(meeting.name))
