@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from cipdocs.app import load_report
-from cipdocs.model import Report
-from cipdocs.present import PresentedReport, present_report
+from cipdocs.report.model import Report
+from cipdocs.report.present import PresentedReport, present_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_WORKBOOK = ROOT / "inputs" / "cip-ccg.xlsx"

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cipdocs.compute import compute_report
 from cipdocs.errors import CipdocsError, InvalidWorkbookError
-from cipdocs.parse import parse_workbook
-from cipdocs.sheets import column_letter
-from cipdocs.values import ABSENT_MARKS, ATTENDED_MARKS
-from cipdocs.workbook import CellValue, RawCell, RawRow, RawSheet, RawWorkbook
+from cipdocs.report.compute import compute_report
+from cipdocs.workbook.parse import parse_workbook
+from cipdocs.workbook.read import CellValue, RawCell, RawRow, RawSheet, RawWorkbook
+from cipdocs.workbook.sheets import column_letter
+from cipdocs.workbook.values import ABSENT_MARKS, ATTENDED_MARKS
 
 PROPERTY_SETTINGS = settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -7,14 +7,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cipdocs.compute import compute_report
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.model import Report
 from cipdocs.options import DeckRequest, OutputFormat
-from cipdocs.parse import parse_workbook
-from cipdocs.present import PresentedReport, present_report
+from cipdocs.report.compute import compute_report
+from cipdocs.report.model import Report
+from cipdocs.report.present import PresentedReport, present_report
 from cipdocs.templating import Placeholder
-from cipdocs.workbook import read_workbook
+from cipdocs.workbook.parse import parse_workbook
+from cipdocs.workbook.read import read_workbook
 
 Progress = Callable[[str], None]
 

@@ -128,11 +128,11 @@ def summary(workbook: Path, as_json: bool) -> None:
         loaded = app.load_report(workbook)
     _print_warnings(loaded.warnings)
     if as_json:
-        from cipdocs.present import report_as_json
+        from cipdocs.report.present import report_as_json
 
         click.echo(json.dumps(report_as_json(loaded.report), indent=2, ensure_ascii=False))
     else:
-        from cipdocs.summary import format_summary
+        from cipdocs.report.summary import format_summary
 
         click.echo(format_summary(loaded.report))
 

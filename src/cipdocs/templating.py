@@ -13,8 +13,8 @@ import jinja2
 from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
-from cipdocs import present
 from cipdocs.errors import Issue, TemplateProblemError
+from cipdocs.report import present
 
 FILTERS: Mapping[str, Callable[..., Any]] = {
     "short_date": present.short_date,

@@ -13,9 +13,10 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from cipdocs.compute import compute_report
 from cipdocs.errors import TemplateProblemError
-from cipdocs.model import (
+from cipdocs.render.docx import check_template, list_placeholders, render_update
+from cipdocs.report.compute import compute_report
+from cipdocs.report.model import (
     AttendanceRecord,
     Band,
     Group,
@@ -25,8 +26,7 @@ from cipdocs.model import (
     Status,
     WorkbookData,
 )
-from cipdocs.present import PresentedReport, present_report
-from cipdocs.render.docx import check_template, list_placeholders, render_update
+from cipdocs.report.present import PresentedReport, present_report
 
 UPDATE_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "cip-ccg-update.docx"
 GROUPS_URL = "https://www.icann.org/community"

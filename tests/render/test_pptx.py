@@ -12,9 +12,10 @@ import pptx
 import pytest
 from pptx.util import Inches, Pt
 
-from cipdocs.compute import compute_report
 from cipdocs.errors import TemplateProblemError
-from cipdocs.model import (
+from cipdocs.render.pptx import check_template, list_placeholders, render_deck
+from cipdocs.report.compute import compute_report
+from cipdocs.report.model import (
     AttendanceRecord,
     Band,
     Group,
@@ -24,8 +25,7 @@ from cipdocs.model import (
     Status,
     WorkbookData,
 )
-from cipdocs.present import PresentedReport, present_report
-from cipdocs.render.pptx import check_template, list_placeholders, render_deck
+from cipdocs.report.present import PresentedReport, present_report
 
 DECK_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "cip-ccg-deck.pptx"
 GROUPS_URL = "https://www.icann.org/community"

@@ -20,9 +20,9 @@ from jinja2 import meta, nodes
 from lxml import etree
 
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.present import PresentedReport, document_properties
 from cipdocs.render.files import require_template, write_document
 from cipdocs.render.properties import apply_core_properties
+from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import (
     TEMPLATE_NAMES,
     Placeholder,

@@ -8,8 +8,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from cipdocs.archive import check_zip_archive
 from cipdocs.errors import OutputProblemError, TemplateProblemError
+from cipdocs.workbook.archive import check_zip_archive
 
 # Office files carry no meaningful member timestamps; a fixed one makes two runs byte-identical.
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)

@@ -20,7 +20,6 @@ from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.present import PresentedReport, document_properties
 from cipdocs.render.files import require_template, write_document
 from cipdocs.render.pptx_chart import fill_participation_chart, is_participation_chart
 from cipdocs.render.pptx_slides import layout_table
@@ -38,6 +37,7 @@ from cipdocs.render.pptx_text import (
 )
 from cipdocs.render.pptx_timeline import draw_timeline, is_timeline
 from cipdocs.render.properties import apply_core_properties
+from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import Placeholder, make_environment
 
 OPEN: Callable[[str], Any] = Presentation

@@ -20,9 +20,9 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from cipdocs.present import ParticipationView
 from cipdocs.render.files import normalize_zip
 from cipdocs.render.pptx_text import Element
+from cipdocs.report.present import ParticipationView
 
 CHART_NAME = "participation chart"
 NUMBER_FORMAT = '0"%"'

@@ -18,7 +18,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from cipdocs.present import PhaseView, month_year
+from cipdocs.report.present import PhaseView, month_year
 
 TIMELINE_NAME = "timeline"
 EXT_LIST = qn("p:extLst")

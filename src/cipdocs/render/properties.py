@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cipdocs.present import DocumentProperties
+from cipdocs.report.present import DocumentProperties
 
 
 def apply_core_properties(core: Any, properties: DocumentProperties, title: str) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from cipdocs.errors import InvalidWorkbookError, Issue
-from cipdocs.model import (
+from cipdocs.report.model import (
     AttendanceRecord,
     Band,
     BandRow,

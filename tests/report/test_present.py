@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from cipdocs.app import load_report
-from cipdocs.model import Report
-from cipdocs.present import (
+from cipdocs.report.model import Report
+from cipdocs.report.present import (
     DEFAULT_BAND_COLOURS,
     PresentedReport,
     and_list,

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
 from cipdocs import __version__
-from cipdocs.model import Band, Participation, Report
+from cipdocs.report.model import Band, Participation, Report
 
 SHEETS_USED = (
     "Settings",

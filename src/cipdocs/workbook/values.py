@@ -7,7 +7,7 @@ import math
 import re
 import unicodedata
 
-from cipdocs.workbook import CellValue, RawCell
+from cipdocs.workbook.read import CellValue, RawCell
 
 ATTENDED_MARKS = frozenset({"y", "yes", "x", "✓", "✔", "1", "true", "present"})
 ABSENT_MARKS = frozenset({"n", "no", "0", "false", "absent"})

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cipdocs import archive
-from cipdocs.archive import check_zip_archive
 from cipdocs.errors import CipdocsError, TemplateProblemError, WorkbookUnreadableError
+from cipdocs.workbook import archive
+from cipdocs.workbook.archive import check_zip_archive
 from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from cipdocs.errors import InvalidWorkbookError, Issue
-from cipdocs.model import (
+from cipdocs.report.model import (
     AttendanceRecord,
     Band,
     Group,
@@ -17,8 +17,9 @@ from cipdocs.model import (
     Status,
     WorkbookData,
 )
-from cipdocs.sheets import Findings, Table, column_letter, read_table, suggestion
-from cipdocs.values import (
+from cipdocs.workbook.read import RawCell, RawRow, RawWorkbook
+from cipdocs.workbook.sheets import Findings, Table, column_letter, read_table, suggestion
+from cipdocs.workbook.values import (
     ValueProblem,
     as_attended,
     as_colour,
@@ -28,7 +29,6 @@ from cipdocs.values import (
     as_yes_no,
     fold,
 )
-from cipdocs.workbook import RawCell, RawRow, RawWorkbook
 
 T = TypeVar("T")
 

@@ -9,8 +9,8 @@ import pytest
 
 from cipdocs.app import load_report
 from cipdocs.errors import InvalidWorkbookError
-from cipdocs.parse import parse_workbook
-from cipdocs.workbook import read_workbook
+from cipdocs.workbook.parse import parse_workbook
+from cipdocs.workbook.read import read_workbook
 from tests.conftest import WorkbookFactory, minimal_sheets
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cipdocs.values import (
+from cipdocs.workbook.read import RawCell
+from cipdocs.workbook.values import (
     ValueProblem,
     as_attended,
     as_colour,
@@ -17,7 +18,6 @@ from cipdocs.values import (
     clean_text,
     fold,
 )
-from cipdocs.workbook import RawCell
 
 
 def cell(value: object, *, is_percent: bool = False) -> RawCell:

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cipdocs.errors import Issue
-from cipdocs.values import as_text, fold
-from cipdocs.workbook import RawCell, RawRow, RawSheet, RawWorkbook
+from cipdocs.workbook.read import RawCell, RawRow, RawSheet, RawWorkbook
+from cipdocs.workbook.values import as_text, fold
 
 
 @dataclass

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cipdocs.model import Report
-from cipdocs.summary import format_summary
+from cipdocs.report.model import Report
+from cipdocs.report.summary import format_summary
 
 
 def test_summary_of_the_sample(sample_report: Report) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cipdocs.sheets import Findings, column_letter, find_sheet, read_table, suggestion
-from cipdocs.workbook import RawCell, RawRow, RawSheet, RawWorkbook
+from cipdocs.workbook.read import RawCell, RawRow, RawSheet, RawWorkbook
+from cipdocs.workbook.sheets import Findings, column_letter, find_sheet, read_table, suggestion
 
 
 def sheet(title: str, *rows: list[object]) -> RawSheet:

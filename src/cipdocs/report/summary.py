@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cipdocs.model import Report
-from cipdocs.present import EMPTY_BAND_TEXT, join_names, long_date, percent
+from cipdocs.report.model import Report
+from cipdocs.report.present import EMPTY_BAND_TEXT, join_names, long_date, percent
 
 
 def format_summary(report: Report) -> str:

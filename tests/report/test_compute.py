@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cipdocs.compute import (
+from cipdocs.errors import InvalidWorkbookError
+from cipdocs.report.compute import (
     compute_band_rows,
     compute_meetings_held,
     compute_participation,
@@ -16,8 +17,7 @@ from cipdocs.compute import (
     compute_status_rows,
     find_band,
 )
-from cipdocs.errors import InvalidWorkbookError
-from cipdocs.model import (
+from cipdocs.report.model import (
     AttendanceRecord,
     Band,
     Group,

@@ -1,0 +1,1 @@
+"""Pure: the model, its figures, and what the templates see."""
