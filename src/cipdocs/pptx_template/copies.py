@@ -44,7 +44,10 @@ GROUP_PROPERTIES = frozenset(f"{{{NAMESPACES['p']}}}{name}" for name in ("nvGrpS
 
 def duplicate_slide(presentation: Any, slide: Any) -> Any:
     """Add a full copy of `slide` right after it and return the copy."""
-    copied = presentation.slides.add_slide(slide.slide_layout)
+    # Not `slides.add_slide`: it fills the new slide with the layout's placeholders and caches
+    # its shape tree, which the copy's content replaces.
+    key, copied = presentation.part.add_slide(slide.slide_layout)
+    presentation.slides._sldIdLst.add_sldId(key)
     element = copied._element
     for child in list(element):
         element.remove(child)

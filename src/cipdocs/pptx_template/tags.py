@@ -28,6 +28,8 @@ OPENERS = frozenset({"for", "if"})
 CLOSERS = {"endfor": "for", "endif": "if"}
 BRANCHES = frozenset({"elif", "else"})
 
+LOOP_TARGETS = re.compile(r"\s*([\w\s,()]+?)\s+in\b")
+
 COLLECT = "_pptx_template_collect"
 
 
@@ -306,7 +308,10 @@ def check_header(
         except jinja2.TemplateSyntaxError as error:
             reason = (error.message or "invalid syntax").rstrip(".")
             fix = f"write it as {{%{tag.kind} for item in list %}}"
-            return [Problem(where, f"broken tag {tag.source!r}: {reason}; {fix}")], ()
+            # The names it was meant to declare, so its body does not report them as unknown.
+            meant = LOOP_TARGETS.match(tag.header)
+            guessed = tuple(re.findall(r"\w+", meant.group(1))) if meant else ()
+            return [Problem(where, f"broken tag {tag.source!r}: {reason}; {fix}")], guessed
         source = loop_source(tag.header)
         return check_source(environment, source, where, names, declared), declares
     if tag.word in ("if", "elif"):
