@@ -249,7 +249,7 @@ def check_binding(
     except jinja2.TemplateSyntaxError as error:
         return [Problem(where, f"broken chart loop 'for {binding.loop}': {error.message}")]
     problems = check_source(environment, loop_source(binding.loop), where, names, declared)
-    scope = [*declared, *loop]
+    scope = [*declared, *loop, "loop"]
     for expression in (binding.categories, *binding.values, binding.colours):
         if expression:
             problems += check_source(environment, f"{{{{ {expression} }}}}", where, names, scope)

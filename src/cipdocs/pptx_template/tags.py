@@ -313,7 +313,7 @@ def check_header(
             guessed = tuple(re.findall(r"\w+", meant.group(1))) if meant else ()
             return [Problem(where, f"broken tag {tag.source!r}: {reason}; {fix}")], guessed
         source = loop_source(tag.header)
-        return check_source(environment, source, where, names, declared), declares
+        return check_source(environment, source, where, names, declared), (*declares, "loop")
     if tag.word in ("if", "elif"):
         if not tag.header:
             return [Problem(where, f"{tag.source!r} has no condition; add one")], ()
