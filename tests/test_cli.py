@@ -126,6 +126,7 @@ def test_templates_lists_placeholders_of_both_templates() -> None:
     assert "  slide 2, shape 'Title 1': {{ report_date | short_date }}" in result.stdout
     assert f"{UPDATE_TEMPLATE}:" in result.stdout
     assert "{{ groups_represented }}" in result.stdout
+    assert result.stdout.splitlines()[-1] == "ok: no problems"
 
 
 def test_templates_flags_unknown_names_with_their_place(tmp_path: Path) -> None:

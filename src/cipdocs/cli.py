@@ -232,10 +232,12 @@ def deck(
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("templates", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 def templates(templates: tuple[Path, ...]) -> None:
-    """List the placeholders in TEMPLATES and flag unknown names and broken Jinja.
+    """List the placeholders and chart bindings in TEMPLATES and report every problem.
 
     TEMPLATES default to templates/cip-ccg-deck.pptx and templates/cip-ccg-update.docx.
-    Exits 5 when a template has a problem. docs/templates.md lists the names templates may use.
+    Every unknown name, broken tag, attribute the sandbox refuses, tag in the wrong place and
+    unbound chart is reported with its place; the last line is `ok: no problems` when there
+    are none. Exits 5 when a template has a problem. docs/templates.md is the cookbook.
 
     \b
     Examples:
@@ -257,6 +259,7 @@ def templates(templates: tuple[Path, ...]) -> None:
     if problems:
         _err(f"error: {problems} template {'problem' if problems == 1 else 'problems'}")
         sys.exit(5)
+    click.echo("ok: no problems")
 
 
 def main() -> None:

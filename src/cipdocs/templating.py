@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -71,14 +70,6 @@ def check_source(
     attributes the sandbox refuses."""
     problems = tags.check_source(environment or make_environment(), source, where, template_names())
     return [Issue(problem.where, problem.message) for problem in problems]
-
-
-def suggest_name(name: str) -> str:
-    """Return the fix for an unknown template name: the closest known name, or where to look."""
-    close = difflib.get_close_matches(name, sorted(TEMPLATE_NAMES), n=1)
-    if close:
-        return f"did you mean {close[0]!r}? (docs/templates.md lists every name)"
-    return "docs/templates.md lists every name"
 
 
 def render_text(

@@ -320,3 +320,65 @@ def check_header(
         source = f"{{% if {tag.header} %}}{{% endif %}}"
         return check_source(environment, source, where, names, declared), ()
     return [], ()
+
+
+BLOCK_WORDS = frozenset({"for", "if", "with", "filter", "macro", "call", "block", "autoescape"})
+TAG_PARTS = re.compile(r"\{%[-+]?\s*(\w+)(.*?)[-+]?%\}", re.DOTALL)
+
+
+def check_lines(
+    environment: jinja2.Environment, lines: Sequence[tuple[str, str]], names: Names
+) -> list[Problem]:
+    """Return every problem of a template whose blocks may span lines (one per paragraph):
+    each placeholder is checked on its own, in the scope of the loops open around it."""
+    problems: list[Problem] = []
+    stack: list[tuple[str, str, str, tuple[str, ...]]] = []  # word, source, where, names
+    assigned: list[str] = []
+    for where, text in lines:
+        if has_placeholder(PLACEHOLDER_PATTERN.sub("", text)):
+            problems.append(
+                Problem(
+                    where,
+                    f"broken placeholder in {text.strip()!r}: a {{{{ or {{% is never "
+                    "closed; close it with }} or %}",
+                )
+            )
+        for source in find_placeholders(straighten(text)):
+            scope = [*assigned, *(name for *_, declared in stack for name in declared)]
+            tag = TAG_PARTS.fullmatch(source)
+            if tag is None:
+                problems += check_source(environment, source, where, names, scope)
+                continue
+            word, header = tag.group(1), tag.group(2).strip()
+            if word.startswith("end"):
+                if stack and stack[-1][0] == word[3:]:
+                    stack.pop()
+                else:
+                    problems.append(Problem(where, f"{source!r} closes no open block; remove it"))
+            elif word in ("else", "elif"):
+                if not stack or stack[-1][0] not in ("if", "for"):
+                    problems.append(Problem(where, f"{source!r} stands in no open block"))
+                elif word == "elif":
+                    found = Tag("", "if", header, source, 0, 0)
+                    problems += check_header(environment, found, where, names, scope)[0]
+            elif word in ("for", "if"):
+                found = Tag("", word, header, source, 0, 0)
+                checked, declared = check_header(environment, found, where, names, scope)
+                problems += checked
+                stack.append((word, source, where, declared))
+            elif word in BLOCK_WORDS:
+                stack.append((word, source, where, ()))
+            elif word == "set":
+                target, equals, value = header.partition("=")
+                if equals:
+                    problems += check_source(environment, f"{{{{ {value} }}}}", where, names, scope)
+                    assigned += re.findall(r"\w+", target)
+                else:
+                    stack.append((word, source, where, tuple(re.findall(r"\w+", target))))
+            else:
+                problems += check_source(environment, source, where, names, scope)
+    for word, source, where, _ in stack:
+        problems.append(
+            Problem(where, f"{source!r} is never closed; add {{% end{word} %}} where it ends")
+        )
+    return problems
