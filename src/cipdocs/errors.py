@@ -44,9 +44,10 @@ class InvalidWorkbookError(CipdocsError):
 
     exit_code = 4
 
-    def __init__(self, issues: Iterable[Issue]) -> None:
+    def __init__(self, issues: Iterable[Issue], total: int | None = None) -> None:
         self.issues = tuple(issues)
-        count = len(self.issues)
+        # `total` counts every problem when `issues` are grouped lines (247 cells in one line).
+        count = len(self.issues) if total is None else total
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"the workbook has {count} {noun}")
 

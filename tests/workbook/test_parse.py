@@ -226,15 +226,20 @@ def test_error_values_are_reported(make_workbook: WorkbookFactory) -> None:
     )
 
 
-def test_warnings_for_represented_group_without_row_and_unmarked_meeting(
-    make_workbook: WorkbookFactory,
-) -> None:
-    path = make_workbook(Attendance=[["Group", "M1", "M2"], ["Alpha", "Y", None]])
+def test_warning_for_represented_group_without_row(make_workbook: WorkbookFactory) -> None:
+    path = make_workbook(Attendance=[["Group", "M1", "M2"], ["Alpha", "Y", "N"]])
     warnings = [str(warning) for warning in load_report(path).warnings]
     assert warnings == [
-        "Attendance!C1: meeting 'M2' has no marks; every group counts as absent",
         "Attendance: Beta has a representative but no attendance row; it is left out of the "
-        "participation table",
+        "participation table (add its row, or set Participation tracked to No in Groups)",
+    ]
+
+
+def test_held_meeting_without_marks_is_a_problem(make_workbook: WorkbookFactory) -> None:
+    path = make_workbook(Attendance=[["Group", "M1", "M2"], ["Alpha", "Y", None], ["Beta", "N"]])
+    assert problems_of(path) == [
+        "Attendance!C1: meeting 'M2' was held on 2024-02-10 but has no marks; enter the "
+        "attendance, or move the Report date back before it",
     ]
 
 
