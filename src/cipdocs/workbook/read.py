@@ -30,6 +30,9 @@ _FULL_CALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\b[^<>]*\bfullCalcOnLoad=\"(?
 FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 """The start of a worksheet's ``<f>`` (formula) element, with or without a namespace prefix."""
 
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+"""The namespace of Excel's "Strict Open XML Spreadsheet" save, which openpyxl cannot read."""
+PROLOG_BYTES = 4096
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 
@@ -465,22 +468,14 @@ def _tables(sheet: Any) -> tuple[RawTable, ...]:
 
 def _plain(value: object) -> CellValue:
     """Return `value` as a plain type: decimals become floats, anything else text."""
-    if isinstance(value, str):
-        return _whole_characters(value)
-    if value is None or isinstance(value, int | float | bool | dt.date | dt.time | dt.timedelta):
+    if value is None or isinstance(
+        value, str | int | float | bool | dt.date | dt.time | dt.timedelta
+    ):
         return value
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return str(value)
-
-
-def _whole_characters(text: str) -> str:
-    """Return `text` with UTF-16 halves (``_xD83C__xDF10_`` once unescaped) joined into one
-    character; a lone half, which no printer can show, becomes U+FFFD."""
-    if not any("\ud800" <= char <= "\udfff" for char in text):
-        return text
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _cannot_open(path: Path, error: BaseException) -> WorkbookUnreadableError:
@@ -538,7 +533,12 @@ def _check_zip_kind(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
+            workbook_xml = (
+                archive.read("xl/workbook.xml")[:PROLOG_BYTES]
+                if "xl/workbook.xml" in names
+                else b""
+            )
+    except (zipfile.BadZipFile, OSError, zlib.error, EOFError):
         raise WorkbookUnreadableError(
             f"{path}: the file is damaged (not a complete .xlsx); save the workbook again as .xlsx"
         ) from None
@@ -551,6 +551,11 @@ def _check_zip_kind(path: Path) -> None:
         raise WorkbookUnreadableError(
             f"{path}: this is a binary Excel workbook (.xlsb); "
             "open it in Excel and save it as Excel Workbook (.xlsx)"
+        )
+    if STRICT_NAMESPACE in workbook_xml:
+        raise WorkbookUnreadableError(
+            f"{path}: saved as Strict Open XML Spreadsheet, which cipdocs cannot read; "
+            "in Excel use File > Save As > Excel Workbook (.xlsx)"
         )
     if "xl/workbook.xml" not in names:
         raise WorkbookUnreadableError(
