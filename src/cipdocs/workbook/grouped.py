@@ -5,18 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from cipdocs.errors import Issue
+from cipdocs.errors import MAX_ISSUE_LINES, Issue
 from cipdocs.workbook.sheets import column_letter
 
-MAX_LINES = 18
-"""The most issue lines printed; with the count line, `check` stays under about 20 lines."""
 LISTED_CELLS = 3
 """Up to this many cells with one message are named one by one; more become a range."""
 
 _CELL = re.compile(r"^(?P<sheet>.+)!(?P<column>[A-Z]{1,3})(?P<row>[0-9]+)$")
 
 
-def group_issues(issues: Sequence[Issue], limit: int = MAX_LINES) -> list[Issue]:
+def group_issues(issues: Sequence[Issue], limit: int = MAX_ISSUE_LINES) -> list[Issue]:
     """Return `issues` with one line per sheet and message, in order, at most `limit` lines.
 
     247 cells with the same unknown mark become ``Attendance!B2:N20 (247 cells): ...``.
