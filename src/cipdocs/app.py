@@ -38,8 +38,16 @@ def output_stem(report: Report) -> str:
     return f"CIP-CCG Status Update {report.report_date.isoformat()}"
 
 
-def build_documents(request: DeckRequest, loaded: LoadedReport, progress: Progress) -> list[Path]:
+def build_documents(
+    request: DeckRequest,
+    loaded: LoadedReport,
+    progress: Progress,
+    written: list[Path] | None = None,
+) -> list[Path]:
     """Render the requested documents into the output folder and return their paths in order.
+
+    Each file's path is appended to `written` (when given) as soon as the file is complete, so
+    an interrupted run can still say what it wrote.
 
     With both documents asked for, the Word update renders in a child process beside the deck
     (where the platform can fork and `request.parallel` allows): the two share nothing but the
@@ -74,7 +82,8 @@ def build_documents(request: DeckRequest, loaded: LoadedReport, progress: Progre
         raise
     if pending is not None:
         pending.wait()
-    written = [path for path in (deck, update) if path is not None]
+    written = [] if written is None else written
+    written += [path for path in (deck, update) if path is not None]
     if request.pdf or request.preview:
         written += convert_documents(request, stem, (deck, slide_count), update, progress)
     return written

@@ -18,7 +18,9 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 workbook_argument = click.argument(
     "workbook",
-    type=click.Path(path_type=Path, dir_okay=False),
+    # No dir_okay/readable checks here: read_workbook says what is wrong with exit code 3, as
+    # docs/errors.md promises, where click would answer with a usage error (exit 2).
+    type=click.Path(path_type=Path, readable=False),
     default=options.DEFAULT_WORKBOOK,
     required=False,
 )
@@ -54,7 +56,30 @@ def _debug_requested() -> bool:
     return bool(root and root.params.get("debug"))
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class CipdocsGroup(click.Group):
+    """The `cipdocs` group: whole command descriptions in --help, and Ctrl-C exits 130."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List every command with its whole first sentence (click cuts it to one line)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; on Ctrl-C say `interrupted` and exit 130 (click says `Aborted!`, 1)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _err("interrupted")
+            sys.exit(130)
+
+
+@click.group(cls=CipdocsGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="cipdocs")
 @click.option(
     "--debug",
@@ -166,7 +191,7 @@ def summary(workbook: Path, as_json: bool) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice([choice.value for choice in options.OutputFormat]),
+    type=click.Choice([choice.value for choice in options.OutputFormat], case_sensitive=False),
     default=options.OutputFormat.ALL.value,
     show_default=True,
     help="Which documents to write.",
@@ -221,10 +246,17 @@ def deck(
         raise click.UsageError("--preview shows slides; use it with --format pptx or all")
     from cipdocs import app  # imported here so that --help stays fast
 
-    with reported_errors():
-        loaded = app.load_report(workbook)
-        _print_warnings(loaded.warnings)
-        written = app.build_documents(request, loaded, _err)
+    written: list[Path] = []
+    try:
+        with reported_errors():
+            loaded = app.load_report(workbook)
+            _print_warnings(loaded.warnings)
+            app.build_documents(request, loaded, _err, written)
+    except KeyboardInterrupt:
+        # What is already written is complete (temp file, then rename): say where it is.
+        for path in written:
+            click.echo(str(path))
+        raise
     for path in written:
         click.echo(str(path))
 
