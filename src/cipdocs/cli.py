@@ -8,11 +8,15 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cipdocs import __version__, options
 from cipdocs.errors import CipdocsError, Issue
+
+if TYPE_CHECKING:
+    from cipdocs import shipped
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -21,9 +25,25 @@ workbook_argument = click.argument(
     # No dir_okay/readable checks here: read_workbook says what is wrong with exit code 3, as
     # docs/errors.md promises, where click would answer with a usage error (exit 2).
     type=click.Path(path_type=Path, readable=False),
-    default=options.DEFAULT_WORKBOOK,
     required=False,
 )
+
+
+def _chosen_workbook(workbook: Path | None) -> Path:
+    """Return WORKBOOK, else inputs/cip-ccg.xlsx here, else the shipped sample (and say so)."""
+    from cipdocs import shipped
+
+    return _say_if_shipped(shipped.choose_workbook(workbook), "sample workbook")
+
+
+def _say_if_shipped(chosen: shipped.Chosen, what: str) -> Path:
+    """Return the chosen file's path, noting on stderr when it is the copy shipped with cipdocs."""
+    from cipdocs import shipped
+
+    note = shipped.describe(chosen, what)
+    if note:
+        _err(note)
+    return chosen.path
 
 
 def _err(line: str) -> None:
@@ -106,7 +126,7 @@ def cli(debug: bool) -> None:
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @workbook_argument
-def check(workbook: Path) -> None:
+def check(workbook: Path | None) -> None:
     """Validate WORKBOOK (default: inputs/cip-ccg.xlsx) and list every problem at once.
 
     Each problem is printed as `Sheet!Cell: what is wrong; how to fix it`. Warnings (things
@@ -119,6 +139,7 @@ def check(workbook: Path) -> None:
     """
     from cipdocs import app  # imported here so that --help stays fast
 
+    workbook = _chosen_workbook(workbook)
     with reported_errors():
         loaded = app.load_report(workbook)
     _print_warnings(loaded.warnings)
@@ -136,7 +157,7 @@ def check(workbook: Path) -> None:
     is_flag=True,
     help="Print the figures as JSON (docs/workbook.md shows the shape).",
 )
-def summary(workbook: Path, as_json: bool) -> None:
+def summary(workbook: Path | None, as_json: bool) -> None:
     """Print the figures computed from WORKBOOK (default: inputs/cip-ccg.xlsx).
 
     Shows the framework status table, representation, and each participation band with its
@@ -149,6 +170,7 @@ def summary(workbook: Path, as_json: bool) -> None:
     """
     from cipdocs import app  # imported here so that --help stays fast
 
+    workbook = _chosen_workbook(workbook)
     with reported_errors():
         loaded = app.load_report(workbook)
     _print_warnings(loaded.warnings)
@@ -176,17 +198,15 @@ def summary(workbook: Path, as_json: bool) -> None:
     "--template",
     "deck_template",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=options.DEFAULT_DECK_TEMPLATE,
-    show_default=True,
-    help="PowerPoint template to fill.",
+    help=f"PowerPoint template to fill.  [default: {options.DEFAULT_DECK_TEMPLATE} if it "
+    "exists, else the shipped one]",
 )
 @click.option(
     "--docx-template",
     "update_template",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=options.DEFAULT_UPDATE_TEMPLATE,
-    show_default=True,
-    help="Word template to fill.",
+    help=f"Word template to fill.  [default: {options.DEFAULT_UPDATE_TEMPLATE} if it "
+    "exists, else the shipped one]",
 )
 @click.option(
     "--format",
@@ -207,17 +227,19 @@ def summary(workbook: Path, as_json: bool) -> None:
     help="Also write a PNG preview of each slide (needs LibreOffice and poppler).",
 )
 def deck(
-    workbook: Path,
+    workbook: Path | None,
     output_dir: Path,
-    deck_template: Path,
-    update_template: Path,
+    deck_template: Path | None,
+    update_template: Path | None,
     output_format: str,
     pdf: bool,
     preview: bool,
 ) -> None:
     """Write the status-update deck (.pptx) and Word update (.docx) from WORKBOOK.
 
-    WORKBOOK defaults to inputs/cip-ccg.xlsx. The workbook is validated first (as
+    WORKBOOK defaults to inputs/cip-ccg.xlsx, and the templates to those in templates/; where
+    this folder has none, cipdocs uses the sample and templates shipped with it (and says so;
+    `cipdocs init` makes a folder of your own). The workbook is validated first (as
     `cipdocs check` does); nothing is written when it has problems. The files are named after
     the report date, e.g. `CIP-CCG Status Update 2024-08-30.pptx`, and their paths are printed,
     one per line. Earlier files are replaced only when the new ones are complete. With --pdf,
@@ -231,19 +253,31 @@ def deck(
       cipdocs deck --format docx --docx-template "ICANN letterhead.docx"
       cipdocs deck --pdf --preview
     """
+    from cipdocs import shipped
+
+    if preview and not options.OutputFormat(output_format).includes(options.OutputFormat.PPTX):
+        raise click.UsageError("--preview shows slides; use it with --format pptx or all")
+    workbook = _chosen_workbook(workbook)
+    fmt = options.OutputFormat(output_format)
+    if fmt.includes(options.OutputFormat.PPTX):
+        deck_template = _say_if_shipped(
+            shipped.choose_deck_template(deck_template), "deck template"
+        )
+    if fmt.includes(options.OutputFormat.DOCX):
+        update_template = _say_if_shipped(
+            shipped.choose_update_template(update_template), "Word template"
+        )
     request = options.DeckRequest(
         workbook=workbook,
         output_dir=output_dir,
-        deck_template=deck_template,
-        update_template=update_template,
+        deck_template=deck_template or options.DEFAULT_DECK_TEMPLATE,
+        update_template=update_template or options.DEFAULT_UPDATE_TEMPLATE,
         output_format=options.OutputFormat(output_format),
         pdf=pdf,
         preview=preview,
         # One process under --debug, so a traceback shows where the failure happened.
         parallel=not _debug_requested(),
     )
-    if preview and not request.output_format.includes(options.OutputFormat.PPTX):
-        raise click.UsageError("--preview shows slides; use it with --format pptx or all")
     from cipdocs import app  # imported here so that --help stays fast
 
     written: list[Path] = []
@@ -266,7 +300,8 @@ def deck(
 def templates(templates: tuple[Path, ...]) -> None:
     """List the placeholders in TEMPLATES and flag unknown names and broken Jinja.
 
-    TEMPLATES default to templates/cip-ccg-deck.pptx and templates/cip-ccg-update.docx.
+    TEMPLATES default to templates/cip-ccg-deck.pptx and templates/cip-ccg-update.docx, each
+    replaced by the one shipped with cipdocs where this folder has none (a note says so).
     Exits 5 when a template has a problem. docs/templates.md lists the names templates may use.
 
     \b
@@ -274,7 +309,12 @@ def templates(templates: tuple[Path, ...]) -> None:
       cipdocs templates
       cipdocs templates "ICANN branded deck.pptx"
     """
-    chosen = list(templates) or [options.DEFAULT_DECK_TEMPLATE, options.DEFAULT_UPDATE_TEMPLATE]
+    from cipdocs import shipped
+
+    chosen = list(templates) or [
+        _say_if_shipped(shipped.choose_deck_template(None), "deck template"),
+        _say_if_shipped(shipped.choose_update_template(None), "Word template"),
+    ]
     problems = 0
     from cipdocs import app  # imported here so that --help stays fast
 
