@@ -331,6 +331,33 @@ def templates(templates: tuple[Path, ...]) -> None:
         sys.exit(5)
 
 
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("folder", type=click.Path(path_type=Path), default=".")
+def init(folder: Path) -> None:
+    """Set up FOLDER (default: this one) to make updates in, never replacing a file.
+
+    Writes inputs/cip-ccg.xlsx (the sample's data as a worked example, with dropdowns and an
+    About sheet), templates/ (copies of the shipped templates, to brand or edit) and output/.
+    Files already there are kept. The paths made are printed, one per line; in that folder
+    `cipdocs check` and `cipdocs deck` then work with no arguments.
+
+    \b
+    Examples:
+      cipdocs init
+      cipdocs init "CIP-CCG updates"
+    """
+    from cipdocs.init import init_folder  # imported here so that --help stays fast
+
+    with reported_errors():
+        result = init_folder(folder)
+    for path in result.created:
+        click.echo(str(path))
+    for path in result.kept:
+        _err(f"kept {path} (already there)")
+    where = "" if folder == Path() else f"cd {folder} && "
+    _err(f"ready: {where}cipdocs check && cipdocs deck")
+
+
 def main() -> None:
     """Run the command line."""
     cli(prog_name="cipdocs")
