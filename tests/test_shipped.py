@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+import sysconfig
 import tomllib
 from pathlib import Path
 
@@ -90,3 +94,49 @@ def test_pyproject_lists_every_package() -> None:
         ".".join(init.parent.relative_to(source).parts) for init in source.rglob("__init__.py")
     }
     assert found | {"cipdocs.templates", "cipdocs.inputs"} == listed
+
+
+COPY_IGNORED = shutil.ignore_patterns(
+    ".venv", ".git", "output", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
+)
+
+
+def run_installed(venv: Path, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed `cipdocs` in `folder`; fail the test with its stderr if it fails."""
+    completed = subprocess.run(
+        [str(venv / "bin" / "cipdocs"), *args], cwd=folder, capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed
+
+
+@pytest.mark.install
+@pytest.mark.skipif(sys.platform == "win32", reason="the venv layout here is the POSIX one")
+def test_regular_install_works_in_a_folder_without_templates_or_inputs(tmp_path: Path) -> None:
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT, checkout, ignore=COPY_IGNORED)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    # The dependencies come from this test environment, so only cipdocs itself is installed.
+    site = Path(sysconfig.get_paths(vars={"base": str(venv), "platbase": str(venv)})["purelib"])
+    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python")]
+    subprocess.run(
+        [*pip, "install", "--quiet", "--no-deps", str(checkout)],
+        check=True,
+        capture_output=True,
+    )
+    folder = tmp_path / "work"
+    folder.mkdir()
+
+    first = run_installed(venv, folder, "deck")
+    assert f"using the shipped sample workbook {site}/cipdocs/inputs/cip-ccg.xlsx" in first.stderr
+    assert f"using the shipped deck template {site}/cipdocs/templates/" in first.stderr
+    run_installed(venv, folder, "init")
+    assert "usable" in run_installed(venv, folder, "check").stderr
+    again = run_installed(venv, folder, "deck")
+    assert "shipped" not in again.stderr
+    assert again.stdout.splitlines() == [
+        "output/CIP-CCG Status Update 2024-08-30.pptx",
+        "output/CIP-CCG Status Update 2024-08-30.docx",
+    ]
