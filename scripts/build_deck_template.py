@@ -571,6 +571,17 @@ def add_chart(slide: Any, left: int, top: int, width: int, height: int) -> None:
     value_axis.tick_labels.number_format = '0"%"'
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.format.line.fill.background()
+    positive_axis_ids(chart)
+
+
+def positive_axis_ids(chart: Any) -> None:
+    """Renumber the chart's axis ids 1, 2, ... in the order they appear."""
+    # python-pptx writes negative ids; the schema types them as unsigned, and the Open XML SDK
+    # validator reports each one.
+    space = chart._chartSpace
+    numbers: dict[str, str] = {}
+    for element in space.xpath(".//c:axId | .//c:crossAx"):
+        element.set("val", numbers.setdefault(element.get("val"), str(len(numbers) + 1)))
 
 
 if __name__ == "__main__":
