@@ -20,6 +20,7 @@ from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
 from cipdocs.errors import Issue, TemplateProblemError
+from cipdocs.render.accessibility import check_accessibility, raise_on_new_findings
 from cipdocs.render.files import require_template, write_document
 from cipdocs.render.pptx_chart import fill_participation_chart, is_participation_chart
 from cipdocs.render.pptx_slides import layout_table
@@ -36,6 +37,7 @@ from cipdocs.render.pptx_text import (
     text_paragraphs,
 )
 from cipdocs.render.pptx_timeline import draw_timeline, is_timeline
+from cipdocs.render.pptx_titles import number_continued_titles
 from cipdocs.render.properties import apply_core_properties
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import Placeholder, make_environment
@@ -47,6 +49,7 @@ def render_deck(report: PresentedReport, template: Path, destination: Path) -> i
     """Fill `template` with `report`, write the deck to `destination` (the same bytes on every
     run) and return how many slides a PDF of it will have: the slides not hidden."""
     presentation = open_template(template)
+    template_findings = check_accessibility(presentation)
     environment = make_environment()
     context = report.as_template_context()
     slide_height = int(presentation.slide_height)
@@ -54,6 +57,8 @@ def render_deck(report: PresentedReport, template: Path, destination: Path) -> i
         render_slide(
             presentation, slide, f"slide {number}", report, environment, context, slide_height
         )
+    number_continued_titles(presentation)
+    raise_on_new_findings(destination, check_accessibility(presentation), template_findings)
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)
