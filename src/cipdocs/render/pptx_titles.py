@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cipdocs.render.pptx_slides import CONTINUED
-from cipdocs.render.pptx_text import NAMESPACES, paragraph_runs, run_text, set_run_text
+from cipdocs.pptx_template.slides import CONTINUED
+from cipdocs.pptx_template.text import NAMESPACES, paragraph_runs, run_text, set_run_text
 
 
 def number_continued_titles(presentation: Any) -> None:
