@@ -120,7 +120,8 @@ def cli(debug: bool) -> None:
       cipdocs summary --json             # the computed figures
 
     Exit codes: 0 ok, 2 usage, 3 unreadable workbook, 4 invalid data, 5 template problem,
-    6 output problem, 7 converter problem, 70 internal self-check failure (docs/errors.md).
+    6 output problem, 7 converter problem, 8 deck check findings, 70 internal self-check failure
+    (docs/errors.md).
     """
 
 
@@ -369,6 +370,26 @@ def init(folder: Path) -> None:
         _err(f"kept {path} (already there)")
     where = "" if folder == Path() else f"cd {folder} && "
     _err(f"ready: {where}cipdocs check && cipdocs deck")
+
+
+@cli.command("check-deck", context_settings=CONTEXT_SETTINGS)
+@click.argument("deck", type=click.Path(path_type=Path, dir_okay=False))
+def check_deck(deck: Path) -> None:
+    """Check DECK (any .pptx, e.g. one edited by hand) as PowerPoint's Accessibility Checker would.
+
+    Every slide has a title and no two share one; charts, pictures and groups have alternative
+    text; tables mark a header row; text contrasts at least 4.5:1 with what is behind it.
+    Prints each finding with its slide and shape; exits 8 when there are any (docs/checks.md).
+
+    \b
+    Examples:
+      cipdocs check-deck "output/CIP-CCG Status Update 2024-08-30.pptx"
+    """
+    from cipdocs import app  # imported here so that --help stays fast
+
+    with reported_errors():
+        app.check_deck(deck)
+    _err(f"ok: {deck}: no accessibility findings")
 
 
 def main() -> None:
