@@ -111,13 +111,19 @@ def remove_tag(found: SlideTag) -> None:
     left = body.findall("a:p", NAMESPACES)
     if any(paragraph_text(paragraph).strip() for paragraph in left):
         return
-    if found.in_notes or found.shape.find("./p:nvSpPr/p:nvPr/p:ph", NAMESPACES) is not None:
+    if found.in_notes or is_title(found.shape):
         if not left:
             body.append(body.makeelement(PARAGRAPH, {}))  # a text body needs one paragraph
         return
     parent = found.shape.getparent()
     assert parent is not None
     parent.remove(found.shape)
+
+
+def is_title(shape: Element) -> bool:
+    """Return True for a slide's title placeholder, which stays even when emptied."""
+    placeholder = shape.find("./p:nvSpPr/p:nvPr/p:ph", NAMESPACES)
+    return placeholder is not None and placeholder.get("type") in ("title", "ctrTitle")
 
 
 def expand_slides(
