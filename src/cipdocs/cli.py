@@ -81,7 +81,13 @@ def cli(debug: bool) -> None:
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @workbook_argument
-def check(workbook: Path) -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also say where each sheet's header row was found (an Excel Table, or row N).",
+)
+def check(workbook: Path, verbose: bool) -> None:
     """Validate WORKBOOK (default: inputs/cip-ccg.xlsx) and list every problem at once.
 
     Each problem is printed as `Sheet!Cell: what is wrong; how to fix it`. Warnings (things
@@ -91,11 +97,15 @@ def check(workbook: Path) -> None:
     Examples:
       cipdocs check
       cipdocs check "CIP-CCG tracker.xlsx"
+      cipdocs check -v                   # also where each header row was found
     """
     from cipdocs import app  # imported here so that --help stays fast
 
     with reported_errors():
         loaded = app.load_report(workbook)
+        layout = app.describe_workbook(workbook) if verbose else []
+    for line in layout:
+        _err(f"note: {line}")
     _print_warnings(loaded.warnings)
     _err(
         f"ok: {workbook} is usable ({loaded.report.representation.total} groups, "
@@ -264,4 +274,9 @@ def templates(templates: tuple[Path, ...]) -> None:
 
 def main() -> None:
     """Run the command line."""
+    # A console that cannot show a character (an emoji in a group name, on a cp1252 or ASCII
+    # terminal) gets a replacement character, never a UnicodeEncodeError traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     cli(prog_name="cipdocs")
