@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from cipdocs.pptx_template.copies import delete_slide, duplicate_slide
+from cipdocs.pptx_template.copies import PartNames, delete_slide, duplicate_slide
 from cipdocs.pptx_template.tags import (
     Names,
     Problem,
@@ -132,6 +132,7 @@ def expand_slides(
     """Apply every slide tag: repeat, keep or remove slides; return the slides to fill, in order,
     each with its context and its place (``slide N`` of the template)."""
     filled: list[Filled] = []
+    names: PartNames | None = None
     for number, slide in enumerate(list(presentation.slides), start=1):
         where = f"slide {number}"
         found = read_slide_tag(slide, where)
@@ -151,8 +152,9 @@ def expand_slides(
             continue
         # Copies are made from the unfilled slide, then each is filled with its own item.
         slides = [slide]
+        names = names or PartNames(presentation.part.package)
         for _ in items[1:]:
-            slides.append(duplicate_slide(presentation, slides[-1]))
+            slides.append(duplicate_slide(presentation, slides[-1], names))
         filled += [
             Filled(copied, {**context, **item}, where)
             for copied, item in zip(slides, items, strict=True)
