@@ -6,9 +6,11 @@ import io
 from pathlib import Path
 
 import pptx
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls
 from pptx.util import Inches
 
-from cipdocs.pptx_template.copies import delete_slide, duplicate_slide
+from cipdocs.pptx_template.copies import P14, delete_slide, duplicate_slide
 from cipdocs.render.selfcheck import check_office_file
 from tests.pptx_template.conftest import add_chart, add_slide, new_deck, titles
 
@@ -63,3 +65,29 @@ def test_a_deleted_slide_and_its_parts_are_gone(tmp_path: Path) -> None:
     reopened = pptx.Presentation(str(path))
     assert titles(reopened) == ["Kept"]
     assert not any("chart" in str(part.partname) for part in reopened.part.package.iter_parts())
+
+
+def test_sections_follow_copies_and_removals() -> None:
+    deck = new_deck()
+    first, second, third = (add_slide(deck, title) for title in ("One", "Two", "Three"))
+    ids = [entry.get("id") for entry in deck.slides._sldIdLst]
+    deck.part._element.append(
+        parse_xml(
+            f'<p:extLst {nsdecls("p")}><p:ext uri="{{521415D9-36F7-43E2-AB2F-B90AF26B5E84}}">'
+            f'<p14:sectionLst xmlns:p14="{P14}">'
+            f'<p14:section name="A" id="{{00000000-0000-0000-0000-000000000001}}"><p14:sldIdLst>'
+            f'<p14:sldId id="{ids[0]}"/><p14:sldId id="{ids[1]}"/></p14:sldIdLst></p14:section>'
+            f'<p14:section name="B" id="{{00000000-0000-0000-0000-000000000002}}"><p14:sldIdLst>'
+            f'<p14:sldId id="{ids[2]}"/></p14:sldIdLst></p14:section>'
+            "</p14:sectionLst></p:ext></p:extLst>"
+        )
+    )
+    copied = duplicate_slide(deck, second)
+    delete_slide(deck, first)
+    new_id = deck.slides._sldIdLst[1].get("id")
+    sections = list(deck.part._element.iter(f"{{{P14}}}section"))
+    listed = [
+        [entry.get("id") for entry in section.iter(f"{{{P14}}}sldId")] for section in sections
+    ]
+    assert listed == [[ids[1], new_id], [ids[2]]]
+    assert titles(deck) == ["Two", "Two", "Three"] and copied is not None and third is not None

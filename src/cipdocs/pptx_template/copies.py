@@ -19,6 +19,7 @@ from pptx.opc.packuri import PackURI
 from cipdocs.pptx_template.text import Element, R
 
 RELATIONSHIP_ID = f"{{{R}}}id"
+P14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
 
 # Parts a copy shares with its source; every other related part (charts, their workbooks and
 # styles, embedded objects, tags) is copied, so editing one slide's chart leaves the other alone.
@@ -147,11 +148,29 @@ def copy_part_alone(part: Any, names: PartNames) -> Any:
 
 
 def move_after(presentation: Any, slide: Any, anchor: Any) -> None:
-    """Move `slide` to just after `anchor` in the slide order."""
+    """Move `slide` to just after `anchor` in the slide order (and in its section, if any)."""
     slide_ids = presentation.slides._sldIdLst
     moved = slide_entry(presentation, slide)
     slide_ids.remove(moved)
-    slide_entry(presentation, anchor).addnext(moved)
+    anchor_entry = slide_entry(presentation, anchor)
+    anchor_entry.addnext(moved)
+    drop_from_sections(presentation, moved.get("id", ""))
+    for listed in section_entries(presentation, anchor_entry.get("id", "")):
+        listed.addnext(listed.makeelement(listed.tag, {"id": moved.get("id", "")}))
+
+
+def section_entries(presentation: Any, slide_id: str) -> list[Element]:
+    """Return the entries of PowerPoint's sections (Home > Section) that list `slide_id`."""
+    listed = presentation.part._element.iter(f"{{{P14}}}sldId")
+    return [entry for entry in listed if entry.get("id") == slide_id]
+
+
+def drop_from_sections(presentation: Any, slide_id: str) -> None:
+    """Remove `slide_id` from the sections: PowerPoint repairs one naming a missing slide."""
+    for listed in section_entries(presentation, slide_id):
+        parent = listed.getparent()
+        assert parent is not None
+        parent.remove(listed)
 
 
 def slide_entry(presentation: Any, slide: Any) -> Element:
@@ -169,6 +188,7 @@ def delete_slide(presentation: Any, slide: Any) -> None:
     entry = slide_entry(presentation, slide)
     slide_ids = presentation.slides._sldIdLst
     slide_ids.remove(entry)
+    drop_from_sections(presentation, entry.get("id", ""))
     presentation.part.drop_rel(entry.get(RELATIONSHIP_ID))
     # python-pptx names a new slide after the count of slides: renumber, so none is taken twice.
     presentation.part.rename_slide_parts([entry.get(RELATIONSHIP_ID) for entry in slide_ids])
