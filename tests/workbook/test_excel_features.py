@@ -469,3 +469,63 @@ def test_formatting_on_many_empty_cells_reads_only_the_values(tmp_path: Path) ->
     attendance_sheet = next(sheet for sheet in raw.sheets if sheet.title == "Attendance")
     assert [row.number for row in attendance_sheet.rows] == [1, 2, 3]
     assert figures(load_report(path).report) == [("Alpha", 2, 2), ("Beta", 1, 2)]
+
+
+def test_rows_typed_below_a_table_are_a_problem(tmp_path: Path) -> None:
+    def groups(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        sheet.add_table(
+            "A1:C3",
+            {
+                "data": [["Alpha", "Yes", "Done"], ["Beta", "Yes", "Open"]],
+                "columns": [
+                    {"header": "Group"},
+                    {"header": "Representative"},
+                    {"header": "Framework status"},
+                ],
+            },
+        )
+        write_rows(sheet, [["Gamma", "No"]], first_row=3)  # the Table was not extended
+        sheet.write(0, 5, "notes beside the Table are fine")
+
+    assert problems_of(build(tmp_path / "below.xlsx", Groups=groups)) == [
+        "Groups!A4: row 4 is below the Excel Table 'Table1', which ends at row 3, so it would "
+        "not be read; extend the Table over it (drag its bottom-right corner), or move it out "
+        "of columns A:C",
+    ]
+
+
+def test_meeting_names_over_their_dates(tmp_path: Path) -> None:
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        date_format = book.add_format({"num_format": "d mmm"})
+        sheet.merge_range("A1:A2", "Group")
+        sheet.write_row(0, 1, ["M1", "M2", "M3"])
+        for column, day in enumerate(((1, 10), (2, 10), (4, 10)), 1):
+            sheet.write_datetime(1, column, dt.datetime(2024, *day), date_format)
+        write_rows(sheet, [["Alpha", "Y", "Y"], ["Beta", "N", "Y"]], first_row=2)
+
+    path = build(tmp_path / "two-row.xlsx", Attendance=attendance)
+    assert figures(load_report(path).report) == [("Alpha", 2, 2), ("Beta", 1, 2)]
+
+
+def test_marlett_ticks(tmp_path: Path) -> None:
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        marlett = book.add_format({"font_name": "Marlett"})
+        sheet.write_row(0, 0, ["Group", "M1", "M2"])
+        sheet.write(1, 0, "Alpha")
+        sheet.write_row(1, 1, ["a", "a"], marlett)
+        sheet.write(2, 0, "Beta")
+        sheet.write_row(2, 1, ["a", "r"], marlett)
+
+    report = load_report(build(tmp_path / "marlett.xlsx", Attendance=attendance)).report
+    assert figures(report) == [("Alpha", 2, 2), ("Beta", 1, 2)]
+
+
+def test_a_shaded_block_is_decoration_not_attendance(tmp_path: Path) -> None:
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        grey = book.add_format({"bg_color": "#D9D9D9"})
+        sheet.write_row(0, 0, ["Group", "M1", "M2"])
+        sheet.write_row(1, 0, ["Alpha", "Y", "Y"], grey)
+        sheet.write_row(2, 0, ["Beta", "Y"], grey)
+        sheet.write_blank(2, 2, None, grey)
+
+    assert warnings_of(build(tmp_path / "shaded.xlsx", Attendance=attendance)) == []

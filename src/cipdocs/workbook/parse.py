@@ -459,15 +459,12 @@ def _check_marks(
 ) -> None:
     """Record held meetings with no marks, marks on later meetings, and colour-only cells."""
     marked = {cell.column for row in rows for cell in row.cells}
-    numbers = {row.number for row in rows}
     for meeting in meetings:
         column = meeting_columns.get(meeting.name)
         if column is None:
             continue
         header = f"{table.sheet}!{column_letter(column)}{table.header_row}"
-        painted = sorted(
-            (row, col) for row, col in table.painted if col == column and row in numbers
-        )
+        painted = _colour_only(table, rows, column)
         held = meeting.date <= report_date
         if held and column not in marked:
             hint = (
@@ -479,9 +476,9 @@ def _check_marks(
                 f"marks{hint}; enter the attendance, or move the Report date back before it",
             )
         elif held:
-            for row, col in painted:
+            for row in painted:
                 findings.warning(
-                    f"{table.sheet}!{column_letter(col)}{row}",
+                    f"{table.sheet}!{column_letter(column)}{row}",
                     "the cell is coloured but has no mark, so it counts as absent; cipdocs reads "
                     "marks, not colours: type Y or N",
                 )
@@ -511,6 +508,21 @@ def _attended_meetings(
         except ValueProblem as problem:
             findings.problem(f"{table.sheet}!{column_letter(column)}{row.number}", str(problem))
     return frozenset(attended)
+
+
+def _colour_only(table: Table, rows: Sequence[RawRow], column: int) -> list[int]:
+    """Return the row numbers of blank cells in `column` whose colour alone seems to mark them.
+
+    A colour every marked cell of the column shares too is decoration (a shaded block), not a
+    mark, and is left alone.
+    """
+    numbers = {row.number for row in rows}
+    marked_fills = {cell.fill for row in rows for cell in row.cells if cell.column == column}
+    return [
+        row
+        for row, col, fill in table.painted
+        if col == column and row in numbers and marked_fills != {fill}
+    ]
 
 
 def parse_bands(table: Table | None, findings: Findings) -> list[Band]:

@@ -14,7 +14,8 @@ ABSENT_MARKS = frozenset({"n", "no", "0", "false", "absent", "a", "apologies", "
 SYMBOL_MARKS: dict[str, dict[str, bool]] = {
     # Insert > Symbol: what Excel shows for these letters in these fonts.
     "wingdings": {"ü": True, "þ": True, "û": False, "ý": False, "¨": False, "o": False},
-    "wingdings 2": {"p": True, "r": True, "o": False, "t": False, "£": False, "q": False},
+    "wingdings 2": {"p": True, "r": True, "o": False, "s": False, "t": False, "£": False},
+    "marlett": {"a": True, "b": True, "r": False},
 }
 """Symbol-font font name -> folded character -> attended (a tick) or not (a cross, empty box)."""
 YES_WORDS = frozenset({"yes", "y", "true", "1", "x", "✓"})
