@@ -36,6 +36,7 @@ from cipdocs.workbook.values import (
     as_whole_percent,
     as_yes_no,
     fold,
+    header_dates,
 )
 
 T = TypeVar("T")
@@ -439,13 +440,11 @@ def _columns_by_date(headers: dict[int, str], meetings: Sequence[Meeting]) -> di
     dates = [meeting.date for meeting in meetings]
     found: dict[dt.date, int] = {}
     for column, text in headers.items():
-        try:
-            date = as_date(RawCell("", column, text))
-        except ValueProblem:
-            continue
-        # A date two meetings share cannot say which one the column is.
-        if dates.count(date) == 1:
-            found.setdefault(date, column)
+        # A date two meetings share, or text that reads as two meetings' dates (1/2/2024 is
+        # 1 February or 2 January), cannot say which meeting the column is.
+        matches = {date for date in header_dates(text) if dates.count(date) == 1}
+        if len(matches) == 1:
+            found.setdefault(matches.pop(), column)
     return found
 
 
