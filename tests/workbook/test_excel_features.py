@@ -7,6 +7,8 @@ fills, formulas with ``fullCalcOnLoad``) or openpyxl, starting from `minimal_she
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -259,7 +261,6 @@ def test_attendance_columns_headed_by_meeting_dates(tmp_path: Path) -> None:
 
 def test_utf16_escapes_decode_and_never_crash_printing(tmp_path: Path) -> None:
     import os
-    import subprocess
     import sys
 
     def groups(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
@@ -529,3 +530,72 @@ def test_a_shaded_block_is_decoration_not_attendance(tmp_path: Path) -> None:
         sheet.write_blank(2, 2, None, grey)
 
     assert warnings_of(build(tmp_path / "shaded.xlsx", Attendance=attendance)) == []
+
+
+# -- Re-saved by LibreOffice ----------------------------------------------------------------------
+
+
+@pytest.mark.office
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("localc")),
+    reason="LibreOffice Calc is not installed (apt-get install libreoffice-calc)",
+)
+def test_features_survive_a_libreoffice_resave(tmp_path: Path) -> None:
+    def groups(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        sheet.add_table(
+            "A1:C5",
+            {
+                "data": [["Alpha", "Yes", "Done"], ["Beta", "Yes", "Open"], ["Gamma", "No", None]],
+                "columns": [
+                    {"header": "Group", "total_string": "Total"},
+                    {"header": "Representative", "total_function": "count"},
+                    {"header": "Framework status"},
+                ],
+                "total_row": True,
+            },
+        )
+
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        sheet.merge_range("A1:D1", "CIP-CCG Attendance 2024")
+        sheet.merge_range("A2:A3", "Group")
+        sheet.merge_range("B2:D2", "2024 meetings")
+        sheet.write_row(2, 1, ["M1", "M2", "M3"])
+        wingdings = book.add_format({"font_name": "Wingdings"})
+        sheet.write(3, 0, "Alpha")
+        sheet.write_row(3, 1, ["ü", "ü"], wingdings)
+        sheet.write(4, 0, "Beta")
+        sheet.write_row(4, 1, ["ü", "û"], wingdings)
+
+    def bands(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        literal = book.add_format({"num_format": '0"%"'})
+        sheet.write_row(0, 0, ["Band", "From %", "To %"])
+        for row, band in enumerate((["All", 100, 100], ["Half", 50, 99], ["Low", 0, 49]), 1):
+            sheet.write_row(row, 0, band, literal)
+
+    source = build(tmp_path / "features.xlsx", Groups=groups, Attendance=attendance, Bands=bands)
+    resaved = tmp_path / "resaved"
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(resaved),
+            str(source),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    loaded = load_report(resaved / "features.xlsx")
+    assert loaded.report.representation.total == 3
+    assert figures(loaded.report) == [("Alpha", 2, 2), ("Beta", 1, 2)]
+    assert [(row.band.low, row.band.high) for row in loaded.report.bands] == [
+        (100, 100),
+        (50, 99),
+        (0, 49),
+    ]
+    assert loaded.warnings == ()
