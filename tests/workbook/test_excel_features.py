@@ -311,8 +311,8 @@ def _emoji_groups(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
 
 NEVER_CALCULATED = (
     "the workbook's formulas were never calculated (it was written by a program such as "
-    "xlsxwriter or openpyxl, which saves 0 or nothing as each result); open it in Excel or "
-    "LibreOffice and save it again"
+    "xlsxwriter or openpyxl, which saves 0 or nothing as each result); open it in Excel and save "
+    "it (in LibreOffice, choose Data > Calculate > Recalculate Hard before saving)"
 )
 
 

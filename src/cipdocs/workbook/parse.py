@@ -46,8 +46,8 @@ REPORT_DATE_SETTING = "Report date"
 
 NEVER_CALCULATED = (
     "the workbook's formulas were never calculated (it was written by a program such as "
-    "xlsxwriter or openpyxl, which saves 0 or nothing as each result); open it in Excel or "
-    "LibreOffice and save it again"
+    "xlsxwriter or openpyxl, which saves 0 or nothing as each result); open it in Excel and save "
+    "it (in LibreOffice, choose Data > Calculate > Recalculate Hard before saving)"
 )
 PARTICIPATION_TRACKED = "Participation tracked"
 
