@@ -171,7 +171,7 @@ def test_preview_without_slides_is_a_usage_error() -> None:
 def test_check_deck_ok_for_the_shipped_template() -> None:
     result = invoke("check-deck", str(DECK_TEMPLATE))
     assert result.exit_code == 0
-    assert result.stderr == f"ok: {DECK_TEMPLATE}: no accessibility findings\n"
+    assert result.stderr == f"ok: {DECK_TEMPLATE}: no accessibility or layout findings\n"
 
 
 def two_slides_titled(path: Path, first: str, second: str) -> Path:

@@ -35,6 +35,12 @@ from cipdocs.pptx_template.text import (
 )
 from cipdocs.render.accessibility import check_accessibility, raise_on_new_findings
 from cipdocs.render.files import require_template, write_document
+from cipdocs.render.layoutcheck import (
+    check_layout,
+    overlapping_text_shapes,
+    raise_on_layout_findings,
+    shrink_overflowing_text,
+)
 from cipdocs.render.pptx_chart import fill_participation_chart, is_participation_chart
 from cipdocs.render.pptx_timeline import draw_timeline, is_timeline
 from cipdocs.render.pptx_titles import number_continued_titles
@@ -50,6 +56,7 @@ def render_deck(report: PresentedReport, template: Path, destination: Path) -> i
     run) and return how many slides a PDF of it will have: the slides not hidden."""
     presentation = open_template(template)
     template_findings = check_accessibility(presentation)
+    template_overlaps = overlapping_text_shapes(presentation)
     environment = make_environment()
     context = report.as_template_context()
     slide_height = int(presentation.slide_height)
@@ -58,7 +65,9 @@ def render_deck(report: PresentedReport, template: Path, destination: Path) -> i
             presentation, slide, f"slide {number}", report, environment, context, slide_height
         )
     number_continued_titles(presentation)
+    shrink_overflowing_text(presentation)
     raise_on_new_findings(destination, check_accessibility(presentation), template_findings)
+    raise_on_layout_findings(destination, check_layout(presentation, template_overlaps))
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)
