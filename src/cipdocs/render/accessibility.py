@@ -40,9 +40,10 @@ class Finding:
         return f"{where}: {self.message}"
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        """Return what identifies the finding whatever slide it is on: rule, shape, message."""
-        return self.rule, self.shape, self.message
+    def key(self) -> tuple[str, str]:
+        """Return what identifies the finding whatever slide it is on and whatever text filled
+        it: the rule and the shape."""
+        return self.rule, self.shape
 
 
 def check_deck_file(deck: Path) -> list[Finding]:

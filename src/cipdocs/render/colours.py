@@ -55,7 +55,7 @@ class Palette:
         if theme is not None:
             found = theme.find(".//a:clrScheme", NAMESPACES)
             for slot in found if found is not None else ():
-                colour = colour_of_element(slot, {}) if len(slot) else None
+                colour = colour_of_element(slot[0], {}) if len(slot) else None
                 if colour is not None:
                     scheme[etree.QName(slot).localname] = colour
         colour_map = master.element.find("p:clrMap", NAMESPACES)
