@@ -76,5 +76,5 @@ def test_palette_of_the_shipped_master_reads_the_theme_slots() -> None:
     palette = Palette.of_master(pptx.Presentation(str(DECK_TEMPLATE)).slide_master)
 
     assert palette.scheme_colour("bg1") == "FFFFFF"  # lt1 is a system colour, window
-    assert palette.scheme_colour("tx1") == "000000"
+    assert palette.scheme_colour("tx1") == "1F2937"
     assert palette.scheme_colour("accent1") == "003B71"
