@@ -234,7 +234,7 @@ def test_ctrl_c_exits_130_listing_the_files_written(tmp_path: Path) -> None:
 def test_check_deck_ok_for_the_shipped_template() -> None:
     result = invoke("check-deck", str(DECK_TEMPLATE))
     assert result.exit_code == 0
-    assert result.stderr == f"ok: {DECK_TEMPLATE}: no accessibility findings\n"
+    assert result.stderr == f"ok: {DECK_TEMPLATE}: no accessibility or layout findings\n"
 
 
 def two_slides_titled(path: Path, first: str, second: str) -> Path:

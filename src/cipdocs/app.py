@@ -189,7 +189,8 @@ def inspect_templates(templates: list[Path]) -> Iterator[TemplateReport]:
 
 
 def check_deck(deck: Path) -> None:
-    """Check the .pptx at `deck` for accessibility; raise `DeckCheckError` with every finding."""
+    """Check the .pptx at `deck` for accessibility and layout; raise `DeckCheckError` with
+    every finding."""
     from cipdocs.errors import DeckCheckError
     from cipdocs.render.accessibility import check_deck_file
 

@@ -375,11 +375,13 @@ def init(folder: Path) -> None:
 @cli.command("check-deck", context_settings=CONTEXT_SETTINGS)
 @click.argument("deck", type=click.Path(path_type=Path, dir_okay=False))
 def check_deck(deck: Path) -> None:
-    """Check DECK (any .pptx, e.g. one edited by hand) as PowerPoint's Accessibility Checker would.
+    """Check DECK (any .pptx, e.g. one edited by hand) for accessibility and layout.
 
-    Every slide has a title and no two share one; charts, pictures and groups have alternative
-    text; tables mark a header row; text contrasts at least 4.5:1 with what is behind it.
-    Prints each finding with its slide and shape; exits 8 when there are any (docs/checks.md).
+    As PowerPoint's Accessibility Checker would: every slide has a title and no two share one;
+    charts, pictures and groups have alternative text; tables mark a header row; text contrasts
+    at least 4.5:1 with what is behind it. And the layout: no text past the slide, no two
+    shapes' text drawn over each other. Prints each finding with its slide and shape; exits 8
+    when there are any (docs/checks.md).
 
     \b
     Examples:
@@ -389,7 +391,7 @@ def check_deck(deck: Path) -> None:
 
     with reported_errors():
         app.check_deck(deck)
-    _err(f"ok: {deck}: no accessibility findings")
+    _err(f"ok: {deck}: no accessibility or layout findings")
 
 
 def main() -> None:

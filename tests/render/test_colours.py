@@ -66,3 +66,15 @@ def test_colour_map_can_swap_text_and_background() -> None:
 
     assert palette.scheme_colour("tx1") == "FFFFFF"
     assert palette.scheme_colour("bg1") == "000000"
+
+
+def test_palette_of_the_shipped_master_reads_the_theme_slots() -> None:
+    import pptx
+
+    from tests.conftest import DECK_TEMPLATE
+
+    palette = Palette.of_master(pptx.Presentation(str(DECK_TEMPLATE)).slide_master)
+
+    assert palette.scheme_colour("bg1") == "FFFFFF"  # lt1 is a system colour, window
+    assert palette.scheme_colour("tx1") == "1F2937"
+    assert palette.scheme_colour("accent1") == "003B71"

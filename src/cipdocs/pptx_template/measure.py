@@ -72,7 +72,10 @@ class Measurer:
 
     def character_em(self, character: str, style: TextStyle) -> float:
         """Return one character's advance in ems."""
-        face = self._faces(style.typeface, style.bold)
+        return self._em(self._faces(style.typeface, style.bold), character)
+
+    @staticmethod
+    def _em(face: FaceMetrics | None, character: str) -> float:
         advance = face.advance_em(character) if face is not None else None
         if advance is not None:
             return advance
@@ -80,7 +83,8 @@ class Measurer:
 
     def width(self, text: str, style: TextStyle) -> float:
         """Return the width of `text` on one line, in points."""
-        return sum(self.character_em(character, style) for character in text) * style.size
+        face = self._faces(style.typeface, style.bold)
+        return sum(self._em(face, character) for character in text) * style.size
 
     def line_height(self, style: TextStyle, spacing: float = 1.0) -> float:
         """Return the height of one line in points, at `spacing` (1.0 is single spacing)."""
@@ -98,16 +102,24 @@ class Measurer:
     def _wrap_paragraph(self, text: str, width: float, style: TextStyle) -> list[str]:
         lines: list[str] = []
         line = ""
+        # The line's width without its trailing spaces, and theirs: a line may end in spaces
+        # that do not count against the width.
+        inked = spaces = 0.0
         for unit in break_units(text):
-            if self.width((line + unit).rstrip(), style) <= width:
+            word = unit.rstrip(" ")
+            word_width = self.width(word, style)
+            trailing = self.width(unit[len(word) :], style)
+            if inked + spaces + word_width <= width:
                 line += unit
+                inked, spaces = inked + spaces + word_width, trailing
                 continue
             if line:
                 lines.append(line.rstrip())
-                line = ""
             pieces = self._split_word(unit, width, style)
             lines += pieces[:-1]
             line = pieces[-1]
+            inked = self.width(line.rstrip(" "), style)
+            spaces = self.width(line[len(line.rstrip(" ")) :], style)
         lines.append(line.rstrip())
         return lines
 

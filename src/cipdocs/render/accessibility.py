@@ -40,13 +40,15 @@ class Finding:
         return f"{where}: {self.message}"
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        """Return what identifies the finding whatever slide it is on: rule, shape, message."""
-        return self.rule, self.shape, self.message
+    def key(self) -> tuple[str, str]:
+        """Return what identifies the finding whatever slide it is on and whatever text filled
+        it: the rule and the shape."""
+        return self.rule, self.shape
 
 
 def check_deck_file(deck: Path) -> list[Finding]:
-    """Return the accessibility findings of the .pptx at `deck`; raise if it cannot be opened."""
+    """Return the accessibility and layout findings of the .pptx at `deck` (any two shapes
+    whose text overlaps count); raise `TemplateProblemError` if it cannot be opened."""
     if not deck.is_file():
         raise TemplateProblemError(f"{deck}: no such file; give the path of a .pptx deck")
     try:
@@ -56,7 +58,10 @@ def check_deck_file(deck: Path) -> list[Finding]:
             f"{deck}: not a PowerPoint .pptx file; save it from PowerPoint as "
             "'PowerPoint Presentation (.pptx)'"
         ) from None
-    return check_accessibility(presentation)
+    from cipdocs.render.layoutcheck import check_layout
+
+    findings = check_accessibility(presentation) + check_layout(presentation, set())
+    return sorted(findings, key=lambda finding: finding.slide)
 
 
 def raise_on_new_findings(
@@ -77,6 +82,7 @@ def check_accessibility(presentation: Any) -> list[Finding]:
     """Return every accessibility finding in a python-pptx presentation, slide by slide."""
     findings: list[Finding] = []
     titles: dict[int, str] = {}
+    palettes: dict[int, Palette] = {}
     for number, slide in enumerate(presentation.slides, start=1):
         title = slide_title(slide)
         if title:
@@ -85,7 +91,10 @@ def check_accessibility(presentation: Any) -> list[Finding]:
             findings.append(
                 Finding(number, "", "title", "the slide has no title; give it one in Outline view")
             )
-        findings += slide_findings(number, slide)
+        master = slide.slide_layout.slide_master
+        if id(master.part) not in palettes:
+            palettes[id(master.part)] = Palette.of_master(master)
+        findings += slide_findings(number, slide, palettes[id(master.part)])
     findings += duplicate_titles(titles)
     return sorted(findings, key=lambda finding: finding.slide)
 
@@ -124,9 +133,8 @@ def duplicate_titles(titles: dict[int, str]) -> list[Finding]:
     return findings
 
 
-def slide_findings(number: int, slide: Any) -> list[Finding]:
+def slide_findings(number: int, slide: Any, palette: Palette) -> list[Finding]:
     """Return the alt-text, header-row and contrast findings of one slide."""
-    palette = Palette.of_master(slide.slide_layout.slide_master)
     backdrops = Backdrops(slide, palette)
     findings: list[Finding] = []
     for shape in slide.shapes:

@@ -51,12 +51,8 @@ class Palette:
     def of_master(cls, master: Any) -> Palette:
         """Return the palette of a python-pptx slide master."""
         scheme: dict[str, str] = {}
-        relationships = master.part.rels.values()
-        theme_part = next(
-            (rel.target_part for rel in relationships if rel.reltype.endswith("/theme")), None
-        )
-        if theme_part is not None:
-            theme = etree.fromstring(theme_part.blob)
+        theme = theme_of(master)
+        if theme is not None:
             found = theme.find(".//a:clrScheme", NAMESPACES)
             for slot in found if found is not None else ():
                 colour = colour_of_element(slot[0], {}) if len(slot) else None
@@ -74,6 +70,13 @@ class Palette:
         if holder is None or len(holder) == 0:
             return None
         return colour_of_element(holder[0], self.scheme, self)
+
+
+def theme_of(master: Any) -> etree._Element | None:
+    """Return the parsed theme of a python-pptx slide master, if it has one."""
+    relationships = master.part.rels.values()
+    part = next((rel.target_part for rel in relationships if rel.reltype.endswith("/theme")), None)
+    return None if part is None else etree.fromstring(part.blob)
 
 
 def colour_of_element(

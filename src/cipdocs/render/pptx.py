@@ -29,6 +29,12 @@ from cipdocs.pptx_template.slides import layout_table
 from cipdocs.pptx_template.tags import TemplateError, find_placeholders
 from cipdocs.render.accessibility import check_accessibility, raise_on_new_findings
 from cipdocs.render.files import require_template, write_document
+from cipdocs.render.layoutcheck import (
+    check_layout,
+    overlapping_text_shapes,
+    raise_on_layout_findings,
+    shrink_overflowing_text,
+)
 from cipdocs.render.pptx_chart import fix_workbook_dates
 from cipdocs.render.pptx_timeline import draw_timeline, is_timeline
 from cipdocs.render.pptx_titles import number_continued_titles
@@ -50,6 +56,7 @@ def render_deck(report: PresentedReport, template: Path, destination: Path) -> i
     run) and return how many slides a PDF of it will have: the slides not hidden."""
     presentation = open_template(template)
     template_findings = check_accessibility(presentation)
+    template_overlaps = overlapping_text_shapes(presentation)
     environment = make_environment()
     try:
         filled = fill_presentation(
@@ -63,7 +70,9 @@ def render_deck(report: PresentedReport, template: Path, destination: Path) -> i
     for slide in filled:
         lay_out_slide(presentation, slide, report, slide_height)
     number_continued_titles(presentation)
+    shrink_overflowing_text(presentation)
     raise_on_new_findings(destination, check_accessibility(presentation), template_findings)
+    raise_on_layout_findings(destination, check_layout(presentation, template_overlaps))
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)

@@ -48,9 +48,6 @@ TEXT = ThemeColour(MSO_THEME_COLOR.TEXT_1)
 MUTED = ThemeColour(MSO_THEME_COLOR.TEXT_1, 0.35)
 GRID = ThemeColour(MSO_THEME_COLOR.TEXT_1, 0.85)
 TODAY = "C8102E"
-# A bar's fill is a fixed status colour, so the words on it are a fixed colour too, picked for
-# contrast against that fill rather than taken from the theme.
-BAR_DARK_TEXT = "1F2937"
 # Colour follows the status's wording, word by word (a status that negates, such as "Not
 # started", is not yet under way); the status is written beside the bar as well, so colour is
 # never the only cue.
@@ -60,6 +57,8 @@ STATUS_COLOURS = (
 )
 NEGATIONS = frozenset({"not", "no", "yet"})
 OTHER_COLOUR = "8497B0"
+DARK_ON_BAR = "1F2937"
+"""The status inside a light bar (white is 3.0:1 on `OTHER_COLOUR`, this 4.9:1)."""
 EN_DASH = "\u2013"
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60)
 MAX_TICKS = 12
@@ -203,7 +202,7 @@ def draw_phase(shapes: Any, phase: PhaseView, label: Box, x_of: Any) -> None:
     # The status goes inside the bar only where it fits; it is always in the label as well.
     if phase.status and (right - left) > len(phase.status) * 6 * 12700 + int(0.3 * INCH):
         fill = status_colour(phase.status)
-        write(frame.paragraphs[0], phase.status, 9, readable_on(fill, BAR_DARK_TEXT), bold=True)
+        write(frame.paragraphs[0], phase.status, 9, readable_on(fill, DARK_ON_BAR), bold=True)
         frame.paragraphs[0].alignment = PP_ALIGN.CENTER
 
 
