@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +60,8 @@ def reported_errors() -> Iterator[None]:
         yield
     except CipdocsError as error:
         if _debug_requested():
+            import traceback  # imported here (as json below) so that --help stays fast
+
             traceback.print_exc()
         lines = error.lines()
         for line in lines[:-1]:
@@ -120,7 +120,8 @@ def cli(debug: bool) -> None:
       cipdocs summary --json             # the computed figures
 
     Exit codes: 0 ok, 2 usage, 3 unreadable workbook, 4 invalid data, 5 template problem,
-    6 output problem, 7 converter problem, 8 deck check findings, 70 internal self-check failure
+    6 output problem, 7 converter problem, 8 deck check findings, 70 internal self-check failure,
+    130 interrupted
     (docs/errors.md).
     """
 
@@ -186,6 +187,8 @@ def summary(workbook: Path | None, as_json: bool) -> None:
         loaded = app.load_report(workbook)
     _print_warnings(loaded.warnings)
     if as_json:
+        import json
+
         from cipdocs.report.present import report_as_json
 
         click.echo(json.dumps(report_as_json(loaded.report), indent=2, ensure_ascii=False))
