@@ -10,8 +10,10 @@ from docx import Document
 from pptx import Presentation
 
 from cipdocs import __version__, app, options
-from cipdocs.errors import InvalidWorkbookError, TemplateProblemError
+from cipdocs.errors import InvalidWorkbookError, PreviousUpdateError, TemplateProblemError
+from cipdocs.report.changes import changes_as_json
 from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE, WorkbookFactory
+from tests.series import EXPECTED_SECOND, EXPECTED_THIRD
 
 STEM = "CIP-CCG Status Update 2024-08-30"
 
@@ -110,3 +112,166 @@ def test_both_documents_carry_the_same_core_properties(tmp_path: Path) -> None:
         )
         assert core.created.date().isoformat() == core.modified.date().isoformat() == "2024-08-30"
         assert core.revision == 1
+
+
+# The update cycle (docs/cycle.md): three workbooks rendered in turn into one folder.
+
+
+def series_file(output: Path, date: str, suffix: str) -> Path:
+    return output / f"CIP-CCG Status Update {date}{suffix}"
+
+
+@pytest.mark.parametrize("suffix", [".pptx", ".docx"])
+@pytest.mark.parametrize(
+    ("earlier", "later", "expected"),
+    [("2024-08-21", 1, EXPECTED_SECOND), ("2024-08-30", 2, EXPECTED_THIRD)],
+)
+def test_changes_read_back_from_either_file_are_the_planted_moves(
+    update_series: tuple[list[Path], Path],
+    suffix: str,
+    earlier: str,
+    later: int,
+    expected: dict[str, object],
+) -> None:
+    workbooks, output = update_series
+    current = app.load_report(workbooks[later]).report
+    comparison = app.compare_with_previous(current, series_file(output, earlier, suffix), output)
+    assert changes_as_json(comparison.changes) == expected
+
+
+def test_the_previous_update_is_found_in_the_output_folder(
+    update_series: tuple[list[Path], Path],
+) -> None:
+    workbooks, output = update_series
+    current = app.load_report(workbooks[2]).report
+    comparison = app.compare_with_previous(current, None, output)
+    assert comparison.previous is not None
+    assert comparison.previous.path.name.startswith("CIP-CCG Status Update 2024-08-30")
+    assert changes_as_json(comparison.changes) == EXPECTED_THIRD
+    # The oldest workbook has nothing earlier in the folder: no comparison, not an error.
+    first = app.load_report(workbooks[0]).report
+    assert app.compare_with_previous(first, None, output).previous is None
+
+
+def test_an_earlier_workbook_compares_like_its_documents(
+    update_series: tuple[list[Path], Path],
+) -> None:
+    workbooks, output = update_series
+    current = app.load_report(workbooks[2]).report
+    comparison = app.compare_with_previous(current, workbooks[1], output)
+    assert changes_as_json(comparison.changes) == EXPECTED_THIRD
+
+
+def test_since_none_compares_with_nothing(update_series: tuple[list[Path], Path]) -> None:
+    workbooks, output = update_series
+    current = app.load_report(workbooks[2]).report
+    comparison = app.compare_with_previous(current, options.NO_PREVIOUS, output)
+    assert comparison.previous is None
+    assert changes_as_json(comparison.changes)["since"] is None
+
+
+def test_word_update_names_the_planted_moves(update_series: tuple[list[Path], Path]) -> None:
+    _, output = update_series
+    paragraphs = [
+        paragraph.text
+        for paragraph in Document(str(series_file(output, "2024-09-20", ".docx"))).paragraphs
+    ]
+    start = paragraphs.index("Since the last update (30 Aug 2024)")
+    assert paragraphs[start + 1] == (
+        "Compared with the update of 30 August 2024 (CIP-CCG Status Update 2024-08-30.pptx), "
+        "with 1 meeting held since:"
+    )
+    assert paragraphs[start + 2 : start + 7] == [
+        "GNSO RrSG: In progress → Completed",
+        "New group: TLG",
+        "Appointed a representative: ASO",
+        "Participation band, SSAC: 60%-79% → 80%-99%",
+        "Roadmap phase Public comment on the CIP Framework: Planned → In progress",
+    ]
+    assert paragraphs[start + 7].startswith("CIP-CCG Framework: Status Update")
+    assert not any("{%" in text or "{{" in text for text in paragraphs)
+
+
+def test_status_table_marks_the_groups_that_moved_in_with_words(
+    update_series: tuple[list[Path], Path],
+) -> None:
+    _, output = update_series
+    table = Document(str(series_file(output, "2024-09-20", ".docx"))).tables[0]
+    cells = {row.cells[0].text: row.cells[1].text for row in table.rows[1:]}
+    completed = cells["Completed Framework (with Consensus Call or appropriate process)"]
+    assert "GNSO RrSG (moved in)" in completed
+    assert "SSAC (moved in)" not in completed  # moved the update before, not this time
+    assert cells["Not started"] == "TLG (new)"
+
+
+def test_first_update_has_no_since_section(update_series: tuple[list[Path], Path]) -> None:
+    _, output = update_series
+    document = Document(str(series_file(output, "2024-08-21", ".docx")))
+    assert not any("Since the last update" in p.text for p in document.paragraphs)
+    assert "(moved in)" not in document.tables[0].rows[1].cells[1].text
+
+
+def test_history_lists_the_updates_in_order(update_series: tuple[list[Path], Path]) -> None:
+    _, output = update_series
+    (output / "notes.docx").write_bytes(b"not a Word file")  # not an update: skipped
+    entries = app.read_history(output)
+    assert [entry.report_date.isoformat() for entry in entries] == [
+        "2024-08-21",
+        "2024-08-30",
+        "2024-09-20",
+    ]
+    assert entries[2].files == (
+        "CIP-CCG Status Update 2024-09-20.docx",
+        "CIP-CCG Status Update 2024-09-20.pptx",
+    )
+    assert [entry.report.meetings_held for entry in entries] == [13, 13, 14]
+
+
+def test_documents_with_a_record_stay_byte_identical(tmp_path: Path) -> None:
+    first = [digest(path) for path in build(tmp_path / "a")]
+    second = [digest(path) for path in build(tmp_path / "b")]
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("other.pptx", None, "holds no data cipdocs can compare with"),
+        ("notes.txt", b"plain text", "not a PowerPoint or Word file"),
+        ("missing.docx", b"", "the previous update does not exist"),
+    ],
+)
+def test_since_a_file_cipdocs_did_not_write_names_it(
+    tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    since = tmp_path / name
+    if content is None:
+        Presentation().save(str(since))
+    elif content:
+        since.write_bytes(content)
+    report = app.load_report(SAMPLE_WORKBOOK).report
+    with pytest.raises(PreviousUpdateError) as raised:
+        app.compare_with_previous(report, since, tmp_path)
+    assert raised.value.message.startswith(f"{since}: ")
+    assert message in raised.value.message
+    assert raised.value.exit_code == 3
+
+
+def test_since_an_update_not_earlier_names_both_dates(tmp_path: Path) -> None:
+    deck, _ = build(tmp_path)
+    report = app.load_report(SAMPLE_WORKBOOK).report
+    with pytest.raises(PreviousUpdateError) as raised:
+        app.compare_with_previous(report, deck, tmp_path)
+    assert raised.value.message == (
+        f"{deck}: the previous update is dated 30 Aug 2024, not before this update "
+        "(30 Aug 2024); name an earlier update with --since, or use --since none"
+    )
+
+
+def test_files_without_data_in_the_output_folder_are_skipped(tmp_path: Path) -> None:
+    Presentation().save(str(tmp_path / "someone else's.pptx"))
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really")
+    (tmp_path / "~$CIP-CCG Status Update 2024-08-30.pptx").write_bytes(b"lock")
+    report = app.load_report(SAMPLE_WORKBOOK).report
+    assert app.compare_with_previous(report, None, tmp_path).previous is None
+    assert app.read_history(tmp_path) == ()

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.options import DeckRequest, OutputFormat
+from cipdocs.errors import (
+    CipdocsError,
+    Issue,
+    NewerUpdateError,
+    PreviousUpdateError,
+    TemplateProblemError,
+)
+from cipdocs.options import NO_PREVIOUS, DeckRequest, OutputFormat, Since
+from cipdocs.report.changes import NO_CHANGES, Changes, compute_changes
 from cipdocs.report.compute import compute_report
+from cipdocs.report.history import HistoryEntry, compute_history
 from cipdocs.report.model import Report
-from cipdocs.report.present import PresentedReport, present_report
+from cipdocs.report.present import PresentedReport, present_report, short_date
 from cipdocs.templating import Placeholder
 from cipdocs.workbook.parse import parse_workbook
 from cipdocs.workbook.read import read_workbook
@@ -38,8 +47,16 @@ def output_stem(report: Report) -> str:
     return f"CIP-CCG Status Update {report.report_date.isoformat()}"
 
 
-def build_documents(request: DeckRequest, loaded: LoadedReport, progress: Progress) -> list[Path]:
+def build_documents(
+    request: DeckRequest,
+    loaded: LoadedReport,
+    progress: Progress,
+    comparison: Comparison | None = None,
+) -> list[Path]:
     """Render the requested documents into the output folder and return their paths in order.
+
+    Each document embeds the report (docs/cycle.md); `comparison` gives the changes since the
+    previous update the documents show (none when not given).
 
     With both documents asked for, the Word update renders in a child process beside the deck
     (where the platform can fork and `request.parallel` allows): the two share nothing but the
@@ -47,8 +64,11 @@ def build_documents(request: DeckRequest, loaded: LoadedReport, progress: Progre
     """
     from cipdocs.parallel import run_beside
     from cipdocs.render.files import prepare_output_dir
+    from cipdocs.report.record import report_record
 
-    presented = present_report(loaded.report)
+    comparison = comparison or Comparison(None, NO_CHANGES)
+    presented = present_report(loaded.report, comparison.changes, comparison.previous_file)
+    record = report_record(loaded.report)
     stem = output_stem(loaded.report)
     prepare_output_dir(request.output_dir)
     deck = update = None
@@ -59,7 +79,7 @@ def build_documents(request: DeckRequest, loaded: LoadedReport, progress: Progre
     pending = None
     if update is not None:
         pending = run_beside(
-            functools.partial(_render_update, presented, request.update_template, update),
+            functools.partial(_render_update, presented, request.update_template, update, record),
             in_child=request.parallel and deck is not None,
         )
     slide_count = 0
@@ -67,7 +87,7 @@ def build_documents(request: DeckRequest, loaded: LoadedReport, progress: Progre
         if deck is not None:
             from cipdocs.render.pptx import render_deck
 
-            slide_count = render_deck(presented, request.deck_template, deck)
+            slide_count = render_deck(presented, request.deck_template, deck, record=record)
     except BaseException:
         if pending is not None:
             pending.wait(raise_error=False)
@@ -80,10 +100,12 @@ def build_documents(request: DeckRequest, loaded: LoadedReport, progress: Progre
     return written
 
 
-def _render_update(presented: PresentedReport, template: Path, destination: Path) -> None:
+def _render_update(
+    presented: PresentedReport, template: Path, destination: Path, record: dict[str, object]
+) -> None:
     from cipdocs.render.docx import render_update
 
-    render_update(presented, template, destination)
+    render_update(presented, template, destination, record=record)
 
 
 def convert_documents(
@@ -151,3 +173,115 @@ def inspect_templates(templates: list[Path]) -> Iterator[TemplateReport]:
         yield TemplateReport(
             template, renderer.list_placeholders(template), renderer.check_template(template)
         )
+
+
+# The update cycle (docs/cycle.md): earlier updates read back from the files cipdocs wrote.
+
+UPDATE_SUFFIXES = (".pptx", ".docx")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class EarlierUpdate:
+    """An earlier update: the report it carried and the file it was read from."""
+
+    path: Path
+    report: Report
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The previous update an update is compared with (None without one), and what moved."""
+
+    previous: EarlierUpdate | None
+    changes: Changes
+
+    @property
+    def previous_file(self) -> str:
+        """Return the previous update's file name, or empty without one."""
+        return self.previous.path.name if self.previous else ""
+
+
+def iter_updates(folder: Path) -> Iterator[EarlierUpdate]:
+    """Yield the updates cipdocs wrote in `folder`, by file name; other files are skipped.
+
+    A file written by a newer cipdocs is not skipped: `NewerUpdateError` says to upgrade.
+    """
+    if not folder.is_dir():
+        return
+    paths = sorted(
+        path
+        for path in folder.iterdir()
+        if path.suffix.lower() in UPDATE_SUFFIXES
+        # Office's lock files (~$…) and cipdocs' own temporary files (.…tmp) are not updates.
+        and not path.name.startswith(("~$", "."))
+        and path.is_file()
+    )
+    from cipdocs.render.embed import read_embedded_report
+
+    for path in paths:
+        try:
+            report = read_embedded_report(path)
+        except NewerUpdateError:
+            raise
+        except CipdocsError:
+            continue
+        if report is not None:
+            yield EarlierUpdate(path, report)
+
+
+def find_previous_update(folder: Path, report_date: dt.date) -> EarlierUpdate | None:
+    """Return the newest update in `folder` dated before `report_date`, or None."""
+    earlier = [update for update in iter_updates(folder) if update.report.report_date < report_date]
+    # A deck and its Word update carry the same report; the later name (.pptx) is taken.
+    return max(
+        earlier, key=lambda update: (update.report.report_date, update.path.name), default=None
+    )
+
+
+def read_previous_update(path: Path) -> EarlierUpdate:
+    """Return the update at `path`: a deck or Word update cipdocs wrote, or a workbook."""
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return EarlierUpdate(path, load_report(path).report)
+    if not path.is_file():
+        raise PreviousUpdateError(
+            f"{path}: the previous update does not exist; name a deck or Word update cipdocs "
+            "wrote, or an earlier workbook, with --since (or --since none)"
+        )
+    from cipdocs.render.embed import read_embedded_report
+
+    report = read_embedded_report(path)
+    if report is None:
+        raise PreviousUpdateError(
+            f"{path}: holds no data cipdocs can compare with (it was not written by cipdocs, "
+            "or by a version before it embedded its data); name a deck or Word update cipdocs "
+            "wrote, or the workbook of that update, with --since"
+        )
+    return EarlierUpdate(path, report)
+
+
+def compare_with_previous(report: Report, since: Since, output_dir: Path) -> Comparison:
+    """Return `report` compared with the update `since` names, or the one found in `output_dir`.
+
+    Raise `PreviousUpdateError` when a named update is not dated before `report`.
+    """
+    if since is None:
+        previous = find_previous_update(output_dir, report.report_date)
+    elif since == NO_PREVIOUS:
+        previous = None
+    else:
+        previous = read_previous_update(Path(since))
+        if previous.report.report_date >= report.report_date:
+            raise PreviousUpdateError(
+                f"{since}: the previous update is dated {short_date(previous.report.report_date)}, "
+                f"not before this update ({short_date(report.report_date)}); name an earlier "
+                "update with --since, or use --since none"
+            )
+    if previous is None:
+        return Comparison(None, NO_CHANGES)
+    return Comparison(previous, compute_changes(previous.report, report))
+
+
+def read_history(folder: Path) -> tuple[HistoryEntry, ...]:
+    """Return the updates cipdocs wrote in `folder`, one per report date, oldest first."""
+    return compute_history((update.path.name, update.report) for update in iter_updates(folder))

@@ -39,6 +39,17 @@ class WorkbookUnreadableError(CipdocsError):
     exit_code = 3
 
 
+class PreviousUpdateError(CipdocsError):
+    """The previous update named with --since cannot be compared: not cipdocs', damaged,
+    written by a newer cipdocs, or not earlier than this update."""
+
+    exit_code = 3
+
+
+class NewerUpdateError(PreviousUpdateError):
+    """An earlier update's embedded data is in a format newer than this cipdocs reads."""
+
+
 class InvalidWorkbookError(CipdocsError):
     """The workbook opened, but its data breaks the contract; carries every issue found."""
 

@@ -153,4 +153,7 @@ def test_sample_json_reproduces_the_seed(sample_report: Report) -> None:
 def test_workbook_resaved_by_libreoffice_calc_gives_the_same_figures(sample_report: Report) -> None:
     # tests/data holds inputs/cip-ccg.xlsx opened and saved again by LibreOffice Calc 7.4.
     resaved = load_report(ROOT / "tests" / "data" / "cip-ccg-resaved-by-libreoffice.xlsx").report
-    assert report_as_json(resaved) == report_as_json(sample_report)
+    figures, expected = report_as_json(resaved), report_as_json(sample_report)
+    assert figures.pop("workbook") == "cip-ccg-resaved-by-libreoffice.xlsx"
+    expected.pop("workbook")
+    assert figures == expected

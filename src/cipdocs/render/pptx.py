@@ -43,9 +43,17 @@ from cipdocs.templating import Placeholder, make_environment
 OPEN: Callable[[str], Any] = Presentation
 
 
-def render_deck(report: PresentedReport, template: Path, destination: Path) -> int:
+def render_deck(
+    report: PresentedReport,
+    template: Path,
+    destination: Path,
+    *,
+    record: Mapping[str, object] | None = None,
+) -> int:
     """Fill `template` with `report`, write the deck to `destination` (the same bytes on every
-    run) and return how many slides a PDF of it will have: the slides not hidden."""
+    run) and return how many slides a PDF of it will have: the slides not hidden.
+
+    `record` (the report as data, report/record.py) is embedded in the file when given."""
     presentation = open_template(template)
     environment = make_environment()
     context = report.as_template_context()
@@ -57,7 +65,7 @@ def render_deck(report: PresentedReport, template: Path, destination: Path) -> i
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)
-    write_document(destination, buffer.getvalue())
+    write_document(destination, buffer.getvalue(), record=record)
     return sum(
         1 for slide in presentation.slides if slide._element.get("show") not in ("0", "false")
     )
