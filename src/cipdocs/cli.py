@@ -8,11 +8,15 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cipdocs import __version__, options
 from cipdocs.errors import CipdocsError, Issue
+
+if TYPE_CHECKING:
+    from cipdocs.app import Comparison
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -141,8 +145,9 @@ def summary(workbook: Path, as_json: bool, since: options.Since, output_dir: Pat
     """Print the figures computed from WORKBOOK (default: inputs/cip-ccg.xlsx).
 
     Shows the framework status table, representation, and each participation band with its
-    groups' attended/held meetings and rate. With --json, the figures include the changes
-    since the previous update under `changes` when one is found or named (docs/cycle.md).
+    groups' attended/held meetings and rate, then what changed since the previous update when
+    one is found in the output folder or named with --since (with --json, under `changes`;
+    docs/cycle.md).
 
     \b
     Examples:
@@ -154,22 +159,23 @@ def summary(workbook: Path, as_json: bool, since: options.Since, output_dir: Pat
 
     with reported_errors():
         loaded = app.load_report(workbook)
-        comparison = (
-            app.compare_with_previous(loaded.report, since, output_dir) if as_json else None
-        )
+        comparison = app.compare_with_previous(loaded.report, since, output_dir)
     _print_warnings(loaded.warnings)
     if as_json:
         from cipdocs.report.changes import changes_as_json
         from cipdocs.report.present import report_as_json
 
         figures = report_as_json(loaded.report)
-        if comparison is not None and comparison.previous is not None:
+        if comparison.previous is not None:
             figures["changes"] = changes_as_json(comparison.changes)
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
     else:
         from cipdocs.report.summary import format_summary
 
         click.echo(format_summary(loaded.report))
+        if comparison.previous is not None:
+            click.echo("")
+            _print_changes(comparison)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -343,8 +349,14 @@ def changes(workbook: Path, since: options.Since, output_dir: Path, as_json: boo
         where = "" if since == options.NO_PREVIOUS else f" in {output_dir}"
         click.echo(f"No previous update{where} to compare with.")
         return
+    _print_changes(comparison)
+
+
+def _print_changes(comparison: Comparison) -> None:
+    """Print the changes since the previous update of `comparison`, which must have one."""
     from cipdocs.report.present import present_changes, short_date
 
+    assert comparison.previous is not None
     view = present_changes(comparison.changes, comparison.previous_file)
     held = view.meetings_held_since
     since_date = short_date(comparison.previous.report.report_date)
