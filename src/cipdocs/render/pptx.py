@@ -20,11 +20,9 @@ from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.render.files import require_template, write_document
-from cipdocs.render.pptx_chart import fill_participation_chart, is_participation_chart
-from cipdocs.render.pptx_slides import layout_table
-from cipdocs.render.pptx_table import check_table, fill_table, list_table, table_of
-from cipdocs.render.pptx_text import (
+from cipdocs.pptx_template.slides import layout_table
+from cipdocs.pptx_template.table import check_table, fill_table, list_table, table_of
+from cipdocs.pptx_template.text import (
     check_texts,
     iter_shape_elements,
     list_text,
@@ -35,6 +33,8 @@ from cipdocs.render.pptx_text import (
     shape_texts,
     text_paragraphs,
 )
+from cipdocs.render.files import require_template, write_document
+from cipdocs.render.pptx_chart import fill_participation_chart, is_participation_chart
 from cipdocs.render.pptx_timeline import draw_timeline, is_timeline
 from cipdocs.render.properties import apply_core_properties
 from cipdocs.report.present import PresentedReport, document_properties

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cipdocs.render.pptx_table import (
+from cipdocs.pptx_template.table import (
     fit_row_heights,
     number_rows,
     paginate,
@@ -16,7 +16,14 @@ from cipdocs.render.pptx_table import (
     table_of,
     take_rows,
 )
-from cipdocs.render.pptx_text import NAMESPACES, Element, R, paragraph_runs, run_text, set_run_text
+from cipdocs.pptx_template.text import (
+    NAMESPACES,
+    Element,
+    R,
+    paragraph_runs,
+    run_text,
+    set_run_text,
+)
 
 CONTINUED = " (continued)"
 GAP = 228600

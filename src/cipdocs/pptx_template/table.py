@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.render.pptx_text import (
+from cipdocs.pptx_template.text import (
     NAMESPACES,
     Element,
     check_texts,
