@@ -67,7 +67,8 @@ def embed_record(package: bytes, record: Mapping[str, object]) -> bytes:
         item = _add_record_item(parts)
     parts[item] = record_xml(record)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+    # Stored, not deflated: write_document re-packs the zip (normalize_zip) straight after.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
         for name, data in parts.items():
             target.writestr(name, data)
     return buffer.getvalue()
