@@ -12,6 +12,7 @@ from pptx import Presentation
 from cipdocs import __version__, app, options
 from cipdocs.errors import InvalidWorkbookError, PreviousUpdateError, TemplateProblemError
 from cipdocs.report.changes import changes_as_json
+from cipdocs.report.present import present_report
 from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE, WorkbookFactory
 from tests.series import EXPECTED_SECOND, EXPECTED_THIRD
 
@@ -275,3 +276,19 @@ def test_files_without_data_in_the_output_folder_are_skipped(tmp_path: Path) -> 
     report = app.load_report(SAMPLE_WORKBOOK).report
     assert app.compare_with_previous(report, None, tmp_path).previous is None
     assert app.read_history(tmp_path) == ()
+
+
+def test_the_history_the_templates_see_ends_with_this_update(
+    update_series: tuple[list[Path], Path],
+) -> None:
+    workbooks, output = update_series
+    current = app.load_report(workbooks[2]).report
+    comparison = app.compare_with_previous(current, options.NO_PREVIOUS, output)
+    assert [entry.report_date.isoformat() for entry in comparison.earlier] == [
+        "2024-08-21",
+        "2024-08-30",
+    ]
+    history = present_report(current, earlier=comparison.earlier).history
+    assert [point.label for point in history] == ["21 Aug 2024", "30 Aug 2024", "20 Sep 2024"]
+    assert [point.counts["Completed"] for point in history] == [7, 8, 9]
+    assert [point.groups_represented for point in history] == [20, 21, 23]

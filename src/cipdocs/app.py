@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +67,9 @@ def build_documents(
     from cipdocs.report.record import report_record
 
     comparison = comparison or Comparison(None, NO_CHANGES)
-    presented = present_report(loaded.report, comparison.changes, comparison.previous_file)
+    presented = present_report(
+        loaded.report, comparison.changes, comparison.previous_file, comparison.earlier
+    )
     record = report_record(loaded.report)
     stem = output_stem(loaded.report)
     prepare_output_dir(request.output_dir)
@@ -195,6 +197,8 @@ class Comparison:
 
     previous: EarlierUpdate | None
     changes: Changes
+    earlier: tuple[HistoryEntry, ...] = ()
+    """The updates in the output folder dated before this one, oldest first (the history)."""
 
     @property
     def previous_file(self) -> str:
@@ -230,9 +234,11 @@ def iter_updates(folder: Path) -> Iterator[EarlierUpdate]:
             yield EarlierUpdate(path, report)
 
 
-def find_previous_update(folder: Path, report_date: dt.date) -> EarlierUpdate | None:
-    """Return the newest update in `folder` dated before `report_date`, or None."""
-    earlier = [update for update in iter_updates(folder) if update.report.report_date < report_date]
+def find_previous_update(
+    updates: Iterable[EarlierUpdate], report_date: dt.date
+) -> EarlierUpdate | None:
+    """Return the newest of `updates` dated before `report_date`, or None."""
+    earlier = [update for update in updates if update.report.report_date < report_date]
     # A deck and its Word update carry the same report; the later name (.pptx) is taken.
     return max(
         earlier, key=lambda update: (update.report.report_date, update.path.name), default=None
@@ -261,12 +267,19 @@ def read_previous_update(path: Path) -> EarlierUpdate:
 
 
 def compare_with_previous(report: Report, since: Since, output_dir: Path) -> Comparison:
-    """Return `report` compared with the update `since` names, or the one found in `output_dir`.
+    """Return `report` compared with the update `since` names, or the one found in `output_dir`,
+    with the earlier updates `output_dir` holds (for the history, whatever `since` says).
 
     Raise `PreviousUpdateError` when a named update is not dated before `report`.
     """
+    found = list(iter_updates(output_dir))
+    earlier = compute_history(
+        (update.path.name, update.report)
+        for update in found
+        if update.report.report_date < report.report_date
+    )
     if since is None:
-        previous = find_previous_update(output_dir, report.report_date)
+        previous = find_previous_update(found, report.report_date)
     elif since == NO_PREVIOUS:
         previous = None
     else:
@@ -278,8 +291,8 @@ def compare_with_previous(report: Report, since: Since, output_dir: Path) -> Com
                 "update with --since, or use --since none"
             )
     if previous is None:
-        return Comparison(None, NO_CHANGES)
-    return Comparison(previous, compute_changes(previous.report, report))
+        return Comparison(None, NO_CHANGES, earlier)
+    return Comparison(previous, compute_changes(previous.report, report), earlier)
 
 
 def read_history(folder: Path) -> tuple[HistoryEntry, ...]:

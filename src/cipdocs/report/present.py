@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 
 from cipdocs import __version__
 from cipdocs.report.changes import NO_CHANGES, Changes, Move
+from cipdocs.report.history import HistoryEntry, median_participation
 from cipdocs.report.model import Band, Participation, Report, StatusRow
 
 SHEETS_USED = (
@@ -189,6 +190,22 @@ class ChangesView:
 
 
 @dataclass(frozen=True)
+class HistoryPointView:
+    """One update of the series, for a chart of the figures over time."""
+
+    report_date: dt.date
+    label: str
+    """The report date as ``30 Aug 2024``, for a chart's categories."""
+    counts: dict[str, int]
+    """Groups per status name: ``point.counts['Completed']``."""
+    groups_represented: int
+    groups_total: int
+    meetings_held: int
+    median_participation: float | None
+    """The median participation rate (a whole or half percentage); None with an empty table."""
+
+
+@dataclass(frozen=True)
 class PresentedReport:
     """Everything a template may use; the same object feeds the deck and the Word update."""
 
@@ -209,6 +226,8 @@ class PresentedReport:
     source: SourceView
     cipdocs_version: str
     changes: ChangesView
+    history: list[HistoryPointView]
+    """The updates found in the output folder dated before this one, oldest first, then this."""
 
     def as_template_context(self) -> dict[str, object]:
         """Return the top-level names templates see."""
@@ -257,11 +276,15 @@ def _participation_view(row: Participation, bands: Sequence[Band]) -> Participat
 
 
 def present_report(
-    report: Report, changes: Changes = NO_CHANGES, previous_file: str = ""
+    report: Report,
+    changes: Changes = NO_CHANGES,
+    previous_file: str = "",
+    earlier: Sequence[HistoryEntry] = (),
 ) -> PresentedReport:
     """Return the report in the words and formats the documents use.
 
-    `changes` are those since the previous update, read from `previous_file`."""
+    `changes` are those since the previous update, read from `previous_file`; `earlier` are
+    the updates before this one, oldest first, for the history."""
     bands = [row.band for row in report.bands]
     by_group = {row.group: _participation_view(row, bands) for row in report.participation}
     return PresentedReport(
@@ -296,6 +319,19 @@ def present_report(
         source=SourceView(report.source_name, list(SHEETS_USED), f"cipdocs {__version__}"),
         cipdocs_version=__version__,
         changes=present_changes(changes, previous_file),
+        history=[_history_point(entry.report) for entry in earlier] + [_history_point(report)],
+    )
+
+
+def _history_point(report: Report) -> HistoryPointView:
+    return HistoryPointView(
+        report_date=report.report_date,
+        label=short_date(report.report_date),
+        counts={row.status.name: row.count for row in report.statuses},
+        groups_represented=report.representation.represented,
+        groups_total=report.representation.total,
+        meetings_held=report.meetings_held,
+        median_participation=median_participation(report),
     )
 
 
