@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,12 @@ from docx import Document
 from pptx import Presentation
 
 from cipdocs import __version__, app, options
-from cipdocs.errors import InvalidWorkbookError, PreviousUpdateError, TemplateProblemError
+from cipdocs.errors import (
+    InvalidWorkbookError,
+    NewerUpdateError,
+    PreviousUpdateError,
+    TemplateProblemError,
+)
 from cipdocs.report.changes import changes_as_json
 from cipdocs.report.present import present_report
 from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE, WorkbookFactory
@@ -240,6 +246,7 @@ def test_documents_with_a_record_stay_byte_identical(tmp_path: Path) -> None:
         ("other.pptx", None, "holds no data cipdocs can compare with"),
         ("notes.txt", b"plain text", "not a PowerPoint or Word file"),
         ("missing.docx", b"", "the previous update does not exist"),
+        (".", b"", "the previous update is a folder"),
     ],
 )
 def test_since_a_file_cipdocs_did_not_write_names_it(
@@ -291,4 +298,23 @@ def test_the_history_the_templates_see_ends_with_this_update(
     history = present_report(current, earlier=comparison.earlier).history
     assert [point.label for point in history] == ["21 Aug 2024", "30 Aug 2024", "20 Sep 2024"]
     assert [point.counts["Completed"] for point in history] == [7, 8, 9]
+    assert [point.count("Not started") for point in history] == [0, 0, 1]
+    assert history[0].count("No such status") == 0
     assert [point.groups_represented for point in history] == [20, 21, 23]
+
+
+def test_an_update_from_a_newer_cipdocs_in_the_folder_says_to_upgrade(tmp_path: Path) -> None:
+    deck, _ = build(tmp_path)
+    with zipfile.ZipFile(deck) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["customXml/item1.xml"] = parts["customXml/item1.xml"].replace(
+        b'{"format":1,', b'{"format":2,'
+    )
+    newer = tmp_path / "newer" / "CIP-CCG Status Update 2024-08-01.pptx"
+    newer.parent.mkdir()
+    with zipfile.ZipFile(newer, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    report = app.load_report(SAMPLE_WORKBOOK).report
+    with pytest.raises(NewerUpdateError, match="upgrade cipdocs"):
+        app.compare_with_previous(report, None, newer.parent)

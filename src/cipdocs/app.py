@@ -250,8 +250,9 @@ def read_previous_update(path: Path) -> EarlierUpdate:
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return EarlierUpdate(path, load_report(path).report)
     if not path.is_file():
+        problem = "is a folder" if path.is_dir() else "does not exist"
         raise PreviousUpdateError(
-            f"{path}: the previous update does not exist; name a deck or Word update cipdocs "
+            f"{path}: the previous update {problem}; name a deck or Word update cipdocs "
             "wrote, or an earlier workbook, with --since (or --since none)"
         )
     from cipdocs.render.embed import read_embedded_report

@@ -204,6 +204,10 @@ class HistoryPointView:
     median_participation: float | None
     """The median participation rate (a whole or half percentage); None with an empty table."""
 
+    def count(self, status: str) -> int:
+        """Return how many groups had `status` (a status name) then; 0 for a status not used."""
+        return self.counts.get(status, 0)
+
 
 @dataclass(frozen=True)
 class PresentedReport:
