@@ -18,7 +18,7 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE, MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml import parse_xml
@@ -33,7 +33,7 @@ SKY = "00A0DF"
 """The accent line under the title bar."""
 TEXT = "1F2937"
 BAND_ROW = "EAF1F8"
-FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
+FONT = "Calibri"  # the theme's fonts; LibreOffice substitutes the metric-compatible Carlito
 GROUPS_URL = "https://www.icann.org/community"
 
 SLIDE_WIDTH = Inches(13.333)
@@ -48,8 +48,9 @@ LAYOUTS_KEPT = ("Title Slide", "Title and Content", "Title Only", "Blank")
 """The 4:3 default's other layouts carry 4:3 positions; dropping them keeps the 16:9 set clean."""
 
 THEME_COLOURS = {
+    "dk1": TEXT,
     "dk2": NAVY,
-    "lt2": "E7EEF6",
+    "lt2": BAND_ROW,
     "accent1": NAVY,
     "accent2": SKY,
     "accent3": "7AB648",
@@ -72,6 +73,22 @@ UNREPRESENTED_SENTENCE = (
     "{{ unrepresented | and_list('the') }}.{% endif %}"
 )
 
+PARTICIPATION_CHART = (
+    "Chart: for row in participation_by_band; categories=row.group; values=row.rate; "
+    "colours=row.colour"
+)
+"""The chart's name in the Selection Pane: the binding that fills it (docs/templates.md)."""
+
+UNREPRESENTED_NOTES = (
+    "{%p if unrepresented %}",
+    "Groups without a representative:",
+    "{%p for group in unrepresented %}",
+    "{{ loop.index }}. {{ group }}",
+    "{%p endfor %}",
+    "{%p endif %}",
+)
+"""Speaker notes listing the groups without a representative, one paragraph each."""
+
 CHART_ALT_TEXT = (
     "Bar chart of each group's participation rate, as a percentage of the {{ meetings_held }} "
     "meetings held as of {{ report_date | long_date }}: "
@@ -93,10 +110,27 @@ TIMELINE_ALT_TEXT = (
 COLOUR: Any = RGBColor
 CHART_DATA: Any = CategoryChartData
 
+# Colours written as theme colours, so that changing the theme (Design > Variants) recolours
+# tables and text; each slot holds the same colour in the shipped theme.
+THEMED = {
+    TEXT: MSO_THEME_COLOR.TEXT_1,
+    "FFFFFF": MSO_THEME_COLOR.BACKGROUND_1,
+    NAVY: MSO_THEME_COLOR.TEXT_2,
+    BAND_ROW: MSO_THEME_COLOR.BACKGROUND_2,
+}
+
 
 def rgb(colour: str) -> Any:
     """Return the python-pptx colour for ``RRGGBB``."""
     return COLOUR.from_string(colour)
+
+
+def paint(color: Any, colour: str) -> None:
+    """Set a python-pptx colour to ``RRGGBB``, as the theme colour that holds it if one does."""
+    if colour in THEMED:
+        color.theme_color = THEMED[colour]
+    else:
+        color.rgb = rgb(colour)
 
 
 @dataclass(frozen=True)
@@ -192,7 +226,7 @@ def brand_master(master: Any) -> None:
     fill = run_defaults.find(qn("a:solidFill"))
     for child in list(fill):
         fill.remove(child)
-    etree.SubElement(fill, qn("a:srgbClr"), val="FFFFFF")
+    etree.SubElement(fill, qn("a:schemeClr"), val="bg1")
     body_defaults = master.element.find(qn("p:txStyles")).find(qn("p:bodyStyle"))
     for run_defaults in body_defaults.iter(qn("a:defRPr")):
         run_defaults.set("sz", str(min(int(run_defaults.get("sz", "2000")), 2000)))
@@ -304,6 +338,7 @@ def add_status_slide(presentation: Any) -> None:
     set_notes(
         slide,
         "Status table and representation from the Groups and Statuses sheets. " + NOTES_SOURCE,
+        *UNREPRESENTED_NOTES,
     )
 
 
@@ -440,9 +475,12 @@ def set_title(slide: Any, text: str, size: int | None = None) -> None:
         run.font.size = Pt(size)
 
 
-def set_notes(slide: Any, text: str) -> None:
-    """Write `text` into the slide's speaker notes."""
-    slide.notes_slide.notes_text_frame.text = text
+def set_notes(slide: Any, text: str, *more: str) -> None:
+    """Write `text`, then each of `more` as a paragraph of its own, into the speaker notes."""
+    frame = slide.notes_slide.notes_text_frame
+    frame.text = text
+    for paragraph in more:
+        frame.add_paragraph().text = paragraph
 
 
 def set_alt_text(shape: Any, text: str) -> None:
@@ -462,17 +500,16 @@ def fill_solid(shape: Any, colour: str) -> None:
 
 
 def write_runs(paragraph: Any, runs: Sequence[Run], size: int, colour: str = TEXT) -> None:
-    """Append `runs` to `paragraph` in the house font at `size` points."""
+    """Append `runs` to `paragraph` at `size` points, in the theme's body font."""
     for part in runs:
         run = paragraph.add_run()
         run.text = part.text
         run.font.size = Pt(size)
-        run.font.name = FONT
         run.font.bold = part.bold or None
         if part.link:
             run.hyperlink.address = part.link
         else:
-            run.font.color.rgb = rgb(colour)
+            paint(run.font.color, colour)
 
 
 def add_text(slide: Any, name: str, top: int, height: int, runs: Sequence[Run], size: int) -> Any:
@@ -522,7 +559,7 @@ def add_table(
 def style_cell(cell: Any, colour: str) -> None:
     """Fill `cell`, centre it vertically and give it even margins."""
     cell.fill.solid()
-    cell.fill.fore_color.rgb = rgb(colour)
+    paint(cell.fill.fore_color, colour)
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     cell.margin_left = cell.margin_right = Inches(0.08)
     cell.margin_top = cell.margin_bottom = Inches(0.04)
@@ -539,13 +576,12 @@ def add_chart(slide: Any, left: int, top: int, width: int, height: int) -> None:
     data.categories = ["Example group A", "Example group B", "Example group C"]
     data.add_series("Participation rate", (100, 85, 46))
     frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data)
-    frame.name = "Participation chart"
+    frame.name = PARTICIPATION_CHART
     set_alt_text(frame, CHART_ALT_TEXT)
     chart = frame.chart
     chart.has_legend = False
     chart.has_title = False
     chart.font.size = Pt(10)
-    chart.font.name = FONT
     plot = chart.plots[0]
     plot.gap_width = 40
     plot.vary_by_categories = False
@@ -558,7 +594,7 @@ def add_chart(slide: Any, left: int, top: int, width: int, height: int) -> None:
     labels.font.size = Pt(9)
     series = plot.series[0]
     series.format.fill.solid()
-    series.format.fill.fore_color.rgb = rgb(NAVY)
+    paint(series.format.fill.fore_color, NAVY)
     category_axis = chart.category_axis
     category_axis.reverse_order = True  # first group at the top, as in the table
     category_axis.format.line.color.rgb = rgb("A6A6A6")

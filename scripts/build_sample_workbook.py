@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import openpyxl
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from cipdocs.render.files import normalize_zip
 
@@ -130,8 +132,12 @@ def sample_sheets() -> Sheets:
     return {
         "Settings": _with_header(("Setting", "Value"), [("Report date", REPORT_DATE)]),
         "Groups": _with_header(
-            ("Group", "Representative", "Framework status"),
-            [(name, rep, status) for name, rep, status, _ in GROUPS],
+            ("Group", "Representative", "Framework status", "Participation tracked"),
+            # GNSO CSG and GNSO NCSG are represented but their participation is not tracked.
+            [
+                (name, rep, status, "No" if rep == "Yes" and attended is None else None)
+                for name, rep, status, attended in GROUPS
+            ],
         ),
         "Statuses": _with_header(("Status", "Label"), STATUSES),
         "Meetings": _with_header(("Meeting", "Date"), zip(meetings, MEETING_DATES, strict=True)),
@@ -160,7 +166,10 @@ def write_workbook(sheets: Sheets, path: Path) -> None:
     book.properties.modified = fixed
     book.properties.creator = "cipdocs sample"
     buffer = io.BytesIO()
-    book.save(buffer)
+    # ExcelWriter is what book.save runs, without its stamping "modified" with the clock,
+    # so the bytes are the same on every build.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()
     path.write_bytes(normalize_zip(buffer.getvalue()))
 
 

@@ -42,6 +42,13 @@ def load_report(workbook: Path) -> LoadedReport:
     return LoadedReport(compute_report(data), warnings)
 
 
+def describe_workbook(workbook: Path) -> list[str]:
+    """Return where each sheet's header row was found in the workbook (``Groups: header row 2``)."""
+    from cipdocs.workbook.parse import describe_layout
+
+    return describe_layout(read_workbook(workbook))
+
+
 def output_stem(report: Report) -> str:
     """Return the documents' shared file name stem: ``CIP-CCG Status Update 2024-08-30``."""
     return f"CIP-CCG Status Update {report.report_date.isoformat()}"

@@ -109,7 +109,13 @@ def cli(debug: bool) -> None:
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @workbook_argument
-def check(workbook: Path) -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also say where each sheet's header row was found (an Excel Table, or row N).",
+)
+def check(workbook: Path, verbose: bool) -> None:
     """Validate WORKBOOK (default: inputs/cip-ccg.xlsx) and list every problem at once.
 
     Each problem is printed as `Sheet!Cell: what is wrong; how to fix it`. Warnings (things
@@ -119,11 +125,15 @@ def check(workbook: Path) -> None:
     Examples:
       cipdocs check
       cipdocs check "CIP-CCG tracker.xlsx"
+      cipdocs check -v                   # also where each header row was found
     """
     from cipdocs import app  # imported here so that --help stays fast
 
     with reported_errors():
         loaded = app.load_report(workbook)
+        layout = app.describe_workbook(workbook) if verbose else []
+    for line in layout:
+        _err(f"note: {line}")
     _print_warnings(loaded.warnings)
     _err(
         f"ok: {workbook} is usable ({loaded.report.representation.total} groups, "
@@ -284,10 +294,12 @@ def deck(
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("templates", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 def templates(templates: tuple[Path, ...]) -> None:
-    """List the placeholders in TEMPLATES and flag unknown names and broken Jinja.
+    """List the placeholders and chart bindings in TEMPLATES and report every problem.
 
     TEMPLATES default to templates/cip-ccg-deck.pptx and templates/cip-ccg-update.docx.
-    Exits 5 when a template has a problem. docs/templates.md lists the names templates may use.
+    Every unknown name, broken tag, attribute the sandbox refuses, tag in the wrong place and
+    unbound chart is reported with its place; the last line is `ok: no problems` when there
+    are none. Exits 5 when a template has a problem. docs/templates.md is the cookbook.
 
     \b
     Examples:
@@ -309,6 +321,7 @@ def templates(templates: tuple[Path, ...]) -> None:
     if problems:
         _err(f"error: {problems} template {'problem' if problems == 1 else 'problems'}")
         sys.exit(5)
+    click.echo("ok: no problems")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -407,4 +420,9 @@ def history(folder: Path, as_json: bool) -> None:
 
 def main() -> None:
     """Run the command line."""
+    # A console that cannot show a character (an emoji in a group name, on a cp1252 or ASCII
+    # terminal) gets a replacement character, never a UnicodeEncodeError traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     cli(prog_name="cipdocs")

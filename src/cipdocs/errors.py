@@ -50,20 +50,32 @@ class NewerUpdateError(PreviousUpdateError):
     """An earlier update's embedded data is in a format newer than this cipdocs reads."""
 
 
+MAX_ISSUE_LINES = 18
+"""The most issue lines an error prints: with the count, `check` stays under about 20 lines."""
+
+
 class InvalidWorkbookError(CipdocsError):
     """The workbook opened, but its data breaks the contract; carries every issue found."""
 
     exit_code = 4
 
-    def __init__(self, issues: Iterable[Issue]) -> None:
+    def __init__(self, issues: Iterable[Issue], total: int | None = None) -> None:
         self.issues = tuple(issues)
-        count = len(self.issues)
+        # `total` counts every problem when `issues` are grouped lines (247 cells in one line).
+        count = len(self.issues) if total is None else total
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"the workbook has {count} {noun}")
 
     def lines(self) -> list[str]:
-        """Return one line per issue, then the count."""
-        return [str(issue) for issue in self.issues] + [f"error: {self.message}"]
+        """Return one line per issue, at most `MAX_ISSUE_LINES`, then the count."""
+        shown = [str(issue) for issue in self.issues]
+        if len(shown) > MAX_ISSUE_LINES:
+            hidden = len(shown) - (MAX_ISSUE_LINES - 1)
+            shown = [
+                *shown[: MAX_ISSUE_LINES - 1],
+                f"... and {hidden} more not shown; fix these and run again",
+            ]
+        return [*shown, f"error: {self.message}"]
 
 
 class TemplateProblemError(CipdocsError):

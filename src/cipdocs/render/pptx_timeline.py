@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pptx.dml.color import RGBColor
+from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
@@ -28,11 +29,23 @@ POINTS: Any = Pt
 LENGTH: Any = Emu
 
 INCH = 914400
-TEXT = "1F2937"
-MUTED = "5B6770"
-GRID = "D9D9D9"
+
+
+@dataclass(frozen=True)
+class ThemeColour:
+    """A colour of the template's theme, optionally lightened, so a changed theme reaches it."""
+
+    slot: Any
+    brightness: float = 0.0
+
+
+Colour = str | ThemeColour
+"""``RRGGBB`` for colours with a meaning (status, today), else a theme colour."""
+
+TEXT = ThemeColour(MSO_THEME_COLOR.TEXT_1)
+MUTED = ThemeColour(MSO_THEME_COLOR.TEXT_1, 0.35)
+GRID = ThemeColour(MSO_THEME_COLOR.TEXT_1, 0.85)
 TODAY = "C8102E"
-FONT = "Calibri"
 # Colour follows the status's wording; the status is written beside the bar as well, so colour
 # is never the only cue.
 STATUS_COLOURS = (
@@ -205,7 +218,7 @@ def add_text(
     box: Box,
     text: str,
     size: int,
-    colour: str,
+    colour: Colour,
     bold: bool = False,
     centred: bool = False,
 ) -> Any:
@@ -224,20 +237,31 @@ def add_text(
     return added
 
 
-def write(paragraph: Any, text: str, size: int, colour: str, bold: bool = False) -> None:
-    """Append a run of `text` to `paragraph`."""
+def write(paragraph: Any, text: str, size: int, colour: Colour, bold: bool = False) -> None:
+    """Append a run of `text` to `paragraph`, in the theme's body font (no typeface named)."""
     run = paragraph.add_run()
     run.text = text
     run.font.size = POINTS(size)
-    run.font.name = FONT
     run.font.bold = bold or None
-    run.font.color.rgb = COLOUR.from_string(colour)
+    paint(run.font.color, colour)
 
 
-def add_line(shapes: Any, x1: int, y1: int, x2: int, y2: int, colour: str, points: float) -> None:
+def paint(color: Any, colour: Colour) -> None:
+    """Set a python-pptx colour to a theme colour or to ``RRGGBB``."""
+    if isinstance(colour, ThemeColour):
+        color.theme_color = colour.slot
+        if colour.brightness:
+            color.brightness = colour.brightness
+    else:
+        color.rgb = COLOUR.from_string(colour)
+
+
+def add_line(
+    shapes: Any, x1: int, y1: int, x2: int, y2: int, colour: Colour, points: float
+) -> None:
     """Add a straight line."""
     line = shapes.add_connector(
         MSO_CONNECTOR.STRAIGHT, LENGTH(x1), LENGTH(y1), LENGTH(x2), LENGTH(y2)
     )
-    line.line.color.rgb = COLOUR.from_string(colour)
+    paint(line.line.color, colour)
     line.line.width = POINTS(points)

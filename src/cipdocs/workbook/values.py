@@ -9,8 +9,14 @@ import unicodedata
 
 from cipdocs.workbook.read import CellValue, RawCell
 
-ATTENDED_MARKS = frozenset({"y", "yes", "x", "✓", "✔", "1", "true", "present"})
-ABSENT_MARKS = frozenset({"n", "no", "0", "false", "absent"})
+ATTENDED_MARKS = frozenset({"y", "yes", "x", "✓", "✔", "☑", "1", "true", "present", "p"})
+ABSENT_MARKS = frozenset({"n", "no", "0", "false", "absent", "a", "apologies", "☐", "✗", "✘"})
+SYMBOL_MARKS: dict[str, dict[str, bool]] = {
+    # Insert > Symbol: what Excel shows for these letters in these fonts.
+    "wingdings": {"ü": True, "þ": True, "û": False, "ý": False, "¨": False, "o": False},
+    "wingdings 2": {"p": True, "r": True, "o": False, "t": False, "£": False, "q": False},
+}
+"""Symbol-font font name -> folded character -> attended (a tick) or not (a cross, empty box)."""
 YES_WORDS = frozenset({"yes", "y", "true", "1", "x", "✓"})
 NO_WORDS = frozenset({"no", "n", "false", "0"})
 
@@ -29,6 +35,10 @@ def clean_text(value: str) -> str:
         # Plain ASCII (nearly every cell) needs only its spaces tidied.
         return " ".join(value.split())
     text = _EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        # ``_xD83C__xDF10_`` are the two UTF-16 halves of one emoji: join them; a lone half,
+        # which nothing can print, becomes U+FFFD.
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     text = text.translate(_INVISIBLE)
     text = "".join(
         " " if unicodedata.category(char) in ("Cc", "Zs", "Zl", "Zp") else char for char in text
@@ -87,10 +97,21 @@ def as_yes_no(cell: RawCell) -> bool:
 
 
 def as_attended(cell: RawCell | None) -> bool:
-    """Return whether an attendance cell marks the meeting as attended (blank is absent)."""
+    """Return whether an attendance cell marks the meeting as attended (blank is absent).
+
+    In a symbol font the letter is what Excel shows: ``ü`` in Wingdings is a tick.
+    """
     if cell is None:
         return False
     key = fold(as_text(cell.value))
+    if cell.font:
+        symbols = SYMBOL_MARKS.get(cell.font, {})
+        if key in symbols:
+            return symbols[key]
+        raise ValueProblem(
+            f"{as_text(cell.value)!r} in the {cell.font.title()} font is not an attendance mark; "
+            "use Y or N in a text font, or a tick or cross from Insert > Symbol"
+        )
     if key in ATTENDED_MARKS:
         return True
     if key in ABSENT_MARKS or not key:
