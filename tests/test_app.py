@@ -318,3 +318,95 @@ def test_an_update_from_a_newer_cipdocs_in_the_folder_says_to_upgrade(tmp_path: 
     report = app.load_report(SAMPLE_WORKBOOK).report
     with pytest.raises(NewerUpdateError, match="upgrade cipdocs"):
         app.compare_with_previous(report, None, newer.parent)
+
+
+def deck_texts(slide: object) -> list[str]:
+    """Return every paragraph of the slide's text boxes, tables and notes, in order."""
+    texts: list[str] = []
+    for shape in slide.shapes:  # type: ignore[attr-defined]
+        if shape.has_text_frame:
+            texts += [paragraph.text for paragraph in shape.text_frame.paragraphs]
+        if shape.has_table:
+            texts += [cell.text for row in shape.table.rows for cell in row.cells]
+    notes = slide.notes_slide.notes_text_frame  # type: ignore[attr-defined]
+    return texts + [paragraph.text for paragraph in notes.paragraphs]
+
+
+def series_deck(output: Path, date: str) -> list[object]:
+    return list(Presentation(str(series_file(output, date, ".pptx"))).slides)
+
+
+def test_deck_since_slide_names_the_planted_moves(update_series: tuple[list[Path], Path]) -> None:
+    _, output = update_series
+    slide = series_deck(output, "2024-09-20")[1]
+    assert slide.shapes.title.text == "Since the last update (30 Aug 2024)"  # type: ignore[attr-defined]
+    changes = next(shape for shape in slide.shapes if shape.name == "Changes")  # type: ignore[attr-defined]
+    assert [paragraph.text for paragraph in changes.text_frame.paragraphs] == [
+        "1 meeting held since 30 August 2024.",
+        "GNSO RrSG: In progress → Completed",
+        "New group: TLG",
+        "Appointed a representative: ASO",
+        "Participation band, SSAC: 60%-79% → 80%-99%",
+        "Roadmap phase Public comment on the CIP Framework: Planned → In progress",
+    ]
+    notes = slide.notes_slide.notes_text_frame.text  # type: ignore[attr-defined]
+    assert "the previous update, CIP-CCG Status Update 2024-08-30.pptx (30 August 2024)" in notes
+
+
+def test_deck_status_table_marks_moves_and_its_notes_name_the_previous_file(
+    update_series: tuple[list[Path], Path],
+) -> None:
+    _, output = update_series
+    slide = series_deck(output, "2024-09-20")[2]
+    texts = deck_texts(slide)
+    assert any("GNSO RrSG (moved in)" in text for text in texts)
+    assert "TLG (new)" in texts
+    assert (
+        "(moved in) marks a group that moved into its row since the previous update, "
+        "CIP-CCG Status Update 2024-08-30.pptx; (new) a group new since then."
+    ) in texts
+
+
+def test_history_chart_appears_with_two_earlier_updates(
+    update_series: tuple[list[Path], Path],
+) -> None:
+    _, output = update_series
+    slide = series_deck(output, "2024-09-20")[3]
+    assert slide.shapes.title.text == "CIP-CCG Framework: Status over Time"  # type: ignore[attr-defined]
+    chart = next(shape for shape in slide.shapes if shape.has_chart).chart  # type: ignore[attr-defined]
+    assert list(chart.plots[0].categories) == ["21 Aug 2024", "30 Aug 2024", "20 Sep 2024"]
+    assert {series.name: list(series.values) for series in chart.plots[0].series} == {
+        "Completed": [7, 8, 9],
+        "In progress": [6, 5, 4],
+        "Under discussion": [6, 6, 6],
+        "Not started": [0, 0, 1],
+    }
+
+
+@pytest.mark.parametrize(
+    ("date", "titles"),
+    [
+        (
+            "2024-08-21",
+            ["CIP-CCG Roadmap (2024)", "CIP-CCG Framework: Status Update (21 Aug 2024)"],
+        ),
+        (
+            "2024-08-30",
+            [
+                "CIP-CCG Roadmap (2024)",
+                "Since the last update (21 Aug 2024)",
+                "CIP-CCG Framework: Status Update (30 Aug 2024)",
+                "CIP-CCG Representatives: Participation & Engagement",
+            ],
+        ),
+    ],
+)
+def test_the_cycle_slides_are_kept_only_when_they_have_something_to_show(
+    update_series: tuple[list[Path], Path], date: str, titles: list[str]
+) -> None:
+    _, output = update_series
+    slides = series_deck(output, date)
+    shown = [slide.shapes.title.text for slide in slides]  # type: ignore[attr-defined]
+    assert shown[: len(titles)] == titles
+    assert "CIP-CCG Framework: Status over Time" not in shown
+    assert not any("{%" in text or "{{" in text for slide in slides for text in deck_texts(slide))

@@ -124,7 +124,7 @@ def test_templates_lists_placeholders_of_both_templates() -> None:
     result = invoke("templates", str(DECK_TEMPLATE), str(UPDATE_TEMPLATE))
     assert result.exit_code == 0, result.stderr
     assert f"{DECK_TEMPLATE}:" in result.stdout
-    assert "  slide 2, shape 'Title 1': {{ report_date | short_date }}" in result.stdout
+    assert "  slide 3, shape 'Title 1': {{ report_date | short_date }}" in result.stdout
     assert f"{UPDATE_TEMPLATE}:" in result.stdout
     assert "{{ groups_represented }}" in result.stdout
     assert result.stdout.splitlines()[-1] == "ok: no problems"

@@ -84,7 +84,7 @@ def test_embedding_again_replaces_the_record(tmp_path: Path) -> None:
 def test_the_files_still_open_in_python_pptx_and_python_docx(tmp_path: Path) -> None:
     deck = write(tmp_path, "deck.pptx", embed_record(DECK_TEMPLATE.read_bytes(), RECORD))
     update = write(tmp_path, "update.docx", embed_record(UPDATE_TEMPLATE.read_bytes(), RECORD))
-    assert len(Presentation(str(deck)).slides) == 5
+    assert len(Presentation(str(deck)).slides) == 7
     assert Document(str(update)).paragraphs[0].text == "CIP-CCG Status Update"
 
 

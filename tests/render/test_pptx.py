@@ -470,8 +470,9 @@ def test_shipped_template_lists_its_placeholders() -> None:
     sources = {placeholder.source for placeholder in found}
     assert "{{ report_date | short_date }}" in sources
     assert "{%tr for row in statuses %}" in sources
-    where = next(p.where for p in found if p.source == "{{ row.groups_text }}")
-    assert where.startswith("slide 2, shape 'Status table', row 2, cell 2")
+    where = next(p.where for p in found if p.source == "{{ row.groups_marked_text }}")
+    # Slide 2 is "Since the last update", kept only when there is a previous update.
+    assert where.startswith("slide 3, shape 'Status table', row 2, cell 2")
 
 
 def test_check_template_flags_unknown_name_and_broken_jinja(tmp_path: Path) -> None:

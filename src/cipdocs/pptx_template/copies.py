@@ -152,5 +152,9 @@ def relationship_of(presentation: Any, slide: Any) -> str:
 def delete_slide(presentation: Any, slide: Any) -> None:
     """Remove `slide` from the presentation; its parts are no longer saved."""
     key = relationship_of(presentation, slide)
-    presentation.slides._sldIdLst.remove(slide_entry(presentation, slide))
+    slide_ids = presentation.slides._sldIdLst
+    slide_ids.remove(slide_entry(presentation, slide))
     presentation.part.drop_rel(key)
+    # python-pptx names a slide added later after the count of slides: renumber the rest, or a
+    # follow-on slide added after a deletion would reuse a name still taken ("slide6.xml").
+    presentation.part.rename_slide_parts([entry.rId for entry in slide_ids])
