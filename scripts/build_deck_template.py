@@ -20,7 +20,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE, MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Inches, Pt
@@ -401,6 +401,8 @@ def add_changes_slide(presentation: Any) -> None:
         size=18,
     )
     frame = box.text_frame
+    # Many changes shrink to fit the box (PowerPoint's "Shrink text on overflow").
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
     for text in ("{%p for line in changes.lines %}", "{{ line }}", "{%p endfor %}"):
         write_runs(frame.add_paragraph(), [Run(text)], size=18)
     add_bullet(frame.paragraphs[2])
