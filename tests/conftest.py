@@ -95,7 +95,8 @@ def sample_presented(sample_report: Report) -> PresentedReport:
 def update_series(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path]:
     """Return three workbooks a few weeks apart (tests/series.py) and the folder that holds
     the deck and Word update `cipdocs deck` wrote from each, in order, into one folder."""
-    from cipdocs.app import build_documents, compare_with_previous
+    from cipdocs.app import build_documents
+    from cipdocs.cycle import compare_with_previous
     from cipdocs.options import DeckRequest
     from tests.series import write_series
 

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cipdocs.errors import (
-    CipdocsError,
-    Issue,
-    NewerUpdateError,
-    PreviousUpdateError,
-    TemplateProblemError,
-)
-from cipdocs.options import NO_PREVIOUS, DeckRequest, OutputFormat, Since
-from cipdocs.report.changes import NO_CHANGES, Changes, compute_changes
+from cipdocs.errors import Issue, TemplateProblemError
+from cipdocs.options import DeckRequest, OutputFormat
+from cipdocs.report.changes import NO_CHANGES
 from cipdocs.report.compute import compute_report
-from cipdocs.report.history import HistoryEntry, compute_history
 from cipdocs.report.model import Report
-from cipdocs.report.present import PresentedReport, present_report, short_date
+from cipdocs.report.present import PresentedReport, present_report
 from cipdocs.templating import Placeholder
 from cipdocs.workbook.parse import parse_workbook
 from cipdocs.workbook.read import read_workbook
+
+if TYPE_CHECKING:
+    from cipdocs.cycle import Comparison
 
 Progress = Callable[[str], None]
 
@@ -73,10 +69,12 @@ def build_documents(
     from cipdocs.render.files import prepare_output_dir
     from cipdocs.report.record import report_record
 
-    comparison = comparison or Comparison(None, NO_CHANGES)
-    presented = present_report(
-        loaded.report, comparison.changes, comparison.previous_file, comparison.earlier
+    changes, previous_file, earlier = (
+        (comparison.changes, comparison.previous_file, comparison.earlier)
+        if comparison is not None
+        else (NO_CHANGES, "", ())
     )
+    presented = present_report(loaded.report, changes, previous_file, earlier)
     record = report_record(loaded.report)
     stem = output_stem(loaded.report)
     prepare_output_dir(request.output_dir)
@@ -182,127 +180,3 @@ def inspect_templates(templates: list[Path]) -> Iterator[TemplateReport]:
         yield TemplateReport(
             template, renderer.list_placeholders(template), renderer.check_template(template)
         )
-
-
-# The update cycle (docs/cycle.md): earlier updates read back from the files cipdocs wrote.
-
-UPDATE_SUFFIXES = (".pptx", ".docx")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-@dataclass(frozen=True)
-class EarlierUpdate:
-    """An earlier update: the report it carried and the file it was read from."""
-
-    path: Path
-    report: Report
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """The previous update an update is compared with (None without one), and what moved."""
-
-    previous: EarlierUpdate | None
-    changes: Changes
-    earlier: tuple[HistoryEntry, ...] = ()
-    """The updates in the output folder dated before this one, oldest first (the history)."""
-
-    @property
-    def previous_file(self) -> str:
-        """Return the previous update's file name, or empty without one."""
-        return self.previous.path.name if self.previous else ""
-
-
-def iter_updates(folder: Path) -> Iterator[EarlierUpdate]:
-    """Yield the updates cipdocs wrote in `folder`, by file name; other files are skipped.
-
-    A file written by a newer cipdocs is not skipped: `NewerUpdateError` says to upgrade.
-    """
-    if not folder.is_dir():
-        return
-    paths = sorted(
-        path
-        for path in folder.iterdir()
-        if path.suffix.lower() in UPDATE_SUFFIXES
-        # Office's lock files (~$…) and cipdocs' own temporary files (.…tmp) are not updates.
-        and not path.name.startswith(("~$", "."))
-        and path.is_file()
-    )
-    from cipdocs.render.embed import read_embedded_report
-
-    for path in paths:
-        try:
-            report = read_embedded_report(path)
-        except NewerUpdateError:
-            raise
-        except CipdocsError:
-            continue
-        if report is not None:
-            yield EarlierUpdate(path, report)
-
-
-def find_previous_update(
-    updates: Iterable[EarlierUpdate], report_date: dt.date
-) -> EarlierUpdate | None:
-    """Return the newest of `updates` dated before `report_date`, or None."""
-    earlier = [update for update in updates if update.report.report_date < report_date]
-    # A deck and its Word update carry the same report; the later name (.pptx) is taken.
-    return max(
-        earlier, key=lambda update: (update.report.report_date, update.path.name), default=None
-    )
-
-
-def read_previous_update(path: Path) -> EarlierUpdate:
-    """Return the update at `path`: a deck or Word update cipdocs wrote, or a workbook."""
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        return EarlierUpdate(path, load_report(path).report)
-    if not path.is_file():
-        problem = "is a folder" if path.is_dir() else "does not exist"
-        raise PreviousUpdateError(
-            f"{path}: the previous update {problem}; name a deck or Word update cipdocs "
-            "wrote, or an earlier workbook, with --since (or --since none)"
-        )
-    from cipdocs.render.embed import read_embedded_report
-
-    report = read_embedded_report(path)
-    if report is None:
-        raise PreviousUpdateError(
-            f"{path}: holds no data cipdocs can compare with (it was not written by cipdocs, "
-            "or by a version before it embedded its data); name a deck or Word update cipdocs "
-            "wrote, or the workbook of that update, with --since"
-        )
-    return EarlierUpdate(path, report)
-
-
-def compare_with_previous(report: Report, since: Since, output_dir: Path) -> Comparison:
-    """Return `report` compared with the update `since` names, or the one found in `output_dir`,
-    with the earlier updates `output_dir` holds (for the history, whatever `since` says).
-
-    Raise `PreviousUpdateError` when a named update is not dated before `report`.
-    """
-    found = list(iter_updates(output_dir))
-    earlier = compute_history(
-        (update.path.name, update.report)
-        for update in found
-        if update.report.report_date < report.report_date
-    )
-    if since is None:
-        previous = find_previous_update(found, report.report_date)
-    elif since == NO_PREVIOUS:
-        previous = None
-    else:
-        previous = read_previous_update(Path(since))
-        if previous.report.report_date >= report.report_date:
-            raise PreviousUpdateError(
-                f"{since}: the previous update is dated {short_date(previous.report.report_date)}, "
-                f"not before this update ({short_date(report.report_date)}); name an earlier "
-                "update with --since, or use --since none"
-            )
-    if previous is None:
-        return Comparison(None, NO_CHANGES, earlier)
-    return Comparison(previous, compute_changes(previous.report, report), earlier)
-
-
-def read_history(folder: Path) -> tuple[HistoryEntry, ...]:
-    """Return the updates cipdocs wrote in `folder`, one per report date, oldest first."""
-    return compute_history((update.path.name, update.report) for update in iter_updates(folder))

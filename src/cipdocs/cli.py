@@ -16,7 +16,7 @@ from cipdocs import __version__, options
 from cipdocs.errors import CipdocsError, Issue
 
 if TYPE_CHECKING:
-    from cipdocs.app import Comparison
+    from cipdocs.cycle import Comparison
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -165,11 +165,11 @@ def summary(workbook: Path, as_json: bool, since: options.Since, output_dir: Pat
       cipdocs summary --json > figures.json
       cipdocs summary --json --since "output/CIP-CCG Status Update 2024-08-30.pptx"
     """
-    from cipdocs import app  # imported here so that --help stays fast
+    from cipdocs import app, cycle  # imported here so that --help stays fast
 
     with reported_errors():
         loaded = app.load_report(workbook)
-        comparison = app.compare_with_previous(loaded.report, since, output_dir)
+        comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
     _print_warnings(loaded.warnings)
     if as_json:
         from cipdocs.report.changes import changes_as_json
@@ -278,12 +278,12 @@ def deck(
     )
     if preview and not request.output_format.includes(options.OutputFormat.PPTX):
         raise click.UsageError("--preview shows slides; use it with --format pptx or all")
-    from cipdocs import app  # imported here so that --help stays fast
+    from cipdocs import app, cycle  # imported here so that --help stays fast
 
     with reported_errors():
         loaded = app.load_report(workbook)
         _print_warnings(loaded.warnings)
-        comparison = app.compare_with_previous(loaded.report, since, output_dir)
+        comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
         if comparison.previous is not None:
             _err(f"comparing with {comparison.previous.path}")
         written = app.build_documents(request, loaded, _err, comparison)
@@ -348,12 +348,12 @@ def changes(workbook: Path, since: options.Since, output_dir: Path, as_json: boo
       cipdocs changes --since "output/CIP-CCG Status Update 2024-08-30.pptx"
       cipdocs changes new.xlsx --since old.xlsx --json
     """
-    from cipdocs import app  # imported here so that --help stays fast
+    from cipdocs import app, cycle  # imported here so that --help stays fast
     from cipdocs.report.changes import changes_as_json
 
     with reported_errors():
         loaded = app.load_report(workbook)
-        comparison = app.compare_with_previous(loaded.report, since, output_dir)
+        comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
     _print_warnings(loaded.warnings)
     if as_json:
         click.echo(json.dumps(changes_as_json(comparison.changes), indent=2, ensure_ascii=False))
@@ -405,11 +405,11 @@ def history(folder: Path, as_json: bool) -> None:
       cipdocs history
       cipdocs history "Shared/CIP-CCG updates" --json
     """
-    from cipdocs import app  # imported here so that --help stays fast
+    from cipdocs import cycle  # imported here so that --help stays fast
     from cipdocs.report.history import format_history, history_as_json
 
     with reported_errors():
-        entries = app.read_history(folder)
+        entries = cycle.read_history(folder)
     if as_json:
         click.echo(json.dumps(history_as_json(entries), indent=2, ensure_ascii=False))
     elif entries:
