@@ -64,6 +64,13 @@ def shape(slide: Any, name: str) -> Any:
     return next(item for item in slide.shapes if item.name == name)
 
 
+def template_slide(deck: Any, shape_name: str) -> Any:
+    """Return the template slide holding the shape `shape_name` (slides move as the deck grows)."""
+    return next(
+        slide for slide in deck.slides if any(item.name == shape_name for item in slide.shapes)
+    )
+
+
 def chart_frame(slide: Any) -> Any:
     return next(item for item in slide.shapes if item.has_chart)
 
@@ -472,8 +479,9 @@ def test_shipped_template_lists_its_placeholders() -> None:
     sources = {placeholder.source for placeholder in found}
     assert "{{ report_date | short_date }}" in sources
     assert "{%tr for row in statuses %}" in sources
-    where = next(p.where for p in found if p.source == "{{ row.groups_text }}")
-    assert where.startswith("slide 2, shape 'Status table', row 2, cell 2")
+    where = next(p.where for p in found if p.source == "{{ row.groups_marked_text }}")
+    # Slide 2 is "Since the last update", kept only when there is a previous update.
+    assert where.startswith("slide 3, shape 'Status table', row 2, cell 2")
 
 
 def test_check_template_flags_unknown_name_and_broken_jinja(tmp_path: Path) -> None:
@@ -607,7 +615,7 @@ def test_recipe_filtered_rows(
     render: Render, tmp_path: Path, sample_presented: PresentedReport
 ) -> None:
     deck = shipped()
-    band_table = shape(deck.slides[2], "Band table").table
+    band_table = shape(template_slide(deck, "Band table"), "Band table").table
     first = band_table.cell(1, 0).text_frame.paragraphs[0].runs[0]
     first.text = "{%tr for row in bands if row.groups %}"
     filled = render(sample_presented, saved(deck, tmp_path))
@@ -636,7 +644,7 @@ def test_recipe_any_chart_bound_by_its_name(
     template = saved(deck, tmp_path)
     assert check_template(template) == []
     listed = {p.where: p.source for p in list_placeholders(template)}
-    assert listed[f"slide 6, shape {frame.name!r}"] == frame.name
+    assert listed[f"slide {len(deck.slides)}, shape {frame.name!r}"] == frame.name
     chart = chart_frame(render(sample_presented, template).slides[5]).chart
     assert list(chart.plots[0].categories) == [row.status for row in sample_presented.statuses]
     assert list(chart.plots[0].series[0].values) == [row.count for row in sample_presented.statuses]
@@ -678,16 +686,16 @@ def test_recipe_check_reports_every_mistake_with_its_place(tmp_path: Path) -> No
     deck = shipped()
     deck.slides[0].shapes.title.text_frame.text = "Roadmap {{ report_yaer }}"
     new_slide(deck, "{{ ''.__class__ }}", "{%p for g in unrepresented %}", "{{ g }}")
-    status = shape(deck.slides[1], "Status table").table
+    status = shape(template_slide(deck, "Status table"), "Status table").table
     status.cell(0, 0).text_frame.text = "{%tr endfor %}"
-    chart_frame(deck.slides[2]).name = "Second chart"
+    chart_frame(template_slide(deck, "Band table")).name = "Second chart"
     issues = check_template(saved(deck, tmp_path))
     expected = [
         ("slide 1, shape 'Title 1'", "unknown name 'report_yaer' in 'Roadmap {{ report_yaer }}'"),
-        ("slide 2, shape 'Status table', row 1, cell 1", "in PowerPoint the row that starts"),
-        ("slide 3, shape 'Second chart'", "this chart is bound to no data"),
-        ("slide 6, shape 'Title 1'", "'__class__' in \"{{ ''.__class__ }}\" is refused"),
-        ("slide 6, shape 'Body'", "a {%p for %} is never closed"),
+        ("slide 3, shape 'Status table', row 1, cell 1", "in PowerPoint the row that starts"),
+        ("slide 5, shape 'Second chart'", "this chart is bound to no data"),
+        ("slide 8, shape 'Title 1'", "'__class__' in \"{{ ''.__class__ }}\" is refused"),
+        ("slide 8, shape 'Body'", "a {%p for %} is never closed"),
     ]
     assert [issue.where for issue in issues] == [where for where, _ in expected]
     for issue, (_, start) in zip(issues, expected, strict=True):
