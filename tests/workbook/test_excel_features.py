@@ -599,3 +599,26 @@ def test_features_survive_a_libreoffice_resave(tmp_path: Path) -> None:
         (0, 49),
     ]
     assert loaded.warnings == ()
+
+
+def test_of_two_tables_the_one_with_the_meetings_is_read(tmp_path: Path) -> None:
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        sheet.add_table(
+            "F1:G3",
+            {
+                "data": [["Alpha", 2], ["Beta", 1]],
+                "columns": [{"header": "Group"}, {"header": "Attended"}],
+                "name": "Summary",
+            },
+        )
+        sheet.add_table(
+            "A1:C3",
+            {
+                "data": [["Alpha", "Y", "Y"], ["Beta", "Y", "N"]],
+                "columns": [{"header": "Group"}, {"header": "M1"}, {"header": "M2"}],
+                "name": "Marks",
+            },
+        )
+
+    path = build(tmp_path / "two-tables.xlsx", Attendance=attendance)
+    assert figures(load_report(path).report) == [("Alpha", 2, 2), ("Beta", 1, 2)]

@@ -211,6 +211,7 @@ MAX_COLUMN = 16384
 def _find_region(sheet: RawSheet, required: Sequence[str], known: set[str]) -> _Region:
     """Return where the sheet's headers and data are: a Table's range, or the best header row."""
     needed = {fold(header) for header in required}
+    chosen: tuple[int, RawTable] | None = None
     for table in sheet.tables:
         if not table.header_rows:
             continue
@@ -219,19 +220,23 @@ def _find_region(sheet: RawSheet, required: Sequence[str], known: set[str]) -> _
             for cell in _row(sheet, table.first_row).cells
             if table.first_column <= cell.column <= table.last_column
         }
-        if needed <= names:
-            last = table.last_row - table.totals_rows
-            totals = f", totals row {table.last_row} skipped" if table.totals_rows else ""
-            return _Region(
-                table.first_row,
-                last,
-                table.first_column,
-                table.last_column,
-                f"Excel Table {table.name!r} ({_reference(table)}), "
-                f"header row {table.first_row}{totals}",
-                table.name,
-                table.last_row,
-            )
+        # Of several Tables on the sheet, the one with the most known headers holds the data.
+        if needed <= names and (chosen is None or len(names & known) > chosen[0]):
+            chosen = (len(names & known), table)
+    if chosen is not None:
+        table = chosen[1]
+        last = table.last_row - table.totals_rows
+        totals = f", totals row {table.last_row} skipped" if table.totals_rows else ""
+        return _Region(
+            table.first_row,
+            last,
+            table.first_column,
+            table.last_column,
+            f"Excel Table {table.name!r} ({_reference(table)}), "
+            f"header row {table.first_row}{totals}",
+            table.name,
+            table.last_row,
+        )
     best: tuple[int, int] | None = None
     for row in sheet.rows:
         if row.number > HEADER_SEARCH_ROWS:
