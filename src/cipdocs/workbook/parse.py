@@ -157,7 +157,8 @@ def _convert(
 ) -> T | None:
     """Return the converted cell, or record its problem (blank included) and return None."""
     cell = table.cell(row, column)
-    if cell is None:
+    # Text that cleans to nothing (a lone _x000D_ escape, zero-width spaces) is blank too.
+    if cell is None or (isinstance(cell.value, str) and not as_text(cell.value)):
         findings.problem(
             table.where(row, column), f"{column} is blank; fill it in or delete the row"
         )
