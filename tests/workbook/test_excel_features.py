@@ -622,3 +622,24 @@ def test_of_two_tables_the_one_with_the_meetings_is_read(tmp_path: Path) -> None
 
     path = build(tmp_path / "two-tables.xlsx", Attendance=attendance)
     assert figures(load_report(path).report) == [("Alpha", 2, 2), ("Beta", 1, 2)]
+
+
+def test_marks_in_a_column_that_is_no_meeting_warn(tmp_path: Path) -> None:
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        write_rows(
+            sheet,
+            [
+                ["Group", "M1", "M2", "M2b", "Attended", "Notes", None],
+                ["Alpha", "Y", "Y", "Y", 2, "chair", "N"],
+                ["Beta", "Y", "N", "N", 1, None, "Y"],
+            ],
+        )
+
+    assert warnings_of(build(tmp_path / "stray.xlsx", Attendance=attendance)) == [
+        "Attendance!D1: the column headed 'M2b' holds attendance marks but is not a meeting in "
+        "the Meetings sheet, so they are not counted; add the meeting to Meetings (with its "
+        "date) and head the column with its name, or clear the column",
+        "Attendance!G1: this column, with no header, holds attendance marks but is not a meeting "
+        "in the Meetings sheet, so they are not counted; add the meeting to Meetings (with its "
+        "date) and head the column with its name, or clear the column",
+    ]
