@@ -643,3 +643,25 @@ def test_marks_in_a_column_that_is_no_meeting_warn(tmp_path: Path) -> None:
         "in the Meetings sheet, so they are not counted; add the meeting to Meetings (with its "
         "date) and head the column with its name, or clear the column",
     ]
+
+
+def test_a_header_repeated_lower_down_is_not_the_header(tmp_path: Path) -> None:
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        write_rows(
+            sheet,
+            [
+                ["Group", "M1", "M2"],
+                ["Alpha", "Y", "Y"],
+                ["Beta", "Y", "N"],
+                ["Group", "M1", "M2"],  # printed again above a second block
+                ["Gamma-less block"],
+            ],
+        )
+        write_rows(sheet, [["Group", "M2", "M1"]], first_row=5)  # the columns moved
+
+    assert problems_of(build(tmp_path / "repeated.xlsx", Attendance=attendance)) == [
+        "Attendance!6:6: row 6 is a second header row, different from row 1; keep one header "
+        "row per sheet, with the columns in the same places",
+        "Attendance!A5: 'Gamma-less block' is not in the Groups sheet; spell it as in Groups, or "
+        "add the group there",
+    ]
