@@ -229,3 +229,46 @@ def test_ctrl_c_exits_130_listing_the_files_written(tmp_path: Path) -> None:
     stem = "CIP-CCG Status Update 2024-08-30"
     assert stdout.splitlines() == [str(output / f"{stem}.pptx"), str(output / f"{stem}.docx")]
     assert sorted(path.name for path in output.iterdir()) == [f"{stem}.docx", f"{stem}.pptx"]
+
+
+def test_check_deck_ok_for_the_shipped_template() -> None:
+    result = invoke("check-deck", str(DECK_TEMPLATE))
+    assert result.exit_code == 0
+    assert result.stderr == f"ok: {DECK_TEMPLATE}: no accessibility or layout findings\n"
+
+
+def two_slides_titled(path: Path, first: str, second: str) -> Path:
+    deck = Presentation()
+    for title in (first, second):
+        deck.slides.add_slide(deck.slide_layouts[5]).shapes.title.text_frame.text = title
+    deck.save(str(path))
+    return path
+
+
+def test_check_deck_lists_findings_and_exits_8(tmp_path: Path) -> None:
+    deck = two_slides_titled(tmp_path / "edited.pptx", "Status", "Status")
+    result = invoke("check-deck", str(deck))
+    assert result.exit_code == 8
+    assert result.stderr.splitlines() == [
+        f"{deck}: slide 2: the title 'Status' is also the title of slide 1; give each slide its own title",
+        f"error: {deck}: 1 finding; fix them, then check again",
+    ]
+
+
+def test_deck_that_filling_makes_inaccessible_is_not_written_exit_8(tmp_path: Path) -> None:
+    template = two_slides_titled(
+        tmp_path / "t.pptx", "Update {{ report_year }}", "Update {{ report_date.year }}"
+    )
+    result = invoke(
+        "deck",
+        str(SAMPLE_WORKBOOK),
+        "-o",
+        str(tmp_path / "out"),
+        "--template",
+        str(template),
+        "--format",
+        "pptx",
+    )
+    assert result.exit_code == 8
+    assert "slide 2: the title 'Update 2024' is also the title of slide 1" in result.stderr
+    assert not list((tmp_path / "out").glob("*.pptx"))

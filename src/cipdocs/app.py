@@ -186,3 +186,14 @@ def inspect_templates(templates: list[Path]) -> Iterator[TemplateReport]:
         yield TemplateReport(
             template, renderer.list_placeholders(template), renderer.check_template(template)
         )
+
+
+def check_deck(deck: Path) -> None:
+    """Check the .pptx at `deck` for accessibility and layout; raise `DeckCheckError` with
+    every finding."""
+    from cipdocs.errors import DeckCheckError
+    from cipdocs.render.accessibility import check_deck_file
+
+    findings = check_deck_file(deck)
+    if findings:
+        raise DeckCheckError(deck, [f"{deck}: {finding}" for finding in findings])

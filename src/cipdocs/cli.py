@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +60,8 @@ def reported_errors() -> Iterator[None]:
         yield
     except CipdocsError as error:
         if _debug_requested():
+            import traceback  # imported here (as json below) so that --help stays fast
+
             traceback.print_exc()
         lines = error.lines()
         for line in lines[:-1]:
@@ -120,7 +120,9 @@ def cli(debug: bool) -> None:
       cipdocs summary --json             # the computed figures
 
     Exit codes: 0 ok, 2 usage, 3 unreadable workbook, 4 invalid data, 5 template problem,
-    6 output problem, 7 converter problem, 70 internal self-check failure (docs/errors.md).
+    6 output problem, 7 converter problem, 8 deck check findings, 70 internal self-check failure,
+    130 interrupted
+    (docs/errors.md).
     """
 
 
@@ -185,6 +187,8 @@ def summary(workbook: Path | None, as_json: bool) -> None:
         loaded = app.load_report(workbook)
     _print_warnings(loaded.warnings)
     if as_json:
+        import json
+
         from cipdocs.report.present import report_as_json
 
         click.echo(json.dumps(report_as_json(loaded.report), indent=2, ensure_ascii=False))
@@ -369,6 +373,28 @@ def init(folder: Path) -> None:
         _err(f"kept {path} (already there)")
     where = "" if folder == Path() else f"cd {folder} && "
     _err(f"ready: {where}cipdocs check && cipdocs deck")
+
+
+@cli.command("check-deck", context_settings=CONTEXT_SETTINGS)
+@click.argument("deck", type=click.Path(path_type=Path, dir_okay=False))
+def check_deck(deck: Path) -> None:
+    """Check DECK (any .pptx, e.g. one edited by hand) for accessibility and layout.
+
+    As PowerPoint's Accessibility Checker would: every slide has a title and no two share one;
+    charts, pictures and groups have alternative text; tables mark a header row; text contrasts
+    at least 4.5:1 with what is behind it. And the layout: no text past the slide, no two
+    shapes' text drawn over each other. Prints each finding with its slide and shape; exits 8
+    when there are any (docs/checks.md).
+
+    \b
+    Examples:
+      cipdocs check-deck "output/CIP-CCG Status Update 2024-08-30.pptx"
+    """
+    from cipdocs import app  # imported here so that --help stays fast
+
+    with reported_errors():
+        app.check_deck(deck)
+    _err(f"ok: {deck}: no accessibility or layout findings")
 
 
 def main() -> None:
