@@ -285,10 +285,10 @@ def deck(
 
     written: list[Path] = []
     try:
-        with reported_errors():
+        with reported_errors(), app.office_for(request) as office:
             loaded = app.load_report(workbook)
             _print_warnings(loaded.warnings)
-            app.build_documents(request, loaded, _err, written)
+            app.build_documents(request, loaded, _err, written, office)
     except KeyboardInterrupt:
         # What is already written is complete (temp file, then rename): say where it is.
         for path in written:
