@@ -1,6 +1,6 @@
 """Time whole `cipdocs` processes against their floors and report whether each target is met.
 
-    python bench/bench.py [--runs N] [--warmup N] [--quick] [--only 1 2 3 4 5] [--no-fail]
+    python bench/bench.py [--runs N] [--warmup N] [--quick] [--only 1 2 3 4 5 6] [--no-fail]
 
 Each pair runs its two commands alternately (which one goes first swaps every round) after a
 warm-up, and reports the median of the per-round ratios. docs/performance.md explains the pairs
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from make_workbook import write_workbook
+from make_workbook import write_formatted_workbook, write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_WORKBOOK = ROOT / "inputs" / "cip-ccg.xlsx"
@@ -40,6 +40,9 @@ MEMORY_TARGET_MB = 150.0
 LARGE_GROUPS = 300
 MEETINGS = 20
 GROWTH_SIZES = (20, 300, 1000)
+FORMATTED_CELLS = 2_000_000
+FORMATTED_RATIO_TARGET = 3.0
+FORMATTED_MEMORY_TARGET_MB = 200.0
 LINEARITY_TOLERANCE = 0.25
 """How far the measured 1,000-group time may sit from the one the 20->300 line predicts."""
 
@@ -309,8 +312,34 @@ def bench(only: set[int], runs: int, warmup: int, scratch: Path) -> list[Outcome
     if 4 in only:
         outcomes += growth(cipdocs, workbooks, runs, warmup, scratch)
     if 5 in only:
+        outcomes += formatted_workbook(cipdocs, runs, warmup, scratch)
+    if 6 in only:
         outcomes += pdf_pair(cipdocs, runs, warmup, scratch)
     return outcomes
+
+
+def formatted_workbook(
+    cipdocs: tuple[str, ...], runs: int, warmup: int, scratch: Path
+) -> list[Outcome]:
+    """Time `cipdocs check` on a workbook with two million bordered empty cells vs without."""
+    progress(f"5. cipdocs check, {FORMATTED_CELLS:,} formatted empty cells vs none")
+    plain = write_workbook(scratch / "plain-30.xlsx", 30, MEETINGS)
+    formatted = write_formatted_workbook(scratch / "formatted-30.xlsx", plain, FORMATTED_CELLS)
+    subject = Command("check formatted", (*cipdocs, "check", str(formatted)))
+    floor = Command("check plain", (*cipdocs, "check", str(plain)))
+    timing = time_pair(subject, floor, runs, warmup)
+    memory = peak_memory(subject)
+    return [
+        ratio_outcome("5 check, formatted vs plain", timing, FORMATTED_RATIO_TARGET),
+        Outcome(
+            f"5 peak memory, formatted ({memory.method})",
+            f"{memory.megabytes:.1f} MB",
+            "",
+            f"{memory.megabytes:.1f} MB",
+            f"< {FORMATTED_MEMORY_TARGET_MB:g} MB",
+            memory.megabytes < FORMATTED_MEMORY_TARGET_MB,
+        ),
+    ]
 
 
 def pdf_pair(cipdocs: tuple[str, ...], runs: int, warmup: int, scratch: Path) -> list[Outcome]:
@@ -321,9 +350,9 @@ def pdf_pair(cipdocs: tuple[str, ...], runs: int, warmup: int, scratch: Path) ->
     """
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        progress("5. skipped: LibreOffice (soffice) is not installed")
+        progress("6. skipped: LibreOffice (soffice) is not installed")
         return []
-    progress("5. cipdocs deck --pdf vs one bare LibreOffice run on the same two files")
+    progress("6. cipdocs deck --pdf vs one bare LibreOffice run on the same two files")
     documents = scratch / "pdf-documents"
     run_once(deck_command(cipdocs, SAMPLE_WORKBOOK, documents))
     sources = sorted(str(path) for path in documents.iterdir() if path.suffix in {".pptx", ".docx"})
@@ -339,7 +368,7 @@ def pdf_pair(cipdocs: tuple[str, ...], runs: int, warmup: int, scratch: Path) ->
         ),
     )
     timing = time_pair(subject, floor, runs, max(warmup, 1))
-    return [ratio_outcome("5 deck --pdf vs bare LibreOffice", timing, PDF_RATIO_TARGET)]
+    return [ratio_outcome("6 deck --pdf vs bare LibreOffice", timing, PDF_RATIO_TARGET)]
 
 
 def large_workbook(
@@ -419,8 +448,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--only",
         type=int,
         nargs="+",
-        choices=(1, 2, 3, 4, 5),
-        default=[1, 2, 3, 4, 5],
+        choices=(1, 2, 3, 4, 5, 6),
+        default=[1, 2, 3, 4, 5, 6],
         help="which measurements to run (default all)",
     )
     parser.add_argument(

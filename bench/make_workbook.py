@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
+from openpyxl.styles import Border, Side
+from openpyxl.utils import get_column_letter
 
 Cell = str | int | dt.date | None
 Rows = list[list[Cell]]
@@ -115,6 +119,42 @@ def write_workbook(path: Path, groups: int, meetings: int = 20) -> Path:
                 if isinstance(cell.value, dt.date):
                     cell.number_format = "d mmm yyyy"
     book.save(path)
+    return path
+
+
+def write_formatted_workbook(path: Path, plain: Path, cells: int, columns: int = 20) -> Path:
+    """Write `plain` to `path` with `cells` empty bordered cells below the Attendance data.
+
+    This is how a sheet looks after a user selects whole columns and adds borders: the values
+    are unchanged, and the sheet part holds millions of value-less ``<c r="B9" s="N"/>``.
+    """
+    book = openpyxl.load_workbook(plain)
+    sheet = book["Attendance"]
+    # One bordered cell makes the style; its index is then reused for every formatted cell.
+    last_row = sheet.max_row
+    sheet.cell(last_row + 1, 1).border = Border(bottom=Side(style="thin"))
+    book.save(path)
+    part = "xl/worksheets/sheet5.xml"
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    xml = members[part]
+    found = re.search(rb'<c r="A%d" s="(\d+)"' % (last_row + 1), xml)
+    if found is None:
+        raise ValueError("the bordered cell was not written as expected")
+    style = found.group(1)
+    rows = []
+    for row in range(last_row + 1, last_row + 1 + cells // columns):
+        row_cells = b"".join(
+            b'<c r="%s%d" s="%s"/>' % (get_column_letter(column).encode(), row, style)
+            for column in range(1, columns + 1)
+        )
+        rows.append(b'<row r="%d">%s</row>' % (row, row_cells))
+    start = xml.index(b'<row r="%d"' % (last_row + 1))
+    end = xml.index(b"</sheetData>")
+    members[part] = xml[:start] + b"".join(rows) + xml[end:]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
     return path
 
 

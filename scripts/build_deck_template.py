@@ -18,7 +18,7 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE, MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml import parse_xml
@@ -33,7 +33,9 @@ SKY = "00A0DF"
 """The accent line under the title bar."""
 TEXT = "1F2937"
 BAND_ROW = "EAF1F8"
-FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
+MUTED = "5B6770"
+"""Quiet text, 5.9:1 on white."""
+FONT = "Calibri"  # the theme's fonts; LibreOffice substitutes the metric-compatible Carlito
 GROUPS_URL = "https://www.icann.org/community"
 
 SLIDE_WIDTH = Inches(13.333)
@@ -48,8 +50,9 @@ LAYOUTS_KEPT = ("Title Slide", "Title and Content", "Title Only", "Blank")
 """The 4:3 default's other layouts carry 4:3 positions; dropping them keeps the 16:9 set clean."""
 
 THEME_COLOURS = {
+    "dk1": TEXT,
     "dk2": NAVY,
-    "lt2": "E7EEF6",
+    "lt2": BAND_ROW,
     "accent1": NAVY,
     "accent2": SKY,
     "accent3": "7AB648",
@@ -72,6 +75,22 @@ UNREPRESENTED_SENTENCE = (
     "{{ unrepresented | and_list('the') }}.{% endif %}"
 )
 
+PARTICIPATION_CHART = (
+    "Chart: for row in participation_by_band; categories=row.group; values=row.rate; "
+    "colours=row.colour"
+)
+"""The chart's name in the Selection Pane: the binding that fills it (docs/templates.md)."""
+
+UNREPRESENTED_NOTES = (
+    "{%p if unrepresented %}",
+    "Groups without a representative:",
+    "{%p for group in unrepresented %}",
+    "{{ loop.index }}. {{ group }}",
+    "{%p endfor %}",
+    "{%p endif %}",
+)
+"""Speaker notes listing the groups without a representative, one paragraph each."""
+
 CHART_ALT_TEXT = (
     "Bar chart of each group's participation rate, as a percentage of the {{ meetings_held }} "
     "meetings held as of {{ report_date | long_date }}: "
@@ -93,10 +112,27 @@ TIMELINE_ALT_TEXT = (
 COLOUR: Any = RGBColor
 CHART_DATA: Any = CategoryChartData
 
+# Colours written as theme colours, so that changing the theme (Design > Variants) recolours
+# tables and text; each slot holds the same colour in the shipped theme.
+THEMED = {
+    TEXT: MSO_THEME_COLOR.TEXT_1,
+    "FFFFFF": MSO_THEME_COLOR.BACKGROUND_1,
+    NAVY: MSO_THEME_COLOR.TEXT_2,
+    BAND_ROW: MSO_THEME_COLOR.BACKGROUND_2,
+}
+
 
 def rgb(colour: str) -> Any:
     """Return the python-pptx colour for ``RRGGBB``."""
     return COLOUR.from_string(colour)
+
+
+def paint(color: Any, colour: str) -> None:
+    """Set a python-pptx colour to ``RRGGBB``, as the theme colour that holds it if one does."""
+    if colour in THEMED:
+        color.theme_color = THEMED[colour]
+    else:
+        color.rgb = rgb(colour)
 
 
 @dataclass(frozen=True)
@@ -192,7 +228,7 @@ def brand_master(master: Any) -> None:
     fill = run_defaults.find(qn("a:solidFill"))
     for child in list(fill):
         fill.remove(child)
-    etree.SubElement(fill, qn("a:srgbClr"), val="FFFFFF")
+    etree.SubElement(fill, qn("a:schemeClr"), val="bg1")
     body_defaults = master.element.find(qn("p:txStyles")).find(qn("p:bodyStyle"))
     for run_defaults in body_defaults.iter(qn("a:defRPr")):
         run_defaults.set("sz", str(min(int(run_defaults.get("sz", "2000")), 2000)))
@@ -304,6 +340,7 @@ def add_status_slide(presentation: Any) -> None:
     set_notes(
         slide,
         "Status table and representation from the Groups and Statuses sheets. " + NOTES_SOURCE,
+        *UNREPRESENTED_NOTES,
     )
 
 
@@ -380,15 +417,17 @@ def add_milestones_slide(presentation: Any) -> None:
         "Milestone table",
         TITLE_BAR_HEIGHT + Inches(1.45),
         widths=(Inches(0.7), CONTENT_WIDTH - Inches(3.0), Inches(2.3)),
-        header=None,
+        header=(Run("#"), Run("Milestone"), Run("Status")),
         row=(
             [Run("{%tr for row in milestones %}{{ row.number }}.")],
             [Run("{{ row.milestone }}", bold=True)],
             [Run("{{ row.status }}", bold=True)],
         ),
         size=16,
+        quiet_header=True,
     )
-    table.cell(0, 2).text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+    for row in (0, 1):
+        table.cell(row, 2).text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     set_notes(slide, "Milestones and their status from the Milestones sheet. " + NOTES_SOURCE)
 
 
@@ -440,9 +479,12 @@ def set_title(slide: Any, text: str, size: int | None = None) -> None:
         run.font.size = Pt(size)
 
 
-def set_notes(slide: Any, text: str) -> None:
-    """Write `text` into the slide's speaker notes."""
-    slide.notes_slide.notes_text_frame.text = text
+def set_notes(slide: Any, text: str, *more: str) -> None:
+    """Write `text`, then each of `more` as a paragraph of its own, into the speaker notes."""
+    frame = slide.notes_slide.notes_text_frame
+    frame.text = text
+    for paragraph in more:
+        frame.add_paragraph().text = paragraph
 
 
 def set_alt_text(shape: Any, text: str) -> None:
@@ -462,17 +504,16 @@ def fill_solid(shape: Any, colour: str) -> None:
 
 
 def write_runs(paragraph: Any, runs: Sequence[Run], size: int, colour: str = TEXT) -> None:
-    """Append `runs` to `paragraph` in the house font at `size` points."""
+    """Append `runs` to `paragraph` at `size` points, in the theme's body font."""
     for part in runs:
         run = paragraph.add_run()
         run.text = part.text
         run.font.size = Pt(size)
-        run.font.name = FONT
         run.font.bold = part.bold or None
         if part.link:
             run.hyperlink.address = part.link
         else:
-            run.font.color.rgb = rgb(colour)
+            paint(run.font.color, colour)
 
 
 def add_text(slide: Any, name: str, top: int, height: int, runs: Sequence[Run], size: int) -> Any:
@@ -493,11 +534,19 @@ def add_table(
     header: Sequence[Run] | None,
     row: Sequence[Sequence[Run]],
     size: int,
+    quiet_header: bool = False,
 ) -> Any:
-    """Add a table: an optional header row, then the row repeated per item."""
+    """Add a table: an optional header row, then the row repeated per item.
+
+    A quiet header is small grey text on white: screen readers get column names while the
+    slide keeps the look of a plain numbered list.
+    """
     rows = 2 if header else 1
     row_height = Inches(0.45)
-    frame = slide.shapes.add_table(rows, len(widths), MARGIN, top, sum(widths), rows * row_height)
+    header_height = Inches(0.3) if quiet_header else row_height
+    frame = slide.shapes.add_table(
+        rows, len(widths), MARGIN, top, sum(widths), header_height + (rows - 1) * row_height
+    )
     frame.name = name
     table = frame.table
     table.first_row = header is not None
@@ -505,10 +554,14 @@ def add_table(
     for index, width in enumerate(widths):
         table.columns[index].width = width
     if header:
+        table.rows[0].height = header_height
+        text, fill, header_size = (MUTED, "FFFFFF", 11) if quiet_header else ("FFFFFF", NAVY, size)
         for column, part in enumerate(header):
             cell = table.cell(0, column)
-            write_runs(cell.text_frame.paragraphs[0], [Run(part.text, bold=True)], size, "FFFFFF")
-            style_cell(cell, NAVY)
+            write_runs(
+                cell.text_frame.paragraphs[0], [Run(part.text, bold=True)], header_size, text
+            )
+            style_cell(cell, fill)
     body = table.rows[rows - 1]
     body.height = row_height
     for column, runs in enumerate(row):
@@ -522,7 +575,7 @@ def add_table(
 def style_cell(cell: Any, colour: str) -> None:
     """Fill `cell`, centre it vertically and give it even margins."""
     cell.fill.solid()
-    cell.fill.fore_color.rgb = rgb(colour)
+    paint(cell.fill.fore_color, colour)
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     cell.margin_left = cell.margin_right = Inches(0.08)
     cell.margin_top = cell.margin_bottom = Inches(0.04)
@@ -539,13 +592,12 @@ def add_chart(slide: Any, left: int, top: int, width: int, height: int) -> None:
     data.categories = ["Example group A", "Example group B", "Example group C"]
     data.add_series("Participation rate", (100, 85, 46))
     frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data)
-    frame.name = "Participation chart"
+    frame.name = PARTICIPATION_CHART
     set_alt_text(frame, CHART_ALT_TEXT)
     chart = frame.chart
     chart.has_legend = False
     chart.has_title = False
     chart.font.size = Pt(10)
-    chart.font.name = FONT
     plot = chart.plots[0]
     plot.gap_width = 40
     plot.vary_by_categories = False
@@ -558,7 +610,7 @@ def add_chart(slide: Any, left: int, top: int, width: int, height: int) -> None:
     labels.font.size = Pt(9)
     series = plot.series[0]
     series.format.fill.solid()
-    series.format.fill.fore_color.rgb = rgb(NAVY)
+    paint(series.format.fill.fore_color, NAVY)
     category_axis = chart.category_axis
     category_axis.reverse_order = True  # first group at the top, as in the table
     category_axis.format.line.color.rgb = rgb("A6A6A6")
@@ -571,6 +623,17 @@ def add_chart(slide: Any, left: int, top: int, width: int, height: int) -> None:
     value_axis.tick_labels.number_format = '0"%"'
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.format.line.fill.background()
+    positive_axis_ids(chart)
+
+
+def positive_axis_ids(chart: Any) -> None:
+    """Renumber the chart's axis ids 1, 2, ... in the order they appear."""
+    # python-pptx writes negative ids; the schema types them as unsigned, and the Open XML SDK
+    # validator reports each one.
+    space = chart._chartSpace
+    numbers: dict[str, str] = {}
+    for element in space.xpath(".//c:axId | .//c:crossAx"):
+        element.set("val", numbers.setdefault(element.get("val"), str(len(numbers) + 1)))
 
 
 if __name__ == "__main__":

@@ -135,8 +135,12 @@ def sample_sheets() -> Sheets:
     return {
         "Settings": _with_header(("Setting", "Value"), [("Report date", REPORT_DATE)]),
         "Groups": _with_header(
-            ("Group", "Representative", "Framework status"),
-            [(name, rep, status) for name, rep, status, _ in GROUPS],
+            ("Group", "Representative", "Framework status", "Participation tracked"),
+            # GNSO CSG and GNSO NCSG are represented but their participation is not tracked.
+            [
+                (name, rep, status, "No" if rep == "Yes" and attended is None else None)
+                for name, rep, status, attended in GROUPS
+            ],
         ),
         "Statuses": _with_header(("Status", "Label"), STATUSES),
         "Meetings": _with_header(("Meeting", "Date"), zip(meetings, MEETING_DATES, strict=True)),
@@ -195,6 +199,8 @@ def write_workbook(sheets: Sheets, path: Path) -> None:
     for title, rows in sheets.items():
         sheet = book.add_worksheet(title)
         _write_rows(sheet, rows, styles)
+        # Attendance keeps its group names in view while staff scroll across the meetings.
+        sheet.freeze_panes(1, 1 if title == "Attendance" else 0)
         _add_dropdowns(sheet, title, rows)
     _add_attendance_formulas(book.get_worksheet_by_name("Attendance"), sheets, styles)
     _write_about(about, styles)
@@ -216,7 +222,7 @@ class _Styles:
 
 
 def _write_rows(sheet: Worksheet, rows: Sequence[Sequence[Cell]], styles: _Styles) -> None:
-    """Write `rows` with a styled, frozen header row, dates as dates and widths that fit."""
+    """Write `rows` with a styled header row, dates as dates and widths that fit."""
     for number, row in enumerate(rows):
         for column, value in enumerate(row):
             if number == 0:
@@ -231,7 +237,6 @@ def _write_rows(sheet: Worksheet, rows: Sequence[Sequence[Cell]], styles: _Style
     ]
     for index, width in enumerate(widths):
         sheet.set_column(index, index, min(max(width + 2, 6), 90))
-    sheet.freeze_panes(1, 1 if rows[0][0] == "Group" and len(rows[0]) > 3 else 0)
 
 
 def _shown(value: Cell) -> str:
@@ -259,6 +264,13 @@ def _add_dropdowns(sheet: Worksheet, title: str, rows: Sequence[Sequence[Cell]])
             statuses,
             "Framework status",
             "One of the names on the Statuses sheet; blank if the group is not tracked.",
+        )
+        _dropdown(
+            sheet,
+            header.index("Participation tracked"),
+            ["Yes", "No"],
+            "Tracked",
+            "No if the group's attendance is not tracked (no Attendance row); blank means Yes.",
         )
     if title == "Attendance":
         last = len(header) - 1

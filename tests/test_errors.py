@@ -43,3 +43,13 @@ def test_invalid_workbook_lists_each_issue_then_the_count() -> None:
 
 def test_issue_without_place_is_its_message() -> None:
     assert str(Issue("", "no place")) == "no place"
+
+
+def test_invalid_workbook_lines_are_capped() -> None:
+    error = InvalidWorkbookError([Issue(f"Groups!A{row}", "bad") for row in range(2, 42)])
+    lines = error.lines()
+    assert len(lines) == 19
+    assert lines[-2:] == [
+        "... and 23 more not shown; fix these and run again",
+        "error: the workbook has 40 problems",
+    ]

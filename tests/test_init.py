@@ -64,6 +64,7 @@ def test_workbook_has_dropdowns_for_status_representative_and_attendance(folder:
     assert validations(book["Groups"]) == {
         "B2:B201": ('"Yes,No"', "Representative", "Not a valid representative"),
         "C2:C201": ("Statuses!$A$2:$A$200", "Framework status", "Not a valid framework status"),
+        "D2:D201": ('"Yes,No"', "Tracked", "Not a valid tracked"),
     }
     assert validations(book["Attendance"]) == {
         "B2:O201": ('"Y,N"', "Attendance", "Not a valid attendance"),

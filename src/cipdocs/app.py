@@ -40,6 +40,13 @@ def load_report(workbook: Path) -> LoadedReport:
     return LoadedReport(compute_report(data), warnings)
 
 
+def describe_workbook(workbook: Path) -> list[str]:
+    """Return where each sheet's header row was found in the workbook (``Groups: header row 2``)."""
+    from cipdocs.workbook.parse import describe_layout
+
+    return describe_layout(read_workbook(workbook))
+
+
 def output_stem(report: Report) -> str:
     """Return the documents' shared file name stem: ``CIP-CCG Status Update 2024-08-30``."""
     return f"CIP-CCG Status Update {report.report_date.isoformat()}"
@@ -195,3 +202,14 @@ def inspect_templates(templates: list[Path]) -> Iterator[TemplateReport]:
         yield TemplateReport(
             template, renderer.list_placeholders(template), renderer.check_template(template)
         )
+
+
+def check_deck(deck: Path) -> None:
+    """Check the .pptx at `deck` for accessibility and layout; raise `DeckCheckError` with
+    every finding."""
+    from cipdocs.errors import DeckCheckError
+    from cipdocs.render.accessibility import check_deck_file
+
+    findings = check_deck_file(deck)
+    if findings:
+        raise DeckCheckError(deck, [f"{deck}: {finding}" for finding in findings])

@@ -120,14 +120,21 @@ def cli(debug: bool) -> None:
       cipdocs summary --json             # the computed figures
 
     Exit codes: 0 ok, 2 usage, 3 unreadable workbook, 4 invalid data, 5 template problem,
-    6 output problem, 7 converter problem, 70 internal self-check failure, 130 interrupted
+    6 output problem, 7 converter problem, 8 deck check findings, 70 internal self-check failure,
+    130 interrupted
     (docs/errors.md).
     """
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @workbook_argument
-def check(workbook: Path | None) -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also say where each sheet's header row was found (an Excel Table, or row N).",
+)
+def check(workbook: Path | None, verbose: bool) -> None:
     """Validate WORKBOOK (default: inputs/cip-ccg.xlsx) and list every problem at once.
 
     Each problem is printed as `Sheet!Cell: what is wrong; how to fix it`. Warnings (things
@@ -137,12 +144,16 @@ def check(workbook: Path | None) -> None:
     Examples:
       cipdocs check
       cipdocs check "CIP-CCG tracker.xlsx"
+      cipdocs check -v                   # also where each header row was found
     """
     from cipdocs import app  # imported here so that --help stays fast
 
     workbook = _chosen_workbook(workbook)
     with reported_errors():
         loaded = app.load_report(workbook)
+        layout = app.describe_workbook(workbook) if verbose else []
+    for line in layout:
+        _err(f"note: {line}")
     _print_warnings(loaded.warnings)
     _err(
         f"ok: {workbook} is usable ({loaded.report.representation.total} groups, "
@@ -301,11 +312,13 @@ def deck(
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("templates", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 def templates(templates: tuple[Path, ...]) -> None:
-    """List the placeholders in TEMPLATES and flag unknown names and broken Jinja.
+    """List the placeholders and chart bindings in TEMPLATES and report every problem.
 
     TEMPLATES default to templates/cip-ccg-deck.pptx and templates/cip-ccg-update.docx, each
     replaced by the one shipped with cipdocs where this folder has none (a note says so).
-    Exits 5 when a template has a problem. docs/templates.md lists the names templates may use.
+    Every unknown name, broken tag, attribute the sandbox refuses, tag in the wrong place and
+    unbound chart is reported with its place; the last line is `ok: no problems` when there
+    are none. Exits 5 when a template has a problem. docs/templates.md is the cookbook.
 
     \b
     Examples:
@@ -332,6 +345,7 @@ def templates(templates: tuple[Path, ...]) -> None:
     if problems:
         _err(f"error: {problems} template {'problem' if problems == 1 else 'problems'}")
         sys.exit(5)
+    click.echo("ok: no problems")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -361,6 +375,33 @@ def init(folder: Path) -> None:
     _err(f"ready: {where}cipdocs check && cipdocs deck")
 
 
+@cli.command("check-deck", context_settings=CONTEXT_SETTINGS)
+@click.argument("deck", type=click.Path(path_type=Path, dir_okay=False))
+def check_deck(deck: Path) -> None:
+    """Check DECK (any .pptx, e.g. one edited by hand) for accessibility and layout.
+
+    As PowerPoint's Accessibility Checker would: every slide has a title and no two share one;
+    charts, pictures and groups have alternative text; tables mark a header row; text contrasts
+    at least 4.5:1 with what is behind it. And the layout: no text past the slide, no two
+    shapes' text drawn over each other. Prints each finding with its slide and shape; exits 8
+    when there are any (docs/checks.md).
+
+    \b
+    Examples:
+      cipdocs check-deck "output/CIP-CCG Status Update 2024-08-30.pptx"
+    """
+    from cipdocs import app  # imported here so that --help stays fast
+
+    with reported_errors():
+        app.check_deck(deck)
+    _err(f"ok: {deck}: no accessibility or layout findings")
+
+
 def main() -> None:
     """Run the command line."""
+    # A console that cannot show a character (an emoji in a group name, on a cp1252 or ASCII
+    # terminal) gets a replacement character, never a UnicodeEncodeError traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     cli(prog_name="cipdocs")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -39,20 +40,32 @@ class WorkbookUnreadableError(CipdocsError):
     exit_code = 3
 
 
+MAX_ISSUE_LINES = 18
+"""The most issue lines an error prints: with the count, `check` stays under about 20 lines."""
+
+
 class InvalidWorkbookError(CipdocsError):
     """The workbook opened, but its data breaks the contract; carries every issue found."""
 
     exit_code = 4
 
-    def __init__(self, issues: Iterable[Issue]) -> None:
+    def __init__(self, issues: Iterable[Issue], total: int | None = None) -> None:
         self.issues = tuple(issues)
-        count = len(self.issues)
+        # `total` counts every problem when `issues` are grouped lines (247 cells in one line).
+        count = len(self.issues) if total is None else total
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"the workbook has {count} {noun}")
 
     def lines(self) -> list[str]:
-        """Return one line per issue, then the count."""
-        return [str(issue) for issue in self.issues] + [f"error: {self.message}"]
+        """Return one line per issue, at most `MAX_ISSUE_LINES`, then the count."""
+        shown = [str(issue) for issue in self.issues]
+        if len(shown) > MAX_ISSUE_LINES:
+            hidden = len(shown) - (MAX_ISSUE_LINES - 1)
+            shown = [
+                *shown[: MAX_ISSUE_LINES - 1],
+                f"... and {hidden} more not shown; fix these and run again",
+            ]
+        return [*shown, f"error: {self.message}"]
 
 
 class TemplateProblemError(CipdocsError):
@@ -71,6 +84,22 @@ class ConverterProblemError(CipdocsError):
     """LibreOffice or pdftoppm is missing, timed out, or produced no usable file."""
 
     exit_code = 7
+
+
+class DeckCheckError(CipdocsError):
+    """A deck fails the layout or accessibility check; carries every finding. Nothing is written."""
+
+    exit_code = 8
+
+    def __init__(self, deck: Path, findings: Iterable[object]) -> None:
+        self.findings = tuple(str(finding) for finding in findings)
+        count = len(self.findings)
+        noun = "finding" if count == 1 else "findings"
+        super().__init__(f"{deck}: {count} {noun}; fix them, then check again")
+
+    def lines(self) -> list[str]:
+        """Return one line per finding, then the count."""
+        return [*self.findings, f"error: {self.message}"]
 
 
 class SelfCheckError(CipdocsError):

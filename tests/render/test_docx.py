@@ -432,3 +432,32 @@ def test_placeholder_split_across_runs_is_filled(tmp_path: Path) -> None:
     assert [p.source for p in list_placeholders(template)] == ["{{ report_date | short_date }}"]
     render_update(small_report(), template, tmp_path / "out.docx")
     assert docx.Document(str(tmp_path / "out.docx")).paragraphs[0].text == "As of 1 Mar 2024."
+
+
+def test_check_template_reports_every_mistake_at_once(tmp_path: Path) -> None:
+    template = write_template(
+        tmp_path / "t.docx",
+        "As of {{ reprot_date }}.",
+        "{{ ''.__class__.__mro__ }}",
+        "{%p for m in milestones %}",
+        "{{ m.milestone | shortdate }} {{ m.nope }} {{ grups }}",
+        "{%p endfor %}",
+        "{% if unrepresented %}open",
+        cell="{{ report_date | short_date }",
+    )
+    found = [(issue.where, issue.message.split(";")[0]) for issue in check_template(template)]
+    assert found == [
+        ("paragraph 1", "unknown name 'reprot_date' in '{{ reprot_date }}'"),
+        ("paragraph 2", "'__mro__' in \"{{ ''.__class__.__mro__ }}\" is refused by the sandbox"),
+        ("paragraph 2", "'__class__' in \"{{ ''.__class__.__mro__ }}\" is refused by the sandbox"),
+        (
+            "paragraph 4",
+            "broken placeholder '{{ m.milestone | shortdate }}': No filter named 'shortdate'",
+        ),
+        ("paragraph 4", "unknown name 'grups' in '{{ grups }}'"),
+        (
+            "table 1, row 1, cell 1",
+            "broken placeholder in '{{ report_date | short_date }': a {{ or {% is never closed",
+        ),
+        ("paragraph 6", "'{% if unrepresented %}' is never closed"),
+    ]

@@ -226,15 +226,20 @@ def test_error_values_are_reported(make_workbook: WorkbookFactory) -> None:
     )
 
 
-def test_warnings_for_represented_group_without_row_and_unmarked_meeting(
-    make_workbook: WorkbookFactory,
-) -> None:
-    path = make_workbook(Attendance=[["Group", "M1", "M2"], ["Alpha", "Y", None]])
+def test_warning_for_represented_group_without_row(make_workbook: WorkbookFactory) -> None:
+    path = make_workbook(Attendance=[["Group", "M1", "M2"], ["Alpha", "Y", "N"]])
     warnings = [str(warning) for warning in load_report(path).warnings]
     assert warnings == [
-        "Attendance!C1: meeting 'M2' has no marks; every group counts as absent",
         "Attendance: Beta has a representative but no attendance row; it is left out of the "
-        "participation table",
+        "participation table (add its row, or set Participation tracked to No in Groups)",
+    ]
+
+
+def test_held_meeting_without_marks_is_a_problem(make_workbook: WorkbookFactory) -> None:
+    path = make_workbook(Attendance=[["Group", "M1", "M2"], ["Alpha", "Y", None], ["Beta", "N"]])
+    assert problems_of(path) == [
+        "Attendance!C1: meeting 'M2' was held on 2024-02-10 but has no marks; enter the "
+        "attendance, or move the Report date back before it",
     ]
 
 
@@ -266,3 +271,103 @@ def test_percent_formatted_bands_and_text_dates(make_workbook: WorkbookFactory) 
 def test_status_label_blank_shows_status_name(make_workbook: WorkbookFactory) -> None:
     path = make_workbook(Statuses=[["Status", "Label"], ["Done", None], ["Open", "Open (label)"]])
     assert load_report(path).report.statuses[0].status.label == "Done"
+
+
+def test_one_cause_gives_one_message(make_workbook: WorkbookFactory) -> None:
+    sheets = minimal_sheets()
+    path = make_workbook(
+        Groups=[*sheets["Groups"][:1], ["Alpha", "Yse", "Done"], *sheets["Groups"][2:]]
+    )
+    assert problems_of(path) == [
+        "Groups!B2: 'Yse' is not Yes or No; enter Yes or No",
+    ]
+
+
+def test_a_cell_cleared_with_a_space_is_blank(make_workbook: WorkbookFactory) -> None:
+    path = make_workbook(Meetings=[["Meeting", "Date"], ["M1", " "], ["M2", "\u00a0"]])
+    assert problems_of(path) == ["Meetings!B2, B3: Date is blank; fill it in or delete the row"]
+
+
+def test_two_report_dates_are_a_problem_naming_both(make_workbook: WorkbookFactory) -> None:
+    path = make_workbook(
+        Settings=[
+            ["Setting", "Value"],
+            ["Report date", dt.date(2024, 3, 1)],
+            ["report date", dt.date(2024, 2, 1)],
+        ]
+    )
+    assert problems_of(path) == [
+        "Settings!A3: 'Report date' is set 2 times (Settings!A2, Settings!A3); keep one row, "
+        "with the update's date",
+    ]
+
+
+def test_a_blank_report_date_names_the_setting(make_workbook: WorkbookFactory) -> None:
+    path = make_workbook(Settings=[["Setting", "Value"], ["Report date", None]])
+    assert problems_of(path) == [
+        "Settings!B2: Report date is blank; enter the update's date, e.g. 2024-08-30",
+    ]
+
+
+def test_groups_not_tracked_for_participation(make_workbook: WorkbookFactory) -> None:
+    groups = [
+        ["Group", "Representative", "Framework status", "Participation tracked"],
+        ["Alpha", "Yes", "Done", None],
+        ["Beta", "Yes", "Open", "No"],
+        ["Gamma", "No", None, None],
+    ]
+    quiet = make_workbook(Groups=groups, Attendance=[["Group", "M1", "M2"], ["Alpha", "Y", "N"]])
+    loaded = load_report(quiet)
+    assert [row.group for row in loaded.report.participation] == ["Alpha"]
+    assert loaded.warnings == ()
+    empty_row = make_workbook(
+        "empty.xlsx",
+        Groups=groups,
+        Attendance=[["Group", "M1", "M2"], ["Alpha", "Y", "N"], ["Beta"]],
+    )
+    assert [row.group for row in load_report(empty_row).report.participation] == ["Alpha"]
+    marked = make_workbook("marked.xlsx", Groups=groups)
+    assert problems_of(marked) == [
+        "Attendance!A3: Beta's participation is not tracked (Participation tracked is No in "
+        "Groups), but this row has marks; set Participation tracked to Yes, or clear the row",
+    ]
+
+
+def test_repeated_problems_are_grouped_and_the_count_is_of_all(
+    make_workbook: WorkbookFactory,
+) -> None:
+    meetings = [f"M{number}" for number in range(1, 13)]
+    sheets = minimal_sheets()
+    path = make_workbook(
+        Groups=[sheets["Groups"][0], *([f"G{index}", "Yes", None] for index in range(30))],
+        Meetings=[
+            ["Meeting", "Date"],
+            *([name, dt.date(2024, 1, number)] for number, name in enumerate(meetings, 1)),
+        ],
+        Attendance=[["Group", *meetings], *([f"G{index}", *"ü" * 12] for index in range(30))],
+    )
+    with pytest.raises(InvalidWorkbookError) as raised:
+        load_report(path)
+    assert raised.value.lines() == [
+        "Attendance!B2:M31 (360 cells): 'ü' is not an attendance mark; use Y or N (or leave "
+        "blank for absent)",
+        "error: the workbook has 360 problems",
+    ]
+
+
+def test_at_most_about_twenty_lines(make_workbook: WorkbookFactory) -> None:
+    sheets = minimal_sheets()
+    path = make_workbook(
+        Groups=[
+            sheets["Groups"][0],
+            *([f"G{index}", f"maybe {index}", None] for index in range(40)),
+        ],
+        Attendance=[["Group", "M1", "M2"]],
+    )
+    with pytest.raises(InvalidWorkbookError) as raised:
+        load_report(path)
+    lines = raised.value.lines()
+    assert len(lines) == 19
+    assert lines[0] == "Groups!B2: 'maybe 0' is not Yes or No; enter Yes or No"
+    assert lines[-2] == "... and 23 more issues not shown; fix these and run again"
+    assert lines[-1] == "error: the workbook has 40 problems"

@@ -16,20 +16,20 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2 import meta, nodes
 from lxml import etree
 
 from cipdocs.errors import Issue, TemplateProblemError
+from cipdocs.pptx_template.tags import check_lines
 from cipdocs.render.files import require_template, write_document
 from cipdocs.render.properties import apply_core_properties
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import (
-    TEMPLATE_NAMES,
     Placeholder,
     find_placeholders,
     has_placeholder,
     make_environment,
-    suggest_name,
+    straighten,
+    template_names,
 )
 
 # What python-docx raises for a file that is not a Word document (a zip without the parts, a
@@ -43,8 +43,6 @@ _DOCXTPL_MERGE_TAG = re.compile(r"\{%\s*(?:vm|hm)\s*%\}")
 # Tags that open a block, to find the one left unclosed when Jinja reports the end of template.
 _BLOCK_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}")
 _BLOCK_OPENERS = frozenset({"for", "if", "with", "block", "macro", "call", "filter", "autoescape"})
-# Word's AutoFormat turns typed quotes into curly ones; docxtpl straightens them inside tags.
-_CURLY_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 _TEXT_PARTS = ((RELATIONSHIP_TYPE.HEADER, "header"), (RELATIONSHIP_TYPE.FOOTER, "footer"))
 
@@ -207,33 +205,30 @@ def _paragraph_text(paragraph: Any) -> str:
 
 def _as_jinja(text: str) -> str:
     """Return `text` with docxtpl's tags (``{%tr``, ``{%p``, ``{% vm %}``, …) as plain Jinja."""
-    text = re.sub(r"\{[{%#].*?[}%#]\}", lambda match: match.group(0).translate(_CURLY_QUOTES), text)
+    text = straighten(text)
     text = _DOCXTPL_PREFIX.sub(r"\1 ", text)
     text = _DOCXTPL_CELL_TAG.sub(r"{{ \1 }}", text)
     return _DOCXTPL_MERGE_TAG.sub("", text)
 
 
 def _check_part(lines: Lines) -> list[Issue]:
-    # The part is checked whole, one line per paragraph: a loop opened in one paragraph or table
-    # row is closed in another, and its variable is known in between.
+    # Each placeholder is checked on its own, in the scope of the loops opened around it in
+    # earlier paragraphs or rows, so that every mistake is reported, not only the first.
     if not any(has_placeholder(text) for _, text in lines):
         return []
     environment = make_environment(autoescape=True)
-    source = "\n".join(_as_jinja(text) for _, text in lines)
+    as_jinja = [(where, _as_jinja(text)) for where, text in lines]
+    problems = check_lines(environment, as_jinja, template_names())
+    if problems:
+        return [Issue(problem.where, problem.message) for problem in problems]
+    # What no placeholder shows on its own, Jinja still finds in the whole part.
+    source = "\n".join(text for _, text in as_jinja)
     try:
-        parsed = environment.parse(source)
+        environment.parse(source)
         environment.compile(source)
     except jinja2.TemplateSyntaxError as error:
         return [_broken_issue(lines, error)]
-    unknown = meta.find_undeclared_variables(parsed) - TEMPLATE_NAMES
-    issues: list[Issue] = []
-    for node in parsed.find_all(nodes.Name):
-        if node.name in unknown:
-            unknown.discard(node.name)
-            where, text = _line(lines, node.lineno)
-            message = f"unknown name {node.name!r} in {_shown(text)!r}; {suggest_name(node.name)}"
-            issues.append(Issue(where, message))
-    return issues
+    return []
 
 
 def _broken_issue(lines: Lines, error: jinja2.TemplateSyntaxError) -> Issue:

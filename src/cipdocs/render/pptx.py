@@ -1,44 +1,52 @@
 """Fill the PowerPoint deck template from the presented report; list and check its placeholders.
 
-The template's conventions (docs/templates.md): any text, table cell, alternative text and
-speaker note may hold Jinja placeholders; a table row whose first cell starts with
-``{%tr for row in items %}`` repeats per item; a chart named ``Participation chart`` gets
-`participation_by_band`; a shape named ``Timeline`` is replaced by the roadmap timeline.
+The template engine (`cipdocs.pptx_template`, docs/templates.md) fills text, tables, notes, alt
+text, slide and paragraph tags and bound charts; this module adds what is CIP-CCG's own: the
+older chart name ``Participation chart`` as a binding, the roadmap timeline drawn where a shape
+named ``Timeline`` stands, and tables laid out onto follow-on slides.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from lxml import etree
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.render.files import require_template, write_document
-from cipdocs.render.pptx_chart import fill_participation_chart, is_participation_chart
-from cipdocs.render.pptx_slides import layout_table
-from cipdocs.render.pptx_table import check_table, fill_table, list_table, table_of
-from cipdocs.render.pptx_text import (
-    check_texts,
-    iter_shape_elements,
-    list_text,
-    render_alt_text,
-    render_paragraphs,
-    shape_name,
-    shape_properties,
-    shape_texts,
-    text_paragraphs,
+from cipdocs.pptx_template.presentation import (
+    FilledSlide,
+    check_presentation,
+    fill_presentation,
+    iter_places,
 )
+from cipdocs.pptx_template.slides import layout_table
+from cipdocs.pptx_template.tags import TemplateError, find_placeholders
+from cipdocs.render.accessibility import check_accessibility, raise_on_new_findings
+from cipdocs.render.files import require_template, write_document
+from cipdocs.render.layoutcheck import (
+    check_layout,
+    overlapping_text_shapes,
+    raise_on_layout_findings,
+    shrink_overflowing_text,
+)
+from cipdocs.render.pptx_chart import fix_workbook_dates
 from cipdocs.render.pptx_timeline import draw_timeline, is_timeline
+from cipdocs.render.pptx_titles import number_continued_titles
 from cipdocs.render.properties import apply_core_properties
 from cipdocs.report.present import PresentedReport, document_properties
-from cipdocs.templating import Placeholder, make_environment
+from cipdocs.templating import Placeholder, make_environment, template_names
+
+# Templates made before charts were bound by name keep working: their chart is this binding.
+CHART_ALIASES = {
+    "Participation chart": "Chart: for row in participation_by_band; categories=row.group; "
+    "values=row.rate; colours=row.colour"
+}
 
 OPEN: Callable[[str], Any] = Presentation
 
@@ -47,13 +55,24 @@ def render_deck(report: PresentedReport, template: Path, destination: Path) -> i
     """Fill `template` with `report`, write the deck to `destination` (the same bytes on every
     run) and return how many slides a PDF of it will have: the slides not hidden."""
     presentation = open_template(template)
+    template_findings = check_accessibility(presentation)
+    template_overlaps = overlapping_text_shapes(presentation)
     environment = make_environment()
-    context = report.as_template_context()
-    slide_height = int(presentation.slide_height)
-    for number, slide in enumerate(list(presentation.slides), start=1):
-        render_slide(
-            presentation, slide, f"slide {number}", report, environment, context, slide_height
+    try:
+        filled = fill_presentation(
+            presentation, environment, report.as_template_context(), CHART_ALIASES
         )
+    except TemplateError as error:
+        raise TemplateProblemError(
+            f"{error}; check it against docs/templates.md (`cipdocs templates` lists every problem)"
+        ) from None
+    slide_height = int(presentation.slide_height)
+    for slide in filled:
+        lay_out_slide(presentation, slide, report, slide_height)
+    number_continued_titles(presentation)
+    shrink_overflowing_text(presentation)
+    raise_on_new_findings(destination, check_accessibility(presentation), template_findings)
+    raise_on_layout_findings(destination, check_layout(presentation, template_overlaps))
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)
@@ -64,26 +83,22 @@ def render_deck(report: PresentedReport, template: Path, destination: Path) -> i
 
 
 def list_placeholders(template: Path) -> list[Placeholder]:
-    """Return every placeholder in the template, with the slide and shape where it stands."""
+    """Return every placeholder and chart binding in the template, with the slide and shape."""
     found: list[Placeholder] = []
-    for where, shape, table in iter_template_texts(open_template(template)):
-        if table is not None:
-            found += list_table(table, where)
+    for where, text in iter_places(open_template(template), CHART_ALIASES):
+        if text.startswith(("Chart:", "unbound chart")) or " (not a valid binding)" in text:
+            found.append(Placeholder(where, text))
         else:
-            found += list_text(shape_texts(shape), where)
+            found += [Placeholder(where, source) for source in find_placeholders(text)]
     return found
 
 
 def check_template(template: Path) -> list[Issue]:
-    """Return the template's broken placeholders and unknown names, each with its place."""
-    environment = make_environment()
-    issues: list[Issue] = []
-    for where, shape, table in iter_template_texts(open_template(template)):
-        if table is not None:
-            issues += check_table(table, where, environment)
-        else:
-            issues += check_texts(shape_texts(shape), where, environment)
-    return issues
+    """Return every problem of the template at once, each with its place."""
+    problems = check_presentation(
+        open_template(template), make_environment(), template_names(), CHART_ALIASES
+    )
+    return [Issue(problem.where, problem.message) for problem in problems]
 
 
 def open_template(template: Path) -> Any:
@@ -102,54 +117,20 @@ def open_template(template: Path) -> Any:
         ) from None
 
 
-def iter_template_texts(presentation: Any) -> Any:
-    """Yield (where, shape element, table or None) for every shape and note that holds text."""
-    for number, slide in enumerate(presentation.slides, start=1):
-        for shape in iter_shape_elements(slide.shapes._spTree):
-            where = f"slide {number}, shape {shape_name(shape)!r}"
-            yield where, shape, table_of(shape)
-        if slide.has_notes_slide:
-            for shape in iter_shape_elements(slide.notes_slide.shapes._spTree):
-                yield f"slide {number}, notes", shape, None
-
-
-def render_slide(
-    presentation: Any,
-    slide: Any,
-    where: str,
-    report: PresentedReport,
-    environment: jinja2.Environment,
-    context: Mapping[str, object],
-    slide_height: int,
+def lay_out_slide(
+    presentation: Any, filled: FilledSlide, report: PresentedReport, slide_height: int
 ) -> None:
-    """Render one slide: its text, tables, chart, timeline and notes."""
-    header_rows: dict[str, int | None] = {}
-    for shape in iter_shape_elements(slide.shapes._spTree):
-        here = f"{where}, shape {shape_name(shape)!r}"
-        render_alt_text(shape, environment, context, here)
-        table = table_of(shape)
-        if table is not None:
-            header_rows[shape_id(shape)] = fill_table(table, environment, context, here)
-        else:
-            render_paragraphs(text_paragraphs(shape), environment, context, here)
-    if slide.has_notes_slide:
-        for shape in iter_shape_elements(slide.notes_slide.shapes._spTree):
-            render_paragraphs(text_paragraphs(shape), environment, context, f"{where}, notes")
+    """Lay out a filled slide: tables onto follow-on slides, charts pinned, the timeline drawn."""
+    slide = filled.slide
     for shape in list(slide.shapes):
         if shape.has_table:
-            layout_table(
-                presentation, slide, shape, header_rows.get(shape_id(shape._element)), slide_height
-            )
-        elif is_participation_chart(shape):
-            fill_participation_chart(shape, report.participation_by_band, report.report_date)
+            header_rows = filled.header_rows.get(str(shape.shape_id))
+            layout_table(presentation, slide, shape, header_rows, slide_height)
+        elif shape.has_chart:
+            fix_workbook_dates(shape.chart, report.report_date)
         elif is_timeline(shape):
             descr = shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr", "")
             draw_timeline(slide, shape, report.roadmap, report.report_date, descr)
-
-
-def shape_id(shape: etree._Element) -> str:
-    """Return the shape's id, unique on its slide."""
-    return shape_properties(shape).get("id", "")
 
 
 def set_properties(presentation: Any, report: PresentedReport) -> None:

@@ -8,16 +8,19 @@ with the `Timeline` shape's own (rendered) text, so that wording stays in the te
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pptx.dml.color import RGBColor
+from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from cipdocs.render.colours import readable_on
 from cipdocs.report.present import PhaseView, month_year
 
 TIMELINE_NAME = "timeline"
@@ -28,18 +31,34 @@ POINTS: Any = Pt
 LENGTH: Any = Emu
 
 INCH = 914400
-TEXT = "1F2937"
-MUTED = "5B6770"
-GRID = "D9D9D9"
+
+
+@dataclass(frozen=True)
+class ThemeColour:
+    """A colour of the template's theme, optionally lightened, so a changed theme reaches it."""
+
+    slot: Any
+    brightness: float = 0.0
+
+
+Colour = str | ThemeColour
+"""``RRGGBB`` for colours with a meaning (status, today), else a theme colour."""
+
+TEXT = ThemeColour(MSO_THEME_COLOR.TEXT_1)
+MUTED = ThemeColour(MSO_THEME_COLOR.TEXT_1, 0.35)
+GRID = ThemeColour(MSO_THEME_COLOR.TEXT_1, 0.85)
 TODAY = "C8102E"
-FONT = "Calibri"
-# Colour follows the status's wording; the status is written beside the bar as well, so colour
-# is never the only cue.
+# Colour follows the status's wording, word by word (a status that negates, such as "Not
+# started", is not yet under way); the status is written beside the bar as well, so colour is
+# never the only cue.
 STATUS_COLOURS = (
-    (("complete", "done", "finished", "closed"), "2E7D32"),
+    (("complete", "completed", "done", "finished", "closed"), "2E7D32"),
     (("progress", "ongoing", "underway", "started", "active"), "003B71"),
 )
+NEGATIONS = frozenset({"not", "no", "yet"})
 OTHER_COLOUR = "8497B0"
+DARK_ON_BAR = "1F2937"
+"""The status inside a light bar (white is 3.0:1 on `OTHER_COLOUR`, this 4.9:1)."""
 EN_DASH = "\u2013"
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60)
 MAX_TICKS = 12
@@ -62,9 +81,11 @@ def is_timeline(shape: Any) -> bool:
 
 def status_colour(status: str) -> str:
     """Return the bar colour for a status, by its wording."""
-    wording = status.lower()
-    for words, colour in STATUS_COLOURS:
-        if any(word in wording for word in words):
+    words = set(re.findall(r"[^\W\d_]+", status.lower()))
+    if words & NEGATIONS:
+        return OTHER_COLOUR
+    for wording, colour in STATUS_COLOURS:
+        if words & set(wording):
             return colour
     return OTHER_COLOUR
 
@@ -180,7 +201,8 @@ def draw_phase(shapes: Any, phase: PhaseView, label: Box, x_of: Any) -> None:
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     # The status goes inside the bar only where it fits; it is always in the label as well.
     if phase.status and (right - left) > len(phase.status) * 6 * 12700 + int(0.3 * INCH):
-        write(frame.paragraphs[0], phase.status, 9, "FFFFFF", bold=True)
+        fill = status_colour(phase.status)
+        write(frame.paragraphs[0], phase.status, 9, readable_on(fill, DARK_ON_BAR), bold=True)
         frame.paragraphs[0].alignment = PP_ALIGN.CENTER
 
 
@@ -205,7 +227,7 @@ def add_text(
     box: Box,
     text: str,
     size: int,
-    colour: str,
+    colour: Colour,
     bold: bool = False,
     centred: bool = False,
 ) -> Any:
@@ -224,20 +246,31 @@ def add_text(
     return added
 
 
-def write(paragraph: Any, text: str, size: int, colour: str, bold: bool = False) -> None:
-    """Append a run of `text` to `paragraph`."""
+def write(paragraph: Any, text: str, size: int, colour: Colour, bold: bool = False) -> None:
+    """Append a run of `text` to `paragraph`, in the theme's body font (no typeface named)."""
     run = paragraph.add_run()
     run.text = text
     run.font.size = POINTS(size)
-    run.font.name = FONT
     run.font.bold = bold or None
-    run.font.color.rgb = COLOUR.from_string(colour)
+    paint(run.font.color, colour)
 
 
-def add_line(shapes: Any, x1: int, y1: int, x2: int, y2: int, colour: str, points: float) -> None:
+def paint(color: Any, colour: Colour) -> None:
+    """Set a python-pptx colour to a theme colour or to ``RRGGBB``."""
+    if isinstance(colour, ThemeColour):
+        color.theme_color = colour.slot
+        if colour.brightness:
+            color.brightness = colour.brightness
+    else:
+        color.rgb = COLOUR.from_string(colour)
+
+
+def add_line(
+    shapes: Any, x1: int, y1: int, x2: int, y2: int, colour: Colour, points: float
+) -> None:
     """Add a straight line."""
     line = shapes.add_connector(
         MSO_CONNECTOR.STRAIGHT, LENGTH(x1), LENGTH(y1), LENGTH(x2), LENGTH(y2)
     )
-    line.line.color.rgb = COLOUR.from_string(colour)
+    paint(line.line.color, colour)
     line.line.width = POINTS(points)

@@ -26,6 +26,9 @@ class Group:
     """Whether the group appointed a CIP-CCG representative."""
     status: str | None
     """The `Status.name` of its framework, or None when not tracked in the status table."""
+    tracked: bool = True
+    """Whether its participation is tracked (`Participation tracked`; blank is Yes): a
+    represented group that is not tracked needs no `Attendance` row."""
 
 
 @dataclass(frozen=True)

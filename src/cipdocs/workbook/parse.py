@@ -17,8 +17,16 @@ from cipdocs.report.model import (
     Status,
     WorkbookData,
 )
+from cipdocs.workbook.grouped import group_issues
 from cipdocs.workbook.read import RawCell, RawRow, RawWorkbook
-from cipdocs.workbook.sheets import Findings, Table, column_letter, read_table, suggestion
+from cipdocs.workbook.sheets import (
+    UNSAVED_FORMULA,
+    Findings,
+    Table,
+    column_letter,
+    read_table,
+    suggestion,
+)
 from cipdocs.workbook.values import (
     ValueProblem,
     as_attended,
@@ -28,39 +36,60 @@ from cipdocs.workbook.values import (
     as_whole_percent,
     as_yes_no,
     fold,
+    header_dates,
 )
 
 T = TypeVar("T")
 
 REPORT_DATE_SETTING = "Report date"
-CONTRACT_SHEETS = (
-    "Settings",
-    "Groups",
-    "Statuses",
-    "Meetings",
-    "Attendance",
-    "Bands",
-    "Milestones",
-    "Roadmap",
+
+
+NEVER_CALCULATED = (
+    "the workbook's formulas were never calculated (it was written by a program such as "
+    "xlsxwriter or openpyxl, which saves 0 or nothing as each result); open it in Excel and save "
+    "it (in LibreOffice, choose Data > Calculate > Recalculate Hard before saving)"
 )
-UNSAVED_FORMULA = (
-    "the formula has no saved value (the file was last saved by a program that does not "
-    "calculate); open it in Excel or LibreOffice and save it again"
-)
+PARTICIPATION_TRACKED = "Participation tracked"
 
 
 def parse_workbook(workbook: RawWorkbook) -> tuple[WorkbookData, tuple[Issue, ...]]:
     """Return the data and its warnings, or raise `InvalidWorkbookError` with every problem."""
+    data, findings = parse_findings(workbook)
+    if findings.problems or data is None:
+        problems = _formulas_once(findings.problems, workbook.never_calculated)
+        raise InvalidWorkbookError(group_issues(problems), total=len(problems))
+    return data, tuple(group_issues(findings.warnings))
+
+
+def describe_layout(workbook: RawWorkbook) -> list[str]:
+    """Return where each sheet's header row was found (``Attendance: header row 3``)."""
+    return parse_findings(workbook)[1].layout
+
+
+def parse_findings(workbook: RawWorkbook) -> tuple[WorkbookData | None, Findings]:
+    """Return the data (None when a problem stops the run) and everything found on the way."""
     findings = Findings()
-    _check_unsaved_headers(workbook, findings)
+    if workbook.lock_file:
+        findings.warning(
+            workbook.lock_file,
+            "the workbook is open in Excel; edits not yet saved there are not included "
+            "(save it in Excel, then run again)",
+        )
     report_date = parse_settings(
         read_table(workbook, "Settings", ("Setting", "Value"), findings), findings
     )
     statuses = parse_statuses(
-        read_table(workbook, "Statuses", ("Status", "Label"), findings), findings
+        read_table(workbook, "Statuses", ("Status", "Label"), findings, totals=True), findings
     )
     groups = parse_groups(
-        read_table(workbook, "Groups", ("Group", "Representative", "Framework status"), findings),
+        read_table(
+            workbook,
+            "Groups",
+            ("Group", "Representative", "Framework status"),
+            findings,
+            expected=(PARTICIPATION_TRACKED,),
+            totals=True,
+        ),
         statuses,
         findings,
     )
@@ -69,7 +98,15 @@ def parse_workbook(workbook: RawWorkbook) -> tuple[WorkbookData, tuple[Issue, ..
     )
     meeting_names = [meeting.name for meeting in meetings or ()]
     attendance = parse_attendance(
-        read_table(workbook, "Attendance", ("Group",), findings, also_unique=meeting_names),
+        read_table(
+            workbook,
+            "Attendance",
+            ("Group",),
+            findings,
+            also_unique=meeting_names,
+            expected=[meeting.date.isoformat() for meeting in meetings or ()],
+            totals=True,
+        ),
         groups,
         meetings,
         report_date,
@@ -85,7 +122,7 @@ def parse_workbook(workbook: RawWorkbook) -> tuple[WorkbookData, tuple[Issue, ..
         read_table(workbook, "Roadmap", ("Phase", "Start", "End", "Status"), findings), findings
     )
     if findings.problems or report_date is None:
-        raise InvalidWorkbookError(findings.problems)
+        return None, findings
     data = WorkbookData(
         source_name=workbook.file_name,
         report_date=report_date,
@@ -97,18 +134,22 @@ def parse_workbook(workbook: RawWorkbook) -> tuple[WorkbookData, tuple[Issue, ..
         milestones=tuple(milestones),
         roadmap=tuple(roadmap),
     )
-    return data, tuple(findings.warnings)
+    return data, findings
 
 
-def _check_unsaved_headers(workbook: RawWorkbook, findings: Findings) -> None:
-    """Record a problem for each header of a contract sheet that is a formula never calculated."""
-    contract = {fold(name) for name in CONTRACT_SHEETS}
-    for sheet in workbook.sheets:
-        if fold(sheet.title) not in contract or not sheet.rows or sheet.rows[0].number != 1:
-            continue
-        for cell in sheet.rows[0].cells:
-            if cell.is_unsaved_formula:
-                findings.problem(f"{sheet.title}!{cell.coordinate}", UNSAVED_FORMULA)
+def _formulas_once(problems: list[Issue], never_calculated: bool) -> list[Issue]:
+    """Return `problems` with the formulas that have no trustworthy result as one problem."""
+    unsaved = [problem for problem in problems if problem.message == UNSAVED_FORMULA]
+    if not unsaved or not (never_calculated or len(unsaved) > 1):
+        return problems
+    others = len(unsaved) - 1
+    where = unsaved[0].where + (
+        f" and {others} other formula {'cell' if others == 1 else 'cells'}" if others else ""
+    )
+    message = NEVER_CALCULATED if never_calculated else UNSAVED_FORMULA
+    first = problems.index(unsaved[0])
+    rest = [problem for problem in problems if problem.message != UNSAVED_FORMULA]
+    return [*rest[:first], Issue(where, message), *rest[first:]]
 
 
 def _convert(
@@ -167,18 +208,35 @@ def _unique(
 
 
 def parse_settings(table: Table | None, findings: Findings) -> dt.date | None:
-    """Return the report date from the `Settings` sheet."""
+    """Return the report date from the `Settings` sheet; two `Report date` rows are a problem."""
     if table is None:
         return None
+    rows = []
     for row in table.rows:
         setting = table.cell(row, "Setting")
         if setting is not None and setting.is_unsaved_formula:
             findings.problem(table.where(row, "Setting"), UNSAVED_FORMULA)
         if fold(table.text(row, "Setting")) == fold(REPORT_DATE_SETTING):
-            return _convert(table, row, "Value", as_date, findings)
+            rows.append(row)
+    if len(rows) > 1:
+        places = ", ".join(table.where(row, "Setting") for row in rows)
+        findings.problem(
+            table.where(rows[1], "Setting"),
+            f"{REPORT_DATE_SETTING!r} is set {len(rows)} times ({places}); "
+            "keep one row, with the update's date",
+        )
+        return None
+    if rows:
+        if table.cell(rows[0], "Value") is None:
+            findings.problem(
+                table.where(rows[0], "Value"),
+                f"{REPORT_DATE_SETTING} is blank; enter the update's date, e.g. 2024-08-30",
+            )
+            return None
+        return _convert(table, rows[0], "Value", as_date, findings)
     settings = [table.text(row, "Setting") for row in table.rows]
     findings.problem(
-        f"{table.sheet}!A{max((row.number for row in table.rows), default=1) + 1}",
+        f"{table.sheet}!A{max((row.number for row in table.rows), default=table.header_row) + 1}",
         f"no {REPORT_DATE_SETTING!r} row{suggestion(REPORT_DATE_SETTING, settings)}; "
         f"add a row with Setting {REPORT_DATE_SETTING!r} and the update's date in Value",
     )
@@ -210,6 +268,7 @@ def parse_groups(
     groups: list[Group] = []
     seen: dict[str, str] = {}
     for row in table.rows:
+        before = len(findings.problems)
         name = _required_text(table, row, "Group", findings)
         represented = _convert(table, row, "Representative", as_yes_no, findings)
         status_text = _optional_text(table, row, "Framework status", findings)
@@ -220,11 +279,29 @@ def parse_groups(
                 f"{status_text!r} is not a status{suggestion(status_text, by_key.values())}; "
                 "use one of the Statuses sheet's names, or leave it blank",
             )
-        if name and represented is not None and _unique(table, row, "Group", name, seen, findings):
-            groups.append(Group(name, represented, status))
+        tracked = _tracked(table, row, findings)
+        if name and len(findings.problems) > before:
+            findings.flawed.add(("Groups", fold(name)))
+        if (
+            name
+            and represented is not None
+            and tracked is not None
+            and _unique(table, row, "Group", name, seen, findings)
+        ):
+            groups.append(Group(name, represented, status, tracked))
     if not table.rows:
-        findings.problem(f"{table.sheet}!A2", "no groups; add one row per eligible community group")
+        findings.problem(
+            f"{table.sheet}!A{table.header_row + 1}",
+            "no groups; add one row per eligible community group",
+        )
     return groups
+
+
+def _tracked(table: Table, row: RawRow, findings: Findings) -> bool | None:
+    """Return the group's `Participation tracked` (blank or no column: Yes), None on a problem."""
+    if table.cell(row, PARTICIPATION_TRACKED) is None:
+        return True
+    return _convert(table, row, PARTICIPATION_TRACKED, as_yes_no, findings)
 
 
 def parse_meetings(table: Table | None, findings: Findings) -> list[Meeting] | None:
@@ -248,33 +325,47 @@ def parse_attendance(
     report_date: dt.date | None,
     findings: Findings,
 ) -> list[AttendanceRecord]:
-    """Return one record per attendance row; warn about represented groups left without one."""
+    """Return one record per attendance row; warn about tracked groups left without one."""
     if table is None or meetings is None:
         return []
     meeting_columns = _meeting_columns(table, meetings, report_date, findings)
     by_key = {fold(group.name): group for group in groups or ()}
     records: list[AttendanceRecord] = []
+    counted: list[RawRow] = []
     seen: dict[str, str] = {}
     for row in table.rows:
         name = _required_text(table, row, "Group", findings)
         if not name:
             continue
+        attended = _attended_meetings(table, row, meeting_columns, findings)
+        if ("Groups", fold(name)) in findings.flawed:
+            # Its Groups row has a problem already: one cause, one message.
+            seen.setdefault(fold(name), table.where(row, "Group"))
+            continue
         group = by_key.get(fold(name))
         if groups is not None and not _check_attendance_group(
-            table, row, name, group, groups, findings
+            table, row, name, group, groups, meeting_columns, findings
         ):
             continue
-        attended = _attended_meetings(table, row, meeting_columns, findings)
         if _unique(table, row, "Group", name, seen, findings):
             records.append(
                 AttendanceRecord(group.name if group else name, attended, table.where(row, "Group"))
             )
+            counted.append(row)
+    if counted and report_date is not None:
+        _check_marks(table, counted, meetings, meeting_columns, report_date, findings)
     for group in groups or ():
-        if group.represented and fold(group.name) not in seen:
+        if (
+            group.represented
+            and group.tracked
+            and fold(group.name) not in seen
+            and ("Groups", fold(group.name)) not in findings.flawed
+        ):
             findings.warning(
                 table.sheet,
                 f"{group.name} has a representative but no attendance row; it is left out of the "
-                "participation table",
+                f"participation table (add its row, or set {PARTICIPATION_TRACKED} to No in "
+                "Groups)",
             )
     return records
 
@@ -285,8 +376,10 @@ def _check_attendance_group(
     name: str,
     group: Group | None,
     groups: Sequence[Group],
+    meeting_columns: dict[str, int],
     findings: Findings,
 ) -> bool:
+    """Return True when the row's group may have attendance; record why not otherwise."""
     if group is None:
         known = [known_group.name for known_group in groups]
         findings.problem(
@@ -302,44 +395,99 @@ def _check_attendance_group(
             "set Representative to Yes in Groups, or delete this row",
         )
         return False
+    if not group.tracked:
+        # An empty row for an untracked group (a template listing every group) is harmless.
+        marked = {cell.column for cell in row.cells} & set(meeting_columns.values())
+        if marked:
+            findings.problem(
+                table.where(row, "Group"),
+                f"{group.name}'s participation is not tracked ({PARTICIPATION_TRACKED} is No in "
+                f"Groups), but this row has marks; set {PARTICIPATION_TRACKED} to Yes, or clear "
+                "the row",
+            )
+        return False
     return True
 
 
 def _meeting_columns(
     table: Table, meetings: Sequence[Meeting], report_date: dt.date | None, findings: Findings
 ) -> dict[str, int]:
-    """Return meeting name -> column; a held meeting without a column is a problem."""
+    """Return meeting name -> column, by name or date; a held meeting without one is a problem."""
     columns: dict[str, int] = {}
     meeting_keys = {fold(meeting.name) for meeting in meetings}
-    unmatched = [
-        text
+    unmatched = {
+        column: text
         for column, text in table.headers.items()
         if fold(text) not in meeting_keys and column != table.columns[fold("Group")]
-    ]
+    }
+    by_date = _columns_by_date(unmatched, meetings)
     for meeting in meetings:
-        column = table.columns.get(fold(meeting.name))
+        column = table.columns.get(fold(meeting.name), by_date.get(meeting.date))
         if column is not None:
             columns[meeting.name] = column
         elif report_date is not None and meeting.date <= report_date:
             findings.problem(
-                f"{table.sheet}!1:1",
+                f"{table.sheet}!{table.header_row}:{table.header_row}",
                 f"meeting {meeting.name!r} was held on {meeting.date.isoformat()} but has no column"
-                f"{suggestion(meeting.name, unmatched)}; add a column headed {meeting.name!r}",
-            )
-    marked_columns = {cell.column for row in table.rows for cell in row.cells}
-    for meeting in meetings:
-        column = columns.get(meeting.name)
-        if (
-            column is not None
-            and report_date is not None
-            and meeting.date <= report_date
-            and column not in marked_columns
-        ):
-            findings.warning(
-                f"{table.sheet}!{column_letter(column)}1",
-                f"meeting {meeting.name!r} has no marks; every group counts as absent",
+                f"{suggestion(meeting.name, unmatched.values())}; add a column headed "
+                f"{meeting.name!r}",
             )
     return columns
+
+
+def _columns_by_date(headers: dict[int, str], meetings: Sequence[Meeting]) -> dict[dt.date, int]:
+    """Return meeting date -> column for headers that are dates (``17 Jan 2024``, a date cell)."""
+    dates = [meeting.date for meeting in meetings]
+    found: dict[dt.date, int] = {}
+    for column, text in headers.items():
+        # A date two meetings share, or text that reads as two meetings' dates (1/2/2024 is
+        # 1 February or 2 January), cannot say which meeting the column is.
+        matches = {date for date in header_dates(text) if dates.count(date) == 1}
+        if len(matches) == 1:
+            found.setdefault(matches.pop(), column)
+    return found
+
+
+def _check_marks(
+    table: Table,
+    rows: Sequence[RawRow],
+    meetings: Sequence[Meeting],
+    meeting_columns: dict[str, int],
+    report_date: dt.date,
+    findings: Findings,
+) -> None:
+    """Record held meetings with no marks, marks on later meetings, and colour-only cells."""
+    marked = {cell.column for row in rows for cell in row.cells}
+    for meeting in meetings:
+        column = meeting_columns.get(meeting.name)
+        if column is None:
+            continue
+        header = f"{table.sheet}!{column_letter(column)}{table.header_row}"
+        painted = _colour_only(table, rows, column)
+        held = meeting.date <= report_date
+        if held and column not in marked:
+            hint = (
+                " (its cells are coloured, but cipdocs reads marks, not colours)" if painted else ""
+            )
+            findings.problem(
+                header,
+                f"meeting {meeting.name!r} was held on {meeting.date.isoformat()} but has no "
+                f"marks{hint}; enter the attendance, or move the Report date back before it",
+            )
+        elif held:
+            for row in painted:
+                findings.warning(
+                    f"{table.sheet}!{column_letter(column)}{row}",
+                    "the cell is coloured but has no mark, so it counts as absent; cipdocs reads "
+                    "marks, not colours: type Y or N",
+                )
+        elif column in marked:
+            findings.warning(
+                header,
+                f"meeting {meeting.name!r} is dated {meeting.date.isoformat()}, after the report "
+                f"date ({report_date.isoformat()}), but has marks; they are not counted (move the "
+                "Report date on if the meeting was held)",
+            )
 
 
 def _attended_meetings(
@@ -359,6 +507,21 @@ def _attended_meetings(
         except ValueProblem as problem:
             findings.problem(f"{table.sheet}!{column_letter(column)}{row.number}", str(problem))
     return frozenset(attended)
+
+
+def _colour_only(table: Table, rows: Sequence[RawRow], column: int) -> list[int]:
+    """Return the row numbers of blank cells in `column` whose colour alone seems to mark them.
+
+    A colour every marked cell of the column shares too is decoration (a shaded block), not a
+    mark, and is left alone.
+    """
+    numbers = {row.number for row in rows}
+    marked_fills = {cell.fill for row in rows for cell in row.cells if cell.column == column}
+    return [
+        row
+        for row, col, fill in table.painted
+        if col == column and row in numbers and marked_fills != {fill}
+    ]
 
 
 def parse_bands(table: Table | None, findings: Findings) -> list[Band]:

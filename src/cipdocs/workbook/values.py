@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -9,13 +10,23 @@ import unicodedata
 
 from cipdocs.workbook.read import CellValue, RawCell
 
-ATTENDED_MARKS = frozenset({"y", "yes", "x", "✓", "✔", "1", "true", "present"})
-ABSENT_MARKS = frozenset({"n", "no", "0", "false", "absent"})
+ATTENDED_MARKS = frozenset({"y", "yes", "x", "✓", "✔", "☑", "✅", "1", "true", "present", "p"})
+ABSENT_MARKS = frozenset(
+    {"n", "no", "0", "false", "absent", "a", "apologies", "☐", "☒", "✗", "✘", "✕", "✖", "❌"}
+)
+SYMBOL_MARKS: dict[str, dict[str, bool]] = {
+    # Insert > Symbol: what Excel shows for these letters in these fonts.
+    "wingdings": {"ü": True, "þ": True, "û": False, "ý": False, "¨": False, "o": False},
+    "wingdings 2": {"p": True, "r": True, "o": False, "s": False, "t": False, "£": False},
+    "marlett": {"a": True, "b": True, "r": False},
+}
+"""Symbol-font font name -> folded character -> attended (a tick) or not (a cross, empty box)."""
 YES_WORDS = frozenset({"yes", "y", "true", "1", "x", "✓"})
 NO_WORDS = frozenset({"no", "n", "false", "0"})
 
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Zero-width characters, the soft hyphen, and the variation selectors that make ✔ into ✔️.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufe0e\ufe0f"), None)
 _TEXT_DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%b %d, %Y", "%B %d, %Y")
 
 
@@ -29,6 +40,10 @@ def clean_text(value: str) -> str:
         # Plain ASCII (nearly every cell) needs only its spaces tidied.
         return " ".join(value.split())
     text = _EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        # ``_xD83C__xDF10_`` are the two UTF-16 halves of one emoji: join them; a lone half,
+        # which nothing can print, becomes U+FFFD.
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     text = text.translate(_INVISIBLE)
     text = "".join(
         " " if unicodedata.category(char) in ("Cc", "Zs", "Zl", "Zp") else char for char in text
@@ -76,6 +91,26 @@ def as_date(cell: RawCell) -> dt.date:
     )
 
 
+_HEADER_DATE_FORMATS = ("%d/%m/%Y", "%m/%d/%Y", "%d/%m/%y", "%m/%d/%y", "%d-%b-%y", "%d.%m.%Y")
+
+
+def header_dates(text: str) -> set[dt.date]:
+    """Return every date `text` can be read as: a date header as Excel writes it in a Table.
+
+    ``17 Jan 2024`` and ``2024-01-17`` give one date; ``1/2/2024`` gives two (day or month
+    first, as the locale had it), which the caller must tell apart.
+    """
+    found = set()
+    with contextlib.suppress(ValueProblem):
+        found.add(as_date(RawCell("", 0, text)))
+    for pattern in _HEADER_DATE_FORMATS:
+        try:
+            found.add(dt.datetime.strptime(clean_text(text), pattern).date())
+        except ValueError:
+            continue
+    return found
+
+
 def as_yes_no(cell: RawCell) -> bool:
     """Return True for Yes and False for No (Y/N, TRUE/FALSE, 1/0 too)."""
     key = fold(as_text(cell.value))
@@ -87,10 +122,21 @@ def as_yes_no(cell: RawCell) -> bool:
 
 
 def as_attended(cell: RawCell | None) -> bool:
-    """Return whether an attendance cell marks the meeting as attended (blank is absent)."""
+    """Return whether an attendance cell marks the meeting as attended (blank is absent).
+
+    In a symbol font the letter is what Excel shows: ``ü`` in Wingdings is a tick.
+    """
     if cell is None:
         return False
     key = fold(as_text(cell.value))
+    if cell.font:
+        symbols = SYMBOL_MARKS.get(cell.font, {})
+        if key in symbols:
+            return symbols[key]
+        raise ValueProblem(
+            f"{as_text(cell.value)!r} in the {cell.font.title()} font is not an attendance mark; "
+            "use Y or N in a text font, or a tick or cross from Insert > Symbol"
+        )
     if key in ATTENDED_MARKS:
         return True
     if key in ABSENT_MARKS or not key:

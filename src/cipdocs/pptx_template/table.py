@@ -1,38 +1,41 @@
-"""PowerPoint tables: rows repeated per item, row heights estimated, rows split into pages.
+"""PowerPoint tables: rows repeated or dropped, row heights estimated, rows split into pages.
 
-The convention: a row whose first cell starts with ``{%tr for row in statuses %}`` is repeated
-once per item of `statuses`, with `row` naming the item in that row's placeholders. Rows above
-the first repeated row are header rows, and are repeated on follow-on slides.
+The convention: a row whose first cell starts with ``{%tr for row in statuses %}`` (any loop
+header Jinja accepts, ``if`` clause included) is repeated once per item, with `row` naming the
+item in that row's placeholders; a row starting with ``{%tr if condition %}`` is kept only when
+the condition holds. Rows above the first repeated row are header rows, and are repeated on
+follow-on slides.
 """
 
 from __future__ import annotations
 
 import copy
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
 
 import jinja2
 
-from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.render.pptx_text import (
+from cipdocs.pptx_template.paragraphs import check_body, render_body
+from cipdocs.pptx_template.tags import (
+    Names,
+    Problem,
+    Tag,
+    TemplateError,
+    check_header,
+    check_source,
+    has_placeholder,
+    has_structure_tag,
+    holds,
+    iter_tags,
+    iterate,
+)
+from cipdocs.pptx_template.text import (
     NAMESPACES,
     Element,
-    check_texts,
-    list_text,
     merge_runs,
     paragraph_text,
-    render_paragraphs,
     run_text,
     set_run_text,
 )
-from cipdocs.templating import Placeholder, check_source
-
-REPEAT_TAG = re.compile(
-    r"^\s*\{%-?\s*tr\s+for\s+(?P<name>[A-Za-z_]\w*)\s+in\s+(?P<items>.+?)\s*-?%\}", re.DOTALL
-)
-ANY_ROW_TAG = re.compile(r"\{%-?\s*tr\b")
 
 EMU_PER_POINT = 12700
 DEFAULT_SIZE = 1800
@@ -44,14 +47,6 @@ LINE_SPACING = 1.2
 # high side, so an estimate errs towards a taller row and a follow-on slide, never an overflow.
 CHAR_WIDTH = 0.48
 BOLD_CHAR_WIDTH = 0.52
-
-
-@dataclass(frozen=True)
-class Loop:
-    """A repeated row's loop: ``{%tr for name in items %}``."""
-
-    name: str
-    items: str
 
 
 def table_of(frame: Element) -> Element | None:
@@ -89,30 +84,41 @@ def first_paragraph(row: Element) -> Element | None:
     return paragraphs[0] if paragraphs else None
 
 
-def read_loop(row: Element) -> Loop | None:
-    """Return the row's loop when its first cell starts with a ``{%tr for … %}`` tag."""
+def read_row_tag(row: Element) -> Tag | None:
+    """Return the ``{%tr …%}`` tag the row's first cell starts with, or None."""
     paragraph = first_paragraph(row)
     if paragraph is None:
         return None
-    found = REPEAT_TAG.match(paragraph_text(paragraph))
-    return Loop(found.group("name"), found.group("items")) if found else None
+    text = paragraph_text(paragraph)
+    tag = next(iter_tags(text), None)
+    if tag is None or text[: tag.start].strip() or tag.kind != "tr":
+        return None
+    return tag
 
 
-def take_loop(row: Element) -> Loop | None:
-    """Return the row's loop and remove its tag from the row's text."""
-    loop = read_loop(row)
+def take_row_tag(row: Element) -> Tag | None:
+    """Return the row's tag and remove it from the row's text."""
+    tag = read_row_tag(row)
     paragraph = first_paragraph(row)
-    if loop is None or paragraph is None:
+    if tag is None or paragraph is None:
         return None
     for run in merge_runs(paragraph):
         text = run_text(run)
-        found = REPEAT_TAG.match(text) if text.strip() else None
-        if found:
-            set_run_text(run, text[found.end() :])
-            break
-        if text.strip():
-            break
-    return loop
+        if not text.strip():
+            continue
+        found = next(iter_tags(text), None)
+        if found is not None:
+            set_run_text(run, text[found.end :])
+        break
+    return tag
+
+
+def endfor_message() -> str:
+    """Return the fix for a Word-style ``{%tr endfor %}`` row in PowerPoint."""
+    return (
+        "in PowerPoint the row that starts with {%tr for … %} repeats itself and needs no "
+        "{%tr endfor %} row (that is Word's form); delete this row"
+    )
 
 
 def fill_table(
@@ -126,37 +132,29 @@ def fill_table(
     filled: list[Element] = []
     for number, row in enumerate(table_rows(table), start=1):
         here = f"{where}, row {number}"
-        loop = take_loop(row)
+        tag = take_row_tag(row)
         table.remove(row)
-        if loop is None:
-            render_row(row, environment, context, here)
-            filled.append(row)
+        if tag is None or tag.word == "if":
+            if tag is None or holds(environment, tag.header, context, here):
+                render_row(row, environment, context, here)
+                filled.append(row)
             continue
+        if tag.word != "for":
+            message = endfor_message() if tag.word == "endfor" else f"{tag.source!r}: use "
+            if tag.word != "endfor":
+                message += "{%tr for … %} or {%tr if … %} at the start of the row"
+            raise TemplateError(f"{here}, cell 1", message)
         if header_rows is None:
             header_rows = len(filled)
         for paragraph in row.iter(f"{{{NAMESPACES['a']}}}p"):
             merge_runs(paragraph)  # once on the template, not once per copy
-        for item in loop_items(loop, environment, context, here):
+        for item in iterate(environment, tag.header, context, here):
             copied = copy.deepcopy(row)
-            render_row(copied, environment, {**context, loop.name: item}, here)
+            render_row(copied, environment, {**context, **item}, here)
             filled.append(copied)
     table.extend(filled)
     number_rows(table)
     return header_rows
-
-
-def loop_items(
-    loop: Loop, environment: jinja2.Environment, context: Mapping[str, object], where: str
-) -> list[object]:
-    """Return the items a repeated row iterates over; raise `TemplateProblemError` if none."""
-    try:
-        value: Any = environment.compile_expression(loop.items, undefined_to_none=False)(**context)
-        return list(value)
-    except (jinja2.TemplateError, TypeError) as error:
-        raise TemplateProblemError(
-            f"{where}: cannot repeat the row over {loop.items!r}: {error}; "
-            "check the {%tr for … in … %} tag against docs/templates.md"
-        ) from None
 
 
 def render_row(
@@ -164,7 +162,9 @@ def render_row(
 ) -> None:
     """Render every placeholder in the row's cells."""
     for number, cell in enumerate(row_cells(row), start=1):
-        render_paragraphs(cell_paragraphs(cell), environment, context, f"{where}, cell {number}")
+        body = cell.find("a:txBody", NAMESPACES)
+        if body is not None:
+            render_body(body, environment, context, f"{where}, cell {number}")
 
 
 def number_rows(table: Element) -> None:
@@ -340,31 +340,38 @@ def take_rows(table: Element, header_rows: int) -> list[Element]:
 # -- listing and checking -------------------------------------------------------------------
 
 
-def list_table(table: Element, where: str) -> list[Placeholder]:
-    """Return the placeholders of every cell, the row tags included."""
-    found: list[Placeholder] = []
+def iter_table_texts(table: Element, where: str) -> Iterator[tuple[str, str]]:
+    """Yield (place, text) for every paragraph of every cell, the row tags included."""
     for row_number, row in enumerate(table_rows(table), start=1):
         for cell_number, cell in enumerate(row_cells(row), start=1):
-            texts = [paragraph_text(paragraph) for paragraph in cell_paragraphs(cell)]
-            found += list_text(texts, f"{where}, row {row_number}, cell {cell_number}")
-    return found
+            for paragraph in cell_paragraphs(cell):
+                yield f"{where}, row {row_number}, cell {cell_number}", paragraph_text(paragraph)
 
 
-def check_table(table: Element, where: str, environment: jinja2.Environment) -> list[Issue]:
-    """Return the problems of a table's placeholders, reading repeated rows as loops."""
-    issues: list[Issue] = []
+def check_table(
+    table: Element,
+    where: str,
+    environment: jinja2.Environment,
+    names: Names,
+    declared: Sequence[str] = (),
+) -> list[Problem]:
+    """Return every problem of a table's placeholders and row tags, repeated rows read as loops."""
+    problems: list[Problem] = []
     for row_number, row in enumerate(table_rows(table), start=1):
         here = f"{where}, row {row_number}"
-        loop = read_loop(row)
-        prefix = ""
+        tag = read_row_tag(row)
+        scope = list(declared)
         paragraph = first_paragraph(row)
-        if loop is not None:
-            issues += check_source(f"{{{{ {loop.items} }}}}", f"{here}, cell 1", environment)
-            # Declares the loop name, so the cells' own names are checked, and not `row` itself.
-            prefix = f"{{% set {loop.name} = none %}}"
-        elif paragraph is not None and ANY_ROW_TAG.search(paragraph_text(paragraph)):
-            issues.append(
-                Issue(
+        if tag is not None and tag.word in ("for", "if"):
+            found, names_set = check_header(environment, tag, f"{here}, cell 1", names, scope)
+            problems += found
+            scope += names_set
+        elif tag is not None and tag.word == "endfor":
+            problems.append(Problem(f"{here}, cell 1", endfor_message()))
+            continue
+        elif paragraph is not None and has_structure_tag(paragraph_text(paragraph), "tr"):
+            problems.append(
+                Problem(
                     f"{here}, cell 1",
                     "broken row tag; write it as the first text "
                     "of the row: {%tr for row in statuses %}",
@@ -372,12 +379,15 @@ def check_table(table: Element, where: str, environment: jinja2.Environment) -> 
             )
             continue
         for cell_number, cell in enumerate(row_cells(row), start=1):
-            texts = [paragraph_text(paragraph) for paragraph in cell_paragraphs(cell)]
-            if cell_number == 1 and loop is not None:
-                texts[0] = REPEAT_TAG.sub("", texts[0], count=1)
-            texts = [prefix + text for text in texts if "{" in text]
-            issues += [
-                Issue(issue.where, issue.message.replace(prefix, "", 1))
-                for issue in check_texts(texts, f"{here}, cell {cell_number}", environment)
-            ]
-    return issues
+            paragraphs = cell_paragraphs(cell)
+            place = f"{here}, cell {cell_number}"
+            for paragraph in paragraphs if cell_number > 1 else paragraphs[1:]:
+                if has_structure_tag(paragraph_text(paragraph), "tr"):
+                    problems.append(Problem(place, "a {%tr %} tag must start the row's first cell"))
+            if cell_number == 1 and paragraphs and tag is not None:
+                rest = paragraph_text(paragraphs[0])[tag.end :]
+                if has_placeholder(rest):
+                    problems += check_source(environment, rest, place, names, scope)
+                paragraphs = paragraphs[1:]
+            problems += check_body(paragraphs, environment, place, names, scope)
+    return problems

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cipdocs.render.pptx_table import (
+from cipdocs.pptx_template.copies import move_after
+from cipdocs.pptx_template.table import (
     fit_row_heights,
     number_rows,
     paginate,
@@ -16,14 +17,20 @@ from cipdocs.render.pptx_table import (
     table_of,
     take_rows,
 )
-from cipdocs.render.pptx_text import NAMESPACES, Element, R, paragraph_runs, run_text, set_run_text
+from cipdocs.pptx_template.text import (
+    NAMESPACES,
+    Element,
+    R,
+    paragraph_runs,
+    run_text,
+    set_run_text,
+)
 
 CONTINUED = " (continued)"
 GAP = 228600
 """A quarter inch: the gap kept between a table and a shape it pushes down."""
 BOTTOM_MARGIN = 320040
 """0.35 inch kept clear at the foot of the slide."""
-RELATIONSHIP_ID = f"{{{R}}}id"
 
 
 @dataclass(frozen=True)
@@ -166,23 +173,3 @@ def copy_notes(source: Any, target: Any) -> None:
     """Give the follow-on slide the (already rendered) speaker notes of its source."""
     if source.has_notes_slide:
         target.notes_slide.notes_text_frame.text = source.notes_slide.notes_text_frame.text
-
-
-def move_after(presentation: Any, slide: Any, anchor: Any) -> None:
-    """Move `slide` to just after `anchor` in the slide order."""
-    slide_ids = presentation.slides._sldIdLst
-    ids: Sequence[Element] = list(slide_ids)
-    moved_id = relationship_of(presentation, slide)
-    anchor_id = relationship_of(presentation, anchor)
-    moved = next(item for item in ids if item.get(RELATIONSHIP_ID) == moved_id)
-    anchor_item = next(item for item in ids if item.get(RELATIONSHIP_ID) == anchor_id)
-    slide_ids.remove(moved)
-    anchor_item.addnext(moved)
-
-
-def relationship_of(presentation: Any, slide: Any) -> str:
-    """Return the relationship id by which the presentation lists `slide`."""
-    for relationship_id, relationship in presentation.part.rels.items():
-        if not relationship.is_external and relationship.target_part is slide.part:
-            return str(relationship_id)
-    raise LookupError("a slide not in the presentation")

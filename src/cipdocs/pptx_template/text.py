@@ -15,12 +15,11 @@ from collections.abc import Iterator, Mapping, Sequence
 import jinja2
 from lxml import etree
 
-from cipdocs.errors import Issue
-from cipdocs.templating import (
+from cipdocs.pptx_template.tags import (
     PLACEHOLDER_PATTERN,
-    Placeholder,
+    Names,
+    Problem,
     check_source,
-    find_placeholders,
     has_placeholder,
     render_text,
 )
@@ -198,18 +197,19 @@ def render_alt_text(
         properties.set("descr", NOT_XML.sub("", render_text(environment, source, context, where)))
 
 
-def list_text(texts: Sequence[str], where: str) -> list[Placeholder]:
-    """Return the placeholders in `texts`, each pinned to `where`."""
-    return [Placeholder(where, source) for text in texts for source in find_placeholders(text)]
-
-
-def check_texts(texts: Sequence[str], where: str, environment: jinja2.Environment) -> list[Issue]:
+def check_texts(
+    texts: Sequence[str],
+    where: str,
+    environment: jinja2.Environment,
+    names: Names,
+    declared: Sequence[str] = (),
+) -> list[Problem]:
     """Return the problems of the placeholders in `texts`."""
     return [
-        issue
+        problem
         for text in texts
         if has_placeholder(text)
-        for issue in check_source(text, where, environment)
+        for problem in check_source(environment, text, where, names, declared)
     ]
 
 

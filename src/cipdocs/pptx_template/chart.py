@@ -1,0 +1,304 @@
+"""Charts bound to data: any chart, any list, one or more series, optional colours per bar.
+
+Staff bind a chart by its name in PowerPoint's Selection Pane (alternative text stays a
+description for screen readers)::
+
+    Chart: for row in participation; categories=row.group; values=row.rate; colours=row.colour
+
+The part after ``Chart:`` is a loop header, as in ``{%tr for %}``, then ``;``-separated
+``key=expression`` pairs evaluated per item: ``categories`` (once), ``values`` (once per series,
+in the order of the template's series, whose names are kept) and ``colours`` (``RRGGBB``; none or
+empty leaves the bar as the template colours it). ``Chart: fixed`` keeps the template's own data.
+Everything else (axes, number formats, labels, fonts) stays as the template sets it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from lxml import etree
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
+from pptx.util import Pt
+
+from cipdocs.pptx_template.tags import (
+    Names,
+    Problem,
+    TemplateError,
+    check_source,
+    evaluate,
+    iterate,
+    loop_names,
+    loop_source,
+    straighten,
+)
+from cipdocs.pptx_template.text import Element
+
+# python-pptx's own annotations are partial; through `Any` its helpers stay callable under
+# mypy --strict.
+COLOUR: Any = RGBColor
+CHART_DATA: Any = CategoryChartData
+POINTS: Any = Pt
+
+# Past this many bars, the template's label sizes would overlap; shrink them to fit the plot.
+LABEL_POINTS_MAX = 10
+LABEL_POINTS_MIN = 5
+
+BINDING = re.compile(r"^\s*chart\s*:\s*(?P<spec>.*?)\s*$", re.IGNORECASE | re.DOTALL)
+FIXED = "fixed"
+KEYS = {
+    "categories": "categories",
+    "category": "categories",
+    "values": "values",
+    "value": "values",
+    "colours": "colours",
+    "colour": "colours",
+    "colors": "colours",
+    "color": "colours",
+}
+COLOUR_VALUE = re.compile(r"#?[0-9A-Fa-f]{6}")
+CHART_NAMESPACE = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+FORMAT_CODE = "./c:val/c:numRef/c:numCache/c:formatCode"
+BINDING_FORM = "Chart: for row in LIST; categories=row.NAME; values=row.NUMBER"
+
+DATA_POINT = qn("c:dPt")
+# What follows the ``c:dPt`` elements in a series (CT_BarSer and the other series types), so the
+# new ones go where the schema wants them.
+AFTER_DATA_POINTS = frozenset(
+    qn(tag)
+    for tag in (
+        "c:dLbls",
+        "c:trendline",
+        "c:errBars",
+        "c:cat",
+        "c:val",
+        "c:xVal",
+        "c:yVal",
+        "c:shape",
+        "c:smooth",
+        "c:bubbleSize",
+        "c:bubble3D",
+        "c:extLst",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What a chart is filled from: a loop over a list and the expressions read per item."""
+
+    loop: str
+    """The loop header, e.g. ``row in participation_by_band``; empty for a fixed chart."""
+    categories: str = ""
+    values: tuple[str, ...] = ()
+    colours: str = ""
+
+    @property
+    def fixed(self) -> bool:
+        """Return True for a chart that keeps the template's data."""
+        return not self.loop
+
+    def __str__(self) -> str:
+        if self.fixed:
+            return "Chart: fixed"
+        parts = [f"for {self.loop}", f"categories={self.categories}"]
+        parts += [f"values={value}" for value in self.values]
+        parts += [f"colours={self.colours}"] if self.colours else []
+        return "Chart: " + "; ".join(parts)
+
+
+def read_binding(name: str) -> Binding | None:
+    """Return the binding a chart's name declares, None when it declares none; raise
+    `ValueError` with the fix when the name starts ``Chart:`` but is not a binding."""
+    found = BINDING.match(straighten(name))
+    if found is None:
+        return None
+    spec = found.group("spec")
+    if spec.lower() == FIXED:
+        return Binding("")
+    head, *pairs = [part.strip() for part in spec.split(";")]
+    if not head.startswith("for "):
+        raise ValueError(f"a chart binding starts with a loop; name the chart {BINDING_FORM!r}")
+    fields: dict[str, list[str]] = {"categories": [], "values": [], "colours": []}
+    for pair in filter(None, pairs):
+        key, equals, expression = pair.partition("=")
+        field = KEYS.get(key.strip().lower())
+        if not equals or field is None or not expression.strip():
+            raise ValueError(
+                f"{pair!r} is not categories=…, values=… or colours=…; name the chart "
+                f"{BINDING_FORM!r}"
+            )
+        fields[field].append(expression.strip())
+    if len(fields["categories"]) != 1 or not fields["values"] or len(fields["colours"]) > 1:
+        raise ValueError(
+            f"a chart binding needs one categories=…, one values=… per series and at most one "
+            f"colours=…; name the chart {BINDING_FORM!r}"
+        )
+    return Binding(
+        head[4:].strip(),
+        fields["categories"][0],
+        tuple(fields["values"]),
+        fields["colours"][0] if fields["colours"] else "",
+    )
+
+
+def fill_chart(
+    shape: Any,
+    binding: Binding,
+    environment: jinja2.Environment,
+    context: Mapping[str, object],
+    where: str,
+) -> None:
+    """Replace the chart's data with what `binding` reads from `context`, keep its formatting."""
+    if binding.fixed:
+        return
+    items = [{**context, **item} for item in iterate(environment, binding.loop, context, where)]
+    chart = shape.chart
+    plot = chart.plots[0]
+    old_series = list(plot.series)
+    number_format = series_format(old_series[0]._element) if old_series else "General"
+    data = CHART_DATA(number_format=number_format)
+    # python-pptx cannot write a chart without categories; one blank one draws an empty chart.
+    data.categories = [
+        category_of(evaluate(environment, binding.categories, item, where)) for item in items
+    ] or [""]
+    index_by_position(data.categories)
+    for index, expression in enumerate(binding.values):
+        old = old_series[index] if index < len(old_series) else None
+        values = [
+            number_of(evaluate(environment, expression, item, where), expression, where)
+            for item in items
+        ]
+        data.add_series(
+            old.name if old is not None else expression,
+            values or [None],
+            series_format(old._element) if old is not None else number_format,
+        )
+    chart.replace_data(data)
+    if binding.colours:
+        colours = [
+            colour_of(evaluate(environment, binding.colours, item, where), binding.colours, where)
+            for item in items
+        ]
+        for series in chart.plots[0].series:
+            colour_bars(series._element, colours)
+    fit_labels(chart, shape.height, len(items))
+
+
+def series_format(series: Element) -> str:
+    """Return the number format of a series' values, as the template sets it."""
+    found = series.find(FORMAT_CODE, {"c": CHART_NAMESPACE})
+    return found.text if found is not None and found.text else "General"
+
+
+def category_of(value: object) -> object:
+    """Return a value a chart category can hold: text, a number or a date."""
+    if isinstance(value, str | int | float | dt.date) and not isinstance(value, bool):
+        return value
+    return "" if value is None else str(value)
+
+
+def number_of(value: object, expression: str, where: str) -> float | int | None:
+    """Return a bar's value; raise `TemplateError` when it is not a number."""
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    try:
+        return float(str(value))
+    except ValueError:
+        raise TemplateError(
+            where, f"values={expression} gives {value!r}, not a number; bind a number"
+        ) from None
+
+
+def colour_of(value: object, expression: str, where: str) -> str | None:
+    """Return a bar's colour as ``RRGGBB``, or None to keep the template's."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and COLOUR_VALUE.fullmatch(value):
+        return value.lstrip("#").upper()
+    raise TemplateError(
+        where, f"colours={expression} gives {value!r}, not a colour; bind RRGGBB text"
+    )
+
+
+def check_binding(
+    name: str, environment: jinja2.Environment, where: str, names: Names, declared: Sequence[str]
+) -> list[Problem]:
+    """Return the problems of a chart's binding; an unbound chart is one."""
+    try:
+        binding = read_binding(name)
+    except ValueError as error:
+        return [Problem(where, str(error))]
+    if binding is None:
+        return [
+            Problem(
+                where,
+                "this chart is bound to no data and keeps the template's example data; name it "
+                f"{BINDING_FORM!r} in the Selection Pane, or 'Chart: fixed' to keep its data",
+            )
+        ]
+    if binding.fixed:
+        return []
+    try:
+        loop = loop_names(environment, binding.loop)
+    except jinja2.TemplateSyntaxError as error:
+        return [Problem(where, f"broken chart loop 'for {binding.loop}': {error.message}")]
+    problems = check_source(environment, loop_source(binding.loop), where, names, declared)
+    scope = [*declared, *loop, "loop"]
+    for expression in (binding.categories, *binding.values, binding.colours):
+        if expression:
+            problems += check_source(environment, f"{{{{ {expression} }}}}", where, names, scope)
+    return problems
+
+
+def index_by_position(categories: Any) -> None:
+    """Let one-level `categories` find each category's offset at once: its position.
+
+    python-pptx's `Categories.index` walks the list from the start for every category it writes
+    into the chart's workbook, which is quadratic in the number of bars.
+    """
+    positions = {id(category): position for position, category in enumerate(categories)}
+    categories.index = lambda category: positions[id(category)]
+
+
+def colour_bars(series: Element, colours: Sequence[str | None]) -> None:
+    """Give bar `i` the solid fill `colours[i]`: one ``c:dPt`` per bar, written in one pass.
+
+    The XML is the same python-pptx writes through `series.points[i].format.fill`, which
+    searches every ``c:dPt`` already written for each point: quadratic in the number of bars.
+    """
+    for point in series.findall(DATA_POINT):
+        series.remove(point)  # the template's colours belong to its example bars
+    anchor = next((child for child in series if child.tag in AFTER_DATA_POINTS), None)
+    for index, colour in enumerate(colours):
+        if colour is None:
+            continue
+        point = series.makeelement(DATA_POINT, {})
+        if anchor is None:
+            series.append(point)
+        else:
+            anchor.addprevious(point)
+        # Children are added once `point` is in the tree, so they use its namespace prefixes.
+        etree.SubElement(point, qn("c:idx"), val=str(index))
+        fill = etree.SubElement(etree.SubElement(point, qn("c:spPr")), qn("a:solidFill"))
+        etree.SubElement(fill, qn("a:srgbClr"), val=str(COLOUR.from_string(colour)))
+
+
+def fit_labels(chart: Any, height: int, count: int) -> None:
+    """Shrink category and value labels when the bars are too thin for the template's size."""
+    if count == 0:
+        return
+    room = height / 12700 * 0.8 / count  # points per bar, roughly, after axes and margins
+    if room >= LABEL_POINTS_MAX * 1.3:
+        return
+    size = max(LABEL_POINTS_MIN, int(room / 1.3))
+    chart.category_axis.tick_labels.font.size = POINTS(size)
+    plot = chart.plots[0]
+    if plot.has_data_labels:
+        plot.data_labels.font.size = POINTS(size)

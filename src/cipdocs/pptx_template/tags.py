@@ -1,0 +1,388 @@
+"""The engine's Jinja side: placeholders and ``{%slide %}``/``{%p %}``/``{%tr %}`` tags read,
+checked and evaluated in the environment the caller hands over.
+
+A tag's header (``row in bands if row.groups``) is parsed and run by Jinja itself, so every loop
+form Jinja accepts works: filters, tuple targets, an ``if`` clause, ``loop.index`` in the body.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+
+PLACEHOLDER_PATTERN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+STRUCTURE_TAG = re.compile(r"\{%-?\s*(slide|p|tr)\s+(\w+)(.*?)-?%\}", re.DOTALL)
+ANY_STRUCTURE_TAG = re.compile(r"\{%-?\s*(slide|p|tr)\b")
+
+# PowerPoint's and Word's AutoCorrect curl typed quotes; Jinja only knows straight ones.
+CURLY_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+OPENERS = frozenset({"for", "if"})
+CLOSERS = {"endfor": "for", "endif": "if"}
+BRANCHES = frozenset({"elif", "else"})
+
+LOOP_TARGETS = re.compile(r"\s*([\w\s,()]+?)\s+in\b")
+
+COLLECT = "_pptx_template_collect"
+
+
+class TemplateError(Exception):
+    """A template that cannot be filled, with the place where the problem stands."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake found by a check, pinned to its place."""
+
+    where: str
+    """E.g. ``slide 3, shape 'Band table', row 2, cell 1``."""
+    message: str
+    """What is wrong and the fix."""
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Names:
+    """The top-level names templates may use, for checks; None accepts any name."""
+
+    known: frozenset[str] | None = None
+    hint: str = ""
+    """Added to an unknown name's message, e.g. where the names are listed."""
+
+    def suggest(self, name: str) -> str:
+        """Return the fix for an unknown name: the closest known name, and the hint."""
+        close = difflib.get_close_matches(name, sorted(self.known or ()), n=1)
+        fix = f"did you mean {close[0]!r}?" if close else ""
+        hint = f"({self.hint})" if fix and self.hint else self.hint
+        return " ".join(part for part in (fix, hint) if part) or "check the spelling"
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A ``{%slide …%}``, ``{%p …%}`` or ``{%tr …%}`` tag as written."""
+
+    kind: str
+    """``slide``, ``p`` or ``tr``."""
+    word: str
+    """``for``, ``if``, ``elif``, ``else``, ``endfor`` or ``endif``."""
+    header: str
+    """What follows the word: ``row in bands if row.groups``."""
+    source: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class LoopState:
+    """What Jinja's ``loop`` tells a repeated slide, paragraph or row about its place."""
+
+    index0: int
+    length: int
+
+    @property
+    def index(self) -> int:
+        """Return the position counted from 1."""
+        return self.index0 + 1
+
+    @property
+    def revindex(self) -> int:
+        """Return the positions left, this one included."""
+        return self.length - self.index0
+
+    @property
+    def revindex0(self) -> int:
+        """Return the positions left after this one."""
+        return self.length - self.index
+
+    @property
+    def first(self) -> bool:
+        """Return True for the first item."""
+        return self.index0 == 0
+
+    @property
+    def last(self) -> bool:
+        """Return True for the last item."""
+        return self.index == self.length
+
+    def cycle(self, *values: object) -> object:
+        """Return the value whose turn it is, as Jinja's ``loop.cycle``."""
+        return values[self.index0 % len(values)] if values else None
+
+
+def straighten(text: str) -> str:
+    """Return `text` with curly quotes straightened inside its ``{{ }}``/``{% %}``/``{# #}``."""
+    if "{" not in text:
+        return text
+    return PLACEHOLDER_PATTERN.sub(lambda match: match.group().translate(CURLY_QUOTES), text)
+
+
+def find_placeholders(text: str) -> list[str]:
+    """Return every ``{{ }}``, ``{% %}`` and ``{# #}`` in `text`, in order."""
+    return PLACEHOLDER_PATTERN.findall(text)
+
+
+def has_placeholder(text: str) -> bool:
+    """Return True when `text` contains the start of a Jinja expression, tag or comment."""
+    return "{{" in text or "{%" in text or "{#" in text
+
+
+def iter_tags(text: str) -> Iterator[Tag]:
+    """Yield the structure tags in `text` (curly quotes straightened)."""
+    for match in STRUCTURE_TAG.finditer(straighten(text)):
+        kind, word, header = match.group(1), match.group(2), match.group(3).strip()
+        yield Tag(kind, word, header, match.group(), match.start(), match.end())
+
+
+def whole_tag(text: str) -> Tag | None:
+    """Return the tag when it is all the text of a paragraph, else None."""
+    stripped = straighten(text).strip()
+    found = STRUCTURE_TAG.fullmatch(stripped)
+    if found is None:
+        return None
+    return next(iter_tags(stripped))
+
+
+def has_structure_tag(text: str, kind: str | None = None) -> bool:
+    """Return True when `text` holds a ``{%slide``/``{%p``/``{%tr`` tag (of `kind`)."""
+    return any(kind in (None, match.group(1)) for match in ANY_STRUCTURE_TAG.finditer(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def compiled(environment: jinja2.Environment, source: str) -> jinja2.Template:
+    """Return `source` compiled once: the same text repeats across rows, runs and slides."""
+    return environment.from_string(source)
+
+
+@functools.lru_cache(maxsize=1024)
+def compiled_expression(environment: jinja2.Environment, expression: str) -> Any:
+    """Return `expression` compiled once: a chart reads the same ones for every item."""
+    return environment.compile_expression(expression, undefined_to_none=False)
+
+
+def render_text(
+    environment: jinja2.Environment, source: str, context: Mapping[str, object], where: str
+) -> str:
+    """Return `source` rendered with `context`; raise `TemplateError` naming `where`."""
+    if not has_placeholder(source):
+        return source
+    source = straighten(source)
+    try:
+        return compiled(environment, source).render(context)
+    except jinja2.TemplateError as error:
+        raise TemplateError(where, f"cannot render {source.strip()!r}: {error}") from None
+
+
+def loop_source(header: str) -> str:
+    """Return the Jinja for loop `header` opens, with an empty body."""
+    return f"{{% for {header} %}}{{% endfor %}}"
+
+
+def parse_loop(environment: jinja2.Environment, header: str) -> nodes.For:
+    """Return Jinja's parse of ``for HEADER``; raise `TemplateSyntaxError` if it is not one."""
+    parsed = environment.parse(loop_source(header))
+    loop = parsed.body[0] if len(parsed.body) == 1 else None
+    if not isinstance(loop, nodes.For) or loop.body or loop.else_:
+        raise jinja2.TemplateSyntaxError("not a single loop header", 1)
+    return loop
+
+
+def loop_names(environment: jinja2.Environment, header: str) -> tuple[str, ...]:
+    """Return the names a loop header declares: ``row`` or ``key, value``."""
+    target = parse_loop(environment, header).target
+    return tuple(node.name for node in target.find_all(nodes.Name)) or (
+        (target.name,) if isinstance(target, nodes.Name) else ()
+    )
+
+
+def iterate(
+    environment: jinja2.Environment, header: str, context: Mapping[str, object], where: str
+) -> list[dict[str, object]]:
+    """Return, per item the loop ``for HEADER`` yields, the names it sets (and ``loop``)."""
+    try:
+        names = loop_names(environment, header)
+        collected: list[dict[str, object]] = []
+
+        def collect(*values: object) -> str:
+            collected.append(dict(zip(names, values, strict=True)))
+            return ""
+
+        body = f"{{{{ {COLLECT}({', '.join(names)}) }}}}"
+        source = f"{{% for {header} %}}{body}{{% endfor %}}"
+        compiled(environment, source).render({**context, COLLECT: collect})
+    except (jinja2.TemplateError, TypeError) as error:
+        raise TemplateError(where, f"cannot repeat over {header!r}: {error}") from None
+    length = len(collected)
+    return [{**item, "loop": LoopState(index, length)} for index, item in enumerate(collected)]
+
+
+def holds(
+    environment: jinja2.Environment, condition: str, context: Mapping[str, object], where: str
+) -> bool:
+    """Return True when Jinja's ``{% if CONDITION %}`` holds in `context`."""
+    source = f"{{% if {condition} %}}1{{% endif %}}"
+    try:
+        return compiled(environment, source).render(context) == "1"
+    except jinja2.TemplateError as error:
+        raise TemplateError(where, f"cannot test {condition!r}: {error}") from None
+
+
+def evaluate(
+    environment: jinja2.Environment, expression: str, context: Mapping[str, object], where: str
+) -> object:
+    """Return the value of one Jinja expression; raise `TemplateError` when it has none."""
+    try:
+        value: object = compiled_expression(environment, expression)(**context)
+        if isinstance(value, jinja2.Undefined):
+            str(value)  # a StrictUndefined raises here, naming what is missing
+            raise jinja2.UndefinedError(f"{expression!r} is undefined")
+    except (jinja2.TemplateError, TypeError) as error:
+        raise TemplateError(where, f"cannot evaluate {expression!r}: {error}") from None
+    return value
+
+
+# -- checks ----------------------------------------------------------------------------------
+
+
+def check_source(
+    environment: jinja2.Environment,
+    source: str,
+    where: str,
+    names: Names,
+    declared: Sequence[str] = (),
+) -> list[Problem]:
+    """Return every problem of one template text: broken Jinja, unknown names and filters, and
+    attributes the sandbox refuses."""
+    source = straighten(source)
+    shown = source.strip()
+    try:
+        parsed = environment.parse(source)
+        environment.compile(source)
+    except jinja2.TemplateSyntaxError as error:
+        reason = (error.message or "invalid syntax").rstrip(".")
+        return [Problem(where, f"broken placeholder {shown!r}: {reason}; fix the Jinja syntax")]
+    problems = [
+        Problem(where, f"{attribute!r} in {shown!r} is refused by the sandbox; remove it")
+        for attribute in unsafe_attributes(environment, parsed)
+    ]
+    if names.known is not None:
+        unknown = meta.find_undeclared_variables(parsed) - names.known - set(declared)
+        problems += [
+            Problem(where, f"unknown name {name!r} in {shown!r}; {names.suggest(name)}")
+            for name in sorted(unknown)
+        ]
+    return problems
+
+
+def unsafe_attributes(environment: jinja2.Environment, parsed: nodes.Template) -> list[str]:
+    """Return the attributes in `parsed` a sandboxed `environment` refuses at render time."""
+    is_safe: Callable[..., bool] | None = getattr(environment, "is_safe_attribute", None)
+    if is_safe is None:
+        return []
+    found: list[str] = []
+    for node in parsed.find_all((nodes.Getattr, nodes.Getitem)):
+        attribute: Any = node.attr if isinstance(node, nodes.Getattr) else None
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            attribute = node.arg.value
+        if isinstance(attribute, str) and not is_safe(None, attribute, None):
+            found.append(attribute)
+    return found
+
+
+def check_header(
+    environment: jinja2.Environment, tag: Tag, where: str, names: Names, declared: Sequence[str]
+) -> tuple[list[Problem], tuple[str, ...]]:
+    """Return the problems of a tag's header and the names its loop declares."""
+    if tag.word == "for":
+        try:
+            declares = loop_names(environment, tag.header)
+        except jinja2.TemplateSyntaxError as error:
+            reason = (error.message or "invalid syntax").rstrip(".")
+            fix = f"write it as {{%{tag.kind} for item in list %}}"
+            # The names it was meant to declare, so its body does not report them as unknown.
+            meant = LOOP_TARGETS.match(tag.header)
+            guessed = tuple(re.findall(r"\w+", meant.group(1))) if meant else ()
+            return [Problem(where, f"broken tag {tag.source!r}: {reason}; {fix}")], guessed
+        source = loop_source(tag.header)
+        return check_source(environment, source, where, names, declared), (*declares, "loop")
+    if tag.word in ("if", "elif"):
+        if not tag.header:
+            return [Problem(where, f"{tag.source!r} has no condition; add one")], ()
+        source = f"{{% if {tag.header} %}}{{% endif %}}"
+        return check_source(environment, source, where, names, declared), ()
+    return [], ()
+
+
+BLOCK_WORDS = frozenset({"for", "if", "with", "filter", "macro", "call", "block", "autoescape"})
+TAG_PARTS = re.compile(r"\{%[-+]?\s*(\w+)(.*?)[-+]?%\}", re.DOTALL)
+
+
+def check_lines(
+    environment: jinja2.Environment, lines: Sequence[tuple[str, str]], names: Names
+) -> list[Problem]:
+    """Return every problem of a template whose blocks may span lines (one per paragraph):
+    each placeholder is checked on its own, in the scope of the loops open around it."""
+    problems: list[Problem] = []
+    stack: list[tuple[str, str, str, tuple[str, ...]]] = []  # word, source, where, names
+    assigned: list[str] = []
+    for where, text in lines:
+        if has_placeholder(PLACEHOLDER_PATTERN.sub("", text)):
+            problems.append(
+                Problem(
+                    where,
+                    f"broken placeholder in {text.strip()!r}: a {{{{ or {{% is never "
+                    "closed; close it with }} or %}",
+                )
+            )
+        for source in find_placeholders(straighten(text)):
+            scope = [*assigned, *(name for *_, declared in stack for name in declared)]
+            tag = TAG_PARTS.fullmatch(source)
+            if tag is None:
+                problems += check_source(environment, source, where, names, scope)
+                continue
+            word, header = tag.group(1), tag.group(2).strip()
+            if word.startswith("end"):
+                if stack and stack[-1][0] == word[3:]:
+                    stack.pop()
+                else:
+                    problems.append(Problem(where, f"{source!r} closes no open block; remove it"))
+            elif word in ("else", "elif"):
+                if not stack or stack[-1][0] not in ("if", "for"):
+                    problems.append(Problem(where, f"{source!r} stands in no open block"))
+                elif word == "elif":
+                    found = Tag("", "if", header, source, 0, 0)
+                    problems += check_header(environment, found, where, names, scope)[0]
+            elif word in ("for", "if"):
+                found = Tag("", word, header, source, 0, 0)
+                checked, declared = check_header(environment, found, where, names, scope)
+                problems += checked
+                stack.append((word, source, where, declared))
+            elif word in BLOCK_WORDS:
+                stack.append((word, source, where, ()))
+            elif word == "set":
+                target, equals, value = header.partition("=")
+                if equals:
+                    problems += check_source(environment, f"{{{{ {value} }}}}", where, names, scope)
+                    assigned += re.findall(r"\w+", target)
+                else:
+                    stack.append((word, source, where, tuple(re.findall(r"\w+", target))))
+            else:
+                problems += check_source(environment, source, where, names, scope)
+    for word, source, where, _ in stack:
+        problems.append(
+            Problem(where, f"{source!r} is never closed; add {{% end{word} %}} where it ends")
+        )
+    return problems

@@ -1,0 +1,105 @@
+"""Charts bound by name to any list: categories, several series, colours per bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cipdocs.pptx_template.chart import Binding, check_binding, read_binding
+from cipdocs.pptx_template.tags import Names, TemplateError
+from tests.pptx_template.conftest import Fill, add_chart, add_slide, environment, new_deck
+
+C = {
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+}
+GROUPS = [
+    {"group": "ASO", "attended": 12, "held": 13, "colour": "2E7D32"},
+    {"group": "GAC", "attended": 5, "held": 13, "colour": ""},
+    {"group": "SSAC", "attended": 0, "held": 13, "colour": "C8102E"},
+]
+
+
+def chart_of(deck: Any, index: int = 0) -> Any:
+    return [shape for shape in deck.slides[0].shapes if shape.has_chart][index].chart
+
+
+def test_a_chart_per_binding_with_two_series_and_colours(fill: Fill) -> None:
+    deck = new_deck()
+    slide = add_slide(deck, "Attendance")
+    add_chart(
+        slide,
+        "Chart: for g in groups if g.held; categories=g.group; values=g.attended; "
+        "values=g.held - g.attended; colours=g.colour",
+        series=("Attended", "Missed"),
+    )
+    add_chart(slide, "Chart: for name, n in counts | dictsort; categories=name; values=n")
+    filled = fill(deck, {"groups": GROUPS, "counts": {"b": 2, "a": 1}})
+    first = chart_of(filled)
+    assert list(first.plots[0].categories) == ["ASO", "GAC", "SSAC"]
+    assert [series.name for series in first.plots[0].series] == ["Attended", "Missed"]
+    assert [list(series.values) for series in first.plots[0].series] == [[12, 5, 0], [1, 8, 13]]
+    points = first.plots[0].series[0]._element.findall("c:dPt", C)
+    colours = {p.find("c:idx", C).get("val"): p.find(".//a:srgbClr", C).get("val") for p in points}
+    assert colours == {"0": "2E7D32", "2": "C8102E"}  # an empty colour keeps the template's
+    second = chart_of(filled, 1)
+    assert list(second.plots[0].categories) == ["a", "b"]
+    assert list(second.plots[0].series[0].values) == [1, 2]
+
+
+def test_an_unbound_or_fixed_chart_keeps_its_data(fill: Fill) -> None:
+    deck = new_deck()
+    slide = add_slide(deck, "x")
+    add_chart(slide, "Chart 3")
+    add_chart(slide, "Chart: fixed")
+    filled = fill(deck, {})
+    assert [list(chart_of(filled, i).plots[0].categories) for i in (0, 1)] == [["A", "B"]] * 2
+
+
+def test_a_value_that_is_not_a_number_names_the_chart(fill: Fill) -> None:
+    deck = new_deck()
+    add_chart(add_slide(deck, "x"), "Chart: for g in groups; categories=g.group; values=g.group")
+    with pytest.raises(TemplateError, match=r"slide 1, shape 'Chart: .*'ASO', not a number"):
+        fill(deck, {"groups": GROUPS})
+
+
+@pytest.mark.parametrize(
+    ("name", "binding"),
+    [
+        ("Chart 1", None),
+        ("chart:  FIXED ", Binding("")),
+        (
+            "Chart: for r in rows; categories=r.a; value=r.b; color=r.c",
+            Binding("r in rows", "r.a", ("r.b",), "r.c"),
+        ),
+    ],
+)
+def test_read_binding(name: str, binding: Binding | None) -> None:
+    assert read_binding(name) == binding
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Chart: rows", "starts with a loop"),
+        ("Chart: for r in rows; values=r.b", "needs one categories="),
+        ("Chart: for r in rows; categories=r.a; size=r.b", "'size=r.b' is not categories="),
+    ],
+)
+def test_malformed_bindings_say_the_form(name: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        read_binding(name)
+
+
+def test_check_binding_flags_unbound_charts_and_unknown_names() -> None:
+    names = Names(frozenset({"rows"}))
+    (unbound,) = check_binding("Chart 2", environment(), "slide 1", names, ())
+    assert "bound to no data" in unbound.message
+    found = check_binding(
+        "Chart: for r in row; categories=r.a; values=q", environment(), "s", names, ()
+    )
+    assert [problem.message.split(";")[0] for problem in found] == [
+        "unknown name 'row' in '{% for r in row %}{% endfor %}'",
+        "unknown name 'q' in '{{ q }}'",
+    ]
