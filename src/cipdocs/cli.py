@@ -342,13 +342,15 @@ def deck(
 
     written: list[Path] = []
     try:
-        with reported_errors():
+        with reported_errors(), app.office_for(request) as office:
             loaded = app.load_report(workbook)
             _print_warnings(loaded.warnings)
             comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
             if comparison.previous is not None:
                 _err(f"comparing with {comparison.previous.path}")
-            app.build_documents(request, loaded, _err, comparison=comparison, written=written)
+            app.build_documents(
+                request, loaded, _err, comparison=comparison, written=written, office=office
+            )
     except KeyboardInterrupt:
         # What is already written is complete (temp file, then rename): say where it is.
         for path in written:

@@ -538,7 +538,7 @@ def test_a_shaded_block_is_decoration_not_attendance(tmp_path: Path) -> None:
 @pytest.mark.office
 @pytest.mark.skipif(
     not (shutil.which("soffice") and shutil.which("localc")),
-    reason="LibreOffice Calc is not installed (apt-get install libreoffice-calc)",
+    reason="LibreOffice Calc is not installed: run scripts/install-office.sh (libreoffice-calc)",
 )
 def test_features_survive_a_libreoffice_resave(tmp_path: Path) -> None:
     def groups(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
