@@ -94,10 +94,10 @@ def test_malformed_bindings_say_the_form(name: str, message: str) -> None:
 
 def test_check_binding_flags_unbound_charts_and_unknown_names() -> None:
     names = Names(frozenset({"rows"}))
-    (unbound,) = check_binding("Chart 2", environment(), "slide 1", names, ())
+    (unbound,) = check_binding("Chart 2", environment(), "slide 1", names, {})
     assert "bound to no data" in unbound.message
     found = check_binding(
-        "Chart: for r in row; categories=r.a; values=q", environment(), "s", names, ()
+        "Chart: for r in row; categories=r.a; values=q", environment(), "s", names, {}
     )
     assert [problem.message.split(";")[0] for problem in found] == [
         "unknown name 'row' in '{% for r in row %}{% endfor %}'",

@@ -495,9 +495,11 @@ def test_check_template_reads_row_loops(tmp_path: Path) -> None:
     frame.table.cell(1, 1).text_frame.text = "{{ item.nope | upper }} {{ colour }}"
     deck.save(str(tmp_path / "grid.pptx"))
     issues = check_template(tmp_path / "grid.pptx")
-    assert [issue.where for issue in issues] == ["slide 1, shape 'Grid', row 2, cell 2"]
+    assert [issue.where for issue in issues] == ["slide 1, shape 'Grid', row 2, cell 2"] * 2
     assert "unknown name 'colour'" in issues[0].message
     assert "set item" not in issues[0].message
+    # The row's items are bands: a band has no `nope`.
+    assert issues[1].message.startswith("'item.nope' in '{{ item.nope | upper }} {{ colour }}': no")
 
 
 def test_no_attendance_and_no_roadmap(render: Render) -> None:

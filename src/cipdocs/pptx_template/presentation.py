@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 
+from cipdocs.pptx_template.attributes import Scope
 from cipdocs.pptx_template.chart import Binding, check_binding, fill_chart, read_binding
 from cipdocs.pptx_template.paragraphs import check_body, render_body
 from cipdocs.pptx_template.slide_tags import check_slide_tags, expand_slides
@@ -159,7 +160,7 @@ def check_shape(
     where: str,
     environment: jinja2.Environment,
     names: Names,
-    declared: Sequence[str],
+    declared: Scope,
     aliases: Mapping[str, str],
 ) -> list[Problem]:
     """Return the problems of one shape: its text or table, its alt text, its chart binding."""
@@ -189,7 +190,7 @@ def check_text_body(
     where: str,
     environment: jinja2.Environment,
     names: Names,
-    declared: Sequence[str],
+    declared: Scope,
 ) -> list[Problem]:
     """Return the problems of a text box's or note's paragraphs, tags in the wrong place too."""
     problems = check_body(paragraphs, environment, where, names, declared)
