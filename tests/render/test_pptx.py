@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ import pytest
 from pptx.util import Inches, Pt
 
 from cipdocs.errors import TemplateProblemError
+from cipdocs.render.pdf import convert_to_pdf, count_pdf_pages
 from cipdocs.render.pptx import check_template, list_placeholders, render_deck
 from cipdocs.report.compute import compute_report
 from cipdocs.report.model import (
@@ -687,3 +690,45 @@ def test_recipe_check_reports_every_mistake_with_its_place(tmp_path: Path) -> No
     assert [issue.where for issue in issues] == [where for where, _ in expected]
     for issue, (_, start) in zip(issues, expected, strict=True):
         assert issue.message.startswith(start), issue.message
+
+
+@pytest.mark.office
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")),
+    reason="LibreOffice or poppler is not installed: run scripts/install-office.sh",
+)
+def test_recipe_deck_with_repeated_slides_and_charts_opens_in_libreoffice(
+    tmp_path: Path, sample_presented: PresentedReport
+) -> None:
+    deck = shipped()
+    slide = new_slide(deck, "{{ band.band }}", "{%slide for band in bands if band.groups %}")
+    data = pptx.chart.data.CategoryChartData()
+    data.categories = ["Example"]
+    data.add_series("Rate", (50,))
+    frame = slide.shapes.add_chart(
+        pptx.enum.chart.XL_CHART_TYPE.BAR_CLUSTERED,
+        Inches(6),
+        Inches(1.5),
+        Inches(6),
+        Inches(5),
+        data,
+    )
+    frame.name = (
+        "Chart: for row in participation_by_band if row.band == band.band; "
+        "categories=row.group; values=row.rate; colours=row.colour"
+    )
+    written = tmp_path / "deck.pptx"
+    pages = render_deck(sample_presented, saved(deck, tmp_path), written)
+    pdf = tmp_path / "deck.pdf"
+    convert_to_pdf(written, pdf, expected_pages=pages)
+    bands = [band for band in sample_presented.bands if band.groups]
+    assert count_pdf_pages(pdf) == pages == 5 + len(bands)
+    for number, band in enumerate(bands, start=6):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert band.band in text
+        assert all(group in text for group in band.groups)

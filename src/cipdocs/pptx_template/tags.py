@@ -32,6 +32,12 @@ BRANCHES = frozenset({"elif", "else"})
 
 LOOP_TARGETS = re.compile(r"\s*([\w\s,()]+?)\s+in\b")
 
+ONE_PARAGRAPH = (
+    "a {% %} block opens and closes in one paragraph; to repeat or drop whole paragraphs, "
+    "put {%p for … %} or {%p if … %} and its {%p endfor %} or {%p endif %} in paragraphs "
+    "of their own"
+)
+
 COLLECT = "_pptx_template_collect"
 
 
@@ -187,7 +193,8 @@ def render_text(
     try:
         return compiled(environment, source).render(context)
     except jinja2.TemplateError as error:
-        raise TemplateError(where, f"cannot render {source.strip()!r}: {error}") from None
+        fix = f"; {ONE_PARAGRAPH}" if "end of template" in str(error) else ""
+        raise TemplateError(where, f"cannot render {source.strip()!r}: {error}{fix}") from None
 
 
 def loop_source(header: str) -> str:
@@ -278,7 +285,8 @@ def check_source(
         environment.compile(source)
     except jinja2.TemplateSyntaxError as error:
         reason = (error.message or "invalid syntax").rstrip(".")
-        return [Problem(where, f"broken placeholder {shown!r}: {reason}; fix the Jinja syntax")]
+        fix = ONE_PARAGRAPH if "end of template" in reason else "fix the Jinja syntax"
+        return [Problem(where, f"broken placeholder {shown!r}: {reason}; {fix}")]
     problems = [
         Problem(where, f"{attribute!r} in {shown!r} is refused by the sandbox; remove it")
         for attribute in unsafe_attributes(environment, parsed)
