@@ -539,6 +539,23 @@ def new_slide(deck: Any, title: str, *paragraphs: str) -> Any:
     return slide
 
 
+def add_example_chart(slide: Any, name: str, series: str) -> Any:
+    """Insert a column chart with one example bar, as Insert > Chart does, and name it."""
+    data = pptx.chart.data.CategoryChartData()
+    data.categories = ["Example"]
+    data.add_series(series, (50,))
+    frame = slide.shapes.add_chart(
+        pptx.enum.chart.XL_CHART_TYPE.COLUMN_CLUSTERED,
+        Inches(6),
+        Inches(1.5),
+        Inches(6),
+        Inches(5),
+        data,
+    )
+    frame.name = name
+    return frame
+
+
 def saved(deck: Any, tmp_path: Path) -> Path:
     path = tmp_path / "staff template.pptx"
     deck.save(str(path))
@@ -624,18 +641,9 @@ def test_recipe_any_chart_bound_by_its_name(
 ) -> None:
     deck = shipped()
     slide = new_slide(deck, "Groups per status")
-    data = pptx.chart.data.CategoryChartData()
-    data.categories = ["Example"]
-    data.add_series("Groups", (3,))
-    frame = slide.shapes.add_chart(
-        pptx.enum.chart.XL_CHART_TYPE.COLUMN_CLUSTERED,
-        Inches(1),
-        Inches(1.5),
-        Inches(8),
-        Inches(5),
-        data,
+    frame = add_example_chart(
+        slide, "Chart: for row in statuses; categories=row.status; values=row.count", "Groups"
     )
-    frame.name = "Chart: for row in statuses; categories=row.status; values=row.count"
     template = saved(deck, tmp_path)
     assert check_template(template) == []
     listed = {p.where: p.source for p in list_placeholders(template)}
@@ -702,20 +710,11 @@ def test_recipe_deck_with_repeated_slides_and_charts_opens_in_libreoffice(
 ) -> None:
     deck = shipped()
     slide = new_slide(deck, "{{ band.band }}", "{%slide for band in bands if band.groups %}")
-    data = pptx.chart.data.CategoryChartData()
-    data.categories = ["Example"]
-    data.add_series("Rate", (50,))
-    frame = slide.shapes.add_chart(
-        pptx.enum.chart.XL_CHART_TYPE.BAR_CLUSTERED,
-        Inches(6),
-        Inches(1.5),
-        Inches(6),
-        Inches(5),
-        data,
-    )
-    frame.name = (
+    add_example_chart(
+        slide,
         "Chart: for row in participation_by_band if row.band == band.band; "
-        "categories=row.group; values=row.rate; colours=row.colour"
+        "categories=row.group; values=row.rate; colours=row.colour",
+        "Rate",
     )
     written = tmp_path / "deck.pptx"
     pages = render_deck(sample_presented, saved(deck, tmp_path), written)
