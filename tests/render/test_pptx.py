@@ -540,12 +540,12 @@ def new_slide(deck: Any, title: str, *paragraphs: str) -> Any:
 
 
 def add_example_chart(slide: Any, name: str, series: str) -> Any:
-    """Insert a column chart with one example bar, as Insert > Chart does, and name it."""
+    """Insert a bar chart with one example bar, as Insert > Chart does, and name it."""
     data = pptx.chart.data.CategoryChartData()
     data.categories = ["Example"]
     data.add_series(series, (50,))
     frame = slide.shapes.add_chart(
-        pptx.enum.chart.XL_CHART_TYPE.COLUMN_CLUSTERED,
+        pptx.enum.chart.XL_CHART_TYPE.BAR_CLUSTERED,
         Inches(6),
         Inches(1.5),
         Inches(6),
