@@ -466,3 +466,14 @@ def test_check_template_reports_every_mistake_at_once(tmp_path: Path) -> None:
         ),
         ("paragraph 6", "'{% if unrepresented %}' is never closed"),
     ]
+
+
+def test_check_template_flags_tags_word_cannot_use_where_they_stand(tmp_path: Path) -> None:
+    template = write_template(
+        tmp_path / "t.docx", "{%slide if unrepresented %}", "{%tr for row in statuses %}"
+    )
+    found = [(issue.where, issue.message) for issue in check_template(template)]
+    assert found[:2] == [
+        ("paragraph 1", "{%slide %} tags are PowerPoint's; in Word use {%p %} tags"),
+        ("paragraph 2", "a {%tr %} or {%tc %} tag belongs in a table cell"),
+    ]
