@@ -14,7 +14,12 @@ from typing import Any
 import jinja2
 
 from cipdocs.pptx_template.attributes import Scope
-from cipdocs.pptx_template.copies import PartNames, delete_slide, duplicate_slide
+from cipdocs.pptx_template.copies import (
+    PartNames,
+    delete_slide,
+    duplicate_slide,
+    renumber_slides,
+)
 from cipdocs.pptx_template.tags import (
     Names,
     Problem,
@@ -160,6 +165,7 @@ def expand_slides(
             Filled(copied, {**context, **item}, where)
             for copied, item in zip(slides, items, strict=True)
         ]
+    renumber_slides(presentation)
     return filled
 
 
