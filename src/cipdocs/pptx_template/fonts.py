@@ -14,8 +14,10 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fontTools.ttLib import TTCollection, TTFont, TTLibError
+from lxml import etree
 
 # fontTools logs a warning for fonts with an odd creation date in their `head` table, which
 # says nothing about the metrics; keep it off the user's screen.
@@ -205,3 +207,23 @@ class FontBook:
                     "with a conservative estimate, so it may be given more room than it needs"
                 )
         return None
+
+
+def theme_fonts(presentation: Any) -> tuple[str, str]:
+    """Return the major (headings) and minor (body) Latin typefaces of a python-pptx
+    presentation's theme; Office's defaults where it names none."""
+    master = presentation.slide_master
+    relationships = master.part.rels.values()
+    part = next((rel.target_part for rel in relationships if rel.reltype.endswith("/theme")), None)
+    major, minor = "Calibri Light", "Calibri"
+    if part is None:
+        return major, minor
+    theme = etree.fromstring(part.blob)
+    scheme = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    found_major = theme.find(f".//{scheme}fontScheme/{scheme}majorFont/{scheme}latin")
+    found_minor = theme.find(f".//{scheme}fontScheme/{scheme}minorFont/{scheme}latin")
+    if found_major is not None and found_major.get("typeface"):
+        major = str(found_major.get("typeface"))
+    if found_minor is not None and found_minor.get("typeface"):
+        minor = str(found_minor.get("typeface"))
+    return major, minor

@@ -19,6 +19,7 @@ from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
 from cipdocs.errors import Issue, TemplateProblemError
+from cipdocs.pptx_template.chart_pages import continue_chart
 from cipdocs.pptx_template.presentation import (
     FilledSlide,
     check_presentation,
@@ -127,7 +128,9 @@ def lay_out_slide(
             header_rows = filled.header_rows.get(str(shape.shape_id))
             layout_table(presentation, slide, shape, header_rows, slide_height)
         elif shape.has_chart:
-            fix_workbook_dates(shape.chart, report.report_date)
+            # More bars than fit with 8 pt labels continue on follow-on slides.
+            for chart in continue_chart(presentation, slide, shape):
+                fix_workbook_dates(chart, report.report_date)
         elif is_timeline(shape):
             descr = shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr", "")
             draw_timeline(slide, shape, report.roadmap, report.report_date, descr)
