@@ -17,10 +17,10 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE, MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Inches, Pt
@@ -91,6 +91,43 @@ UNREPRESENTED_NOTES = (
 )
 """Speaker notes listing the groups without a representative, one paragraph each."""
 
+CHANGES_NOTES = (
+    "{%slide if changes.since %}",
+    "What moved since the previous update, {{ changes.previous_file }} "
+    "({{ changes.since | long_date }}), read from the figures that file carries "
+    "(docs/cycle.md). This slide appears only when there is a previous update. " + NOTES_SOURCE,
+)
+"""The changes slide's notes: its slide tag and the previous update's file."""
+
+MOVED_IN_NOTES = (
+    "{%p if changes.since %}",
+    "(moved in) marks a group that moved into its row since the previous update, "
+    "{{ changes.previous_file }}; (new) a group new since then.",
+    "{%p endif %}",
+)
+
+# The sample's statuses, one series each; staff with other statuses rename the series (Edit
+# Data) and the chart's name to match (docs/cycle.md).
+HISTORY_STATUSES = ("Completed", "In progress", "Under discussion", "Not started")
+HISTORY_CHART = "Chart: for point in history; categories=point.label; " + "; ".join(
+    f"values=point.count('{status}')" for status in HISTORY_STATUSES
+)
+"""The history chart's name: one category per update, one series per status."""
+
+HISTORY_ALT_TEXT = (
+    "Stacked column chart of the groups per framework status at each update: "
+    "{% for point in history %}{{ point.label }}: {% for row in statuses %}{{ row.status }} "
+    "{{ point.count(row.status) }}{% if not loop.last %}, {% endif %}{% endfor %}"
+    "{% if not loop.last %}; {% endif %}{% endfor %}."
+)
+
+HISTORY_NOTES = (
+    "{%slide if history | length > 2 %}",
+    "Framework status counts at each update found in the output folder, oldest first, then this "
+    "one; read from the figures each file carries. This slide appears once there are two "
+    "earlier updates. " + NOTES_SOURCE,
+)
+
 CHART_ALT_TEXT = (
     "Bar chart of each group's participation rate, as a percentage of the {{ meetings_held }} "
     "meetings held as of {{ report_date | long_date }}: "
@@ -155,7 +192,8 @@ def main(argv: Sequence[str]) -> int:
 
 
 def build_presentation() -> Any:
-    """Return the branded template: master, layouts and the five slides."""
+    """Return the branded template: master, layouts and the seven slides (the changes and the
+    history slides appear in a deck only when there are earlier updates to show)."""
     presentation = Presentation()
     presentation.slide_width = SLIDE_WIDTH
     presentation.slide_height = SLIDE_HEIGHT
@@ -164,7 +202,9 @@ def build_presentation() -> Any:
     keep_layouts(presentation, LAYOUTS_KEPT)
     brand_title_layout(layout_named(presentation, "Title Slide"))
     add_title_slide(presentation)
+    add_changes_slide(presentation)
     add_status_slide(presentation)
+    add_history_slide(presentation)
     add_participation_slide(presentation)
     add_milestones_slide(presentation)
     add_roadmap_slide(presentation)
@@ -313,7 +353,7 @@ def add_status_slide(presentation: Any) -> None:
         header=(Run("Status"), Run("Constituency Groups"), Run("#")),
         row=(
             [Run("{%tr for row in statuses %}", bold=True), Run("{{ row.label }}", bold=True)],
-            [Run("{{ row.groups_text }}")],
+            [Run("{{ row.groups_marked_text }}")],
             [Run("{{ row.count }}", bold=True)],
         ),
         size=14,
@@ -341,7 +381,80 @@ def add_status_slide(presentation: Any) -> None:
         slide,
         "Status table and representation from the Groups and Statuses sheets. " + NOTES_SOURCE,
         *UNREPRESENTED_NOTES,
+        *MOVED_IN_NOTES,
     )
+
+
+def add_changes_slide(presentation: Any) -> None:
+    """The slide after the title, kept only with a previous update: one bullet per change."""
+    slide = add_title_only(presentation, "Since the last update ({{ changes.since | short_date }})")
+    box = add_text(
+        slide,
+        "Changes",
+        TITLE_BAR_HEIGHT + Inches(0.35),
+        SLIDE_HEIGHT - TITLE_BAR_HEIGHT - Inches(0.8),
+        [
+            Run(
+                "{{ changes.meetings_held_since }} "
+                "{{ changes.meetings_held_since | plural('meeting') }} held since "
+                "{{ changes.since | long_date }}."
+            )
+        ],
+        size=18,
+    )
+    frame = box.text_frame
+    # Many changes shrink to fit the box (PowerPoint's "Shrink text on overflow").
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    for text in ("{%p for line in changes.lines %}", "{{ line }}", "{%p endfor %}"):
+        write_runs(frame.add_paragraph(), [Run(text)], size=18)
+    add_bullet(frame.paragraphs[2])
+    set_notes(slide, *CHANGES_NOTES)
+
+
+def add_history_slide(presentation: Any) -> None:
+    """The slide after the status table, kept once there are two earlier updates: a chart of
+    the status counts at each update."""
+    slide = add_title_only(presentation, "CIP-CCG Framework: Status over Time")
+    data = CHART_DATA(number_format="0")
+    data.categories = ["21 Aug 2024", "30 Aug 2024", "20 Sep 2024"]
+    # Example data (the test series' counts); the binding replaces it when the deck is made.
+    examples = ((7, 8, 9), (6, 5, 4), (6, 6, 6), (0, 0, 1))
+    for status, counts in zip(HISTORY_STATUSES, examples, strict=True):
+        data.add_series(status, counts)
+    top = TITLE_BAR_HEIGHT + Inches(0.35)
+    frame = slide.shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_STACKED,
+        MARGIN,
+        top,
+        CONTENT_WIDTH,
+        SLIDE_HEIGHT - top - Inches(0.4),
+        data,
+    )
+    frame.name = HISTORY_CHART
+    set_alt_text(frame, HISTORY_ALT_TEXT)
+    chart = frame.chart
+    chart.has_title = False
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.font.size = Pt(12)
+    plot = chart.plots[0]
+    plot.gap_width = 60
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.show_value = True
+    labels.font.size = Pt(11)
+    labels.font.bold = True
+    labels.font.color.rgb = rgb("FFFFFF")
+    # A status no group had at an update gets no "0" label on a zero-height segment.
+    labels.number_format = "0;-0;;"
+    labels.number_format_is_linked = False
+    value_axis = chart.value_axis
+    value_axis.minimum_scale = 0
+    value_axis.has_major_gridlines = True
+    value_axis.major_gridlines.format.line.color.rgb = rgb("D9D9D9")
+    positive_axis_ids(chart)
+    set_notes(slide, *HISTORY_NOTES)
 
 
 def add_participation_slide(presentation: Any) -> None:
@@ -485,6 +598,15 @@ def set_notes(slide: Any, text: str, *more: str) -> None:
     frame.text = text
     for paragraph in more:
         frame.add_paragraph().text = paragraph
+
+
+def add_bullet(paragraph: Any) -> None:
+    """Give `paragraph` a round bullet with a hanging indent, as a bulleted list has."""
+    properties = paragraph._p.get_or_add_pPr()
+    properties.set("marL", str(Inches(0.3)))
+    properties.set("indent", str(-Inches(0.3)))
+    properties.append(parse_xml(f'<a:buFont {nsdecls("a")} typeface="Arial"/>'))
+    properties.append(parse_xml(f'<a:buChar {nsdecls("a")} char="•"/>'))
 
 
 def set_alt_text(shape: Any, text: str) -> None:

@@ -63,6 +63,7 @@ def build_document() -> DocumentObject:
     add_header(document.sections[0])
     add_footer(document.sections[0])
     add_title(document)
+    add_changes_section(document)
     add_status_section(document)
     add_participation_section(document)
     add_milestones_section(document)
@@ -312,6 +313,21 @@ def add_title(document: DocumentObject) -> None:
     document.add_paragraph("{{ report_date | long_date }}", style="Subtitle")
 
 
+def add_changes_section(document: DocumentObject) -> None:
+    """Add "Since the last update", which docxtpl keeps only when there is a previous update."""
+    document.add_paragraph("{%p if changes.since %}")
+    document.add_heading("Since the last update ({{ changes.since | short_date }})", level=1)
+    document.add_paragraph(
+        "Compared with the update of {{ changes.since | long_date }} "
+        "({{ changes.previous_file }}), with {{ changes.meetings_held_since }} "
+        "{{ changes.meetings_held_since | plural('meeting') }} held since:"
+    )
+    document.add_paragraph("{%p for line in changes.lines %}")
+    document.add_paragraph("{{ line }}", style="List Bullet")
+    document.add_paragraph("{%p endfor %}")
+    document.add_paragraph("{%p endif %}")
+
+
 def add_status_section(document: DocumentObject) -> None:
     """Add the framework status table and the representation paragraph."""
     document.add_heading(
@@ -324,7 +340,7 @@ def add_status_section(document: DocumentObject) -> None:
         loop="for row in statuses",
         cells=(
             ("{{ row.label }}", True),
-            ("{{ row.groups_text }}", False),
+            ("{{ row.groups_marked_text }}", False),
             ("{{ row.count }}", True),
         ),
         centred=(2,),

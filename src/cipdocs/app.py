@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.options import DeckRequest, OutputFormat
+from cipdocs.report.changes import NO_CHANGES
 from cipdocs.report.compute import compute_report
 from cipdocs.report.model import Report
 from cipdocs.report.present import PresentedReport, present_report
@@ -19,6 +20,7 @@ from cipdocs.workbook.parse import parse_workbook
 from cipdocs.workbook.read import read_workbook
 
 if TYPE_CHECKING:
+    from cipdocs.cycle import Comparison
     from cipdocs.render.pdf import Office
 
 Progress = Callable[[str], None]
@@ -56,20 +58,31 @@ def build_documents(
     request: DeckRequest,
     loaded: LoadedReport,
     progress: Progress,
+    *,
+    comparison: Comparison | None = None,
     written: list[Path] | None = None,
 ) -> list[Path]:
     """Render the requested documents into the output folder and return their paths in order.
 
-    Each file's path is appended to `written` (when given) as soon as the file is complete, so
-    an interrupted run can still say what it wrote.
+    Each document embeds the report (docs/cycle.md); `comparison` gives the changes since the
+    previous update the documents show (none when not given). Each file's path is appended to
+    `written` (when given) as soon as the file is complete, so an interrupted run can still say
+    what it wrote.
 
     With both documents asked for, the Word update renders in a child process beside the deck
     (where the platform can fork and `request.parallel` allows): the two share nothing but the
     presented report, and a run takes about the time of the slower one.
     """
     from cipdocs.render.files import prepare_output_dir
+    from cipdocs.report.record import report_record
 
-    presented = present_report(loaded.report)
+    changes, previous_file, earlier = (
+        (comparison.changes, comparison.previous_file, comparison.earlier)
+        if comparison is not None
+        else (NO_CHANGES, "", ())
+    )
+    presented = present_report(loaded.report, changes, previous_file, earlier)
+    record = report_record(loaded.report)
     stem = output_stem(loaded.report)
     prepare_output_dir(request.output_dir)
     written = [] if written is None else written
@@ -80,7 +93,7 @@ def build_documents(
 
             # Started now, LibreOffice gets ready while the documents are rendered.
             office = stack.enter_context(started_office())
-        deck, slide_count, update = _render_documents(request, presented, stem)
+        deck, slide_count, update = _render_documents(request, presented, stem, record)
         written += [path for path in (deck, update) if path is not None]
         if office is not None:
             convert_documents(request, stem, (deck, slide_count), update, progress, office, written)
@@ -88,7 +101,7 @@ def build_documents(
 
 
 def _render_documents(
-    request: DeckRequest, presented: PresentedReport, stem: str
+    request: DeckRequest, presented: PresentedReport, stem: str, record: dict[str, object]
 ) -> tuple[Path | None, int, Path | None]:
     """Render the deck and the Word update asked for; return their paths and the slide count."""
     from cipdocs.parallel import run_beside
@@ -101,7 +114,7 @@ def _render_documents(
     pending = None
     if update is not None:
         pending = run_beside(
-            functools.partial(_render_update, presented, request.update_template, update),
+            functools.partial(_render_update, presented, request.update_template, update, record),
             in_child=request.parallel and deck is not None,
         )
     slide_count = 0
@@ -109,7 +122,7 @@ def _render_documents(
         if deck is not None:
             from cipdocs.render.pptx import render_deck
 
-            slide_count = render_deck(presented, request.deck_template, deck)
+            slide_count = render_deck(presented, request.deck_template, deck, record=record)
     except BaseException:
         if pending is not None:
             pending.wait(raise_error=False)
@@ -119,10 +132,12 @@ def _render_documents(
     return deck, slide_count, update
 
 
-def _render_update(presented: PresentedReport, template: Path, destination: Path) -> None:
+def _render_update(
+    presented: PresentedReport, template: Path, destination: Path, record: dict[str, object]
+) -> None:
     from cipdocs.render.docx import render_update
 
-    render_update(presented, template, destination)
+    render_update(presented, template, destination, record=record)
 
 
 def convert_documents(

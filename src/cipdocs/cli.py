@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +15,7 @@ from cipdocs.errors import CipdocsError, Issue
 
 if TYPE_CHECKING:
     from cipdocs import shipped
+    from cipdocs.cycle import Comparison
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -46,6 +45,30 @@ def _say_if_shipped(chosen: shipped.Chosen, what: str) -> Path:
     return chosen.path
 
 
+def _since(context: click.Context, parameter: click.Parameter, value: str | None) -> options.Since:
+    if value is None:
+        return None
+    return options.NO_PREVIOUS if value == options.NO_PREVIOUS else Path(value)
+
+
+since_option = click.option(
+    "--since",
+    metavar="PATH|none",
+    callback=_since,
+    help="The previous update to compare with: a deck or Word update cipdocs wrote, or an "
+    "earlier workbook; `none` compares with nothing. Default: the newest earlier update in "
+    "the output folder (docs/cycle.md).",
+)
+previous_folder_option = click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=options.DEFAULT_OUTPUT_DIR,
+    show_default=True,
+    help="Folder where the previous update is looked for.",
+)
+
+
 def _err(line: str) -> None:
     click.echo(line, err=True)
 
@@ -62,6 +85,8 @@ def reported_errors() -> Iterator[None]:
         yield
     except CipdocsError as error:
         if _debug_requested():
+            import traceback  # imported here (as json below) so that --help stays fast
+
             traceback.print_exc()
         lines = error.lines()
         for line in lines[:-1]:
@@ -120,7 +145,8 @@ def cli(debug: bool) -> None:
       cipdocs summary --json             # the computed figures
 
     Exit codes: 0 ok, 2 usage, 3 unreadable workbook, 4 invalid data, 5 template problem,
-    6 output problem, 7 converter problem, 8 deck check findings, 70 internal self-check failure
+    6 output problem, 7 converter problem, 8 deck check findings, 70 internal self-check failure,
+    130 interrupted
     (docs/errors.md).
     """
 
@@ -168,31 +194,46 @@ def check(workbook: Path | None, verbose: bool) -> None:
     is_flag=True,
     help="Print the figures as JSON (docs/workbook.md shows the shape).",
 )
-def summary(workbook: Path | None, as_json: bool) -> None:
+@since_option
+@previous_folder_option
+def summary(workbook: Path | None, as_json: bool, since: options.Since, output_dir: Path) -> None:
     """Print the figures computed from WORKBOOK (default: inputs/cip-ccg.xlsx).
 
     Shows the framework status table, representation, and each participation band with its
-    groups' attended/held meetings and rate.
+    groups' attended/held meetings and rate, then what changed since the previous update when
+    one is found in the output folder or named with --since (with --json, under `changes`;
+    docs/cycle.md).
 
     \b
     Examples:
       cipdocs summary
       cipdocs summary --json > figures.json
+      cipdocs summary --json --since "output/CIP-CCG Status Update 2024-08-30.pptx"
     """
-    from cipdocs import app  # imported here so that --help stays fast
+    from cipdocs import app, cycle  # imported here so that --help stays fast
 
     workbook = _chosen_workbook(workbook)
     with reported_errors():
         loaded = app.load_report(workbook)
+        comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
     _print_warnings(loaded.warnings)
     if as_json:
+        import json
+
+        from cipdocs.report.changes import changes_as_json
         from cipdocs.report.present import report_as_json
 
-        click.echo(json.dumps(report_as_json(loaded.report), indent=2, ensure_ascii=False))
+        figures = report_as_json(loaded.report)
+        if comparison.previous is not None:
+            figures["changes"] = changes_as_json(comparison.changes)
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
     else:
         from cipdocs.report.summary import format_summary
 
         click.echo(format_summary(loaded.report))
+        if comparison.previous is not None:
+            click.echo("")
+            _print_changes(comparison)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -237,6 +278,7 @@ def summary(workbook: Path | None, as_json: bool) -> None:
     is_flag=True,
     help="Also write a PNG preview of each slide (needs LibreOffice and poppler).",
 )
+@since_option
 def deck(
     workbook: Path | None,
     output_dir: Path,
@@ -245,6 +287,7 @@ def deck(
     output_format: str,
     pdf: bool,
     preview: bool,
+    since: options.Since,
 ) -> None:
     """Write the status-update deck (.pptx) and Word update (.docx) from WORKBOOK.
 
@@ -257,12 +300,17 @@ def deck(
     `... (slides).pdf` and `... (document).pdf` are written too; with --preview,
     `... (slide 01).png` and so on.
 
+    Each file carries its figures, and the documents show what changed since the previous
+    update: the newest earlier one in the output folder, or the one named with --since
+    (docs/cycle.md).
+
     \b
     Examples:
       cipdocs deck
       cipdocs deck tracker.xlsx -o ~/Desktop/update
       cipdocs deck --format docx --docx-template "ICANN letterhead.docx"
       cipdocs deck --pdf --preview
+      cipdocs deck --since "old/CIP-CCG Status Update 2024-08-02.docx"
     """
     from cipdocs import shipped
 
@@ -288,15 +336,19 @@ def deck(
         preview=preview,
         # One process under --debug, so a traceback shows where the failure happened.
         parallel=not _debug_requested(),
+        since=since,
     )
-    from cipdocs import app  # imported here so that --help stays fast
+    from cipdocs import app, cycle  # imported here so that --help stays fast
 
     written: list[Path] = []
     try:
         with reported_errors():
             loaded = app.load_report(workbook)
             _print_warnings(loaded.warnings)
-            app.build_documents(request, loaded, _err, written)
+            comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
+            if comparison.previous is not None:
+                _err(f"comparing with {comparison.previous.path}")
+            app.build_documents(request, loaded, _err, comparison=comparison, written=written)
     except KeyboardInterrupt:
         # What is already written is complete (temp file, then rename): say where it is.
         for path in written:
@@ -392,6 +444,105 @@ def check_deck(deck: Path) -> None:
     with reported_errors():
         app.check_deck(deck)
     _err(f"ok: {deck}: no accessibility or layout findings")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@workbook_argument
+@since_option
+@previous_folder_option
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the changes as JSON (docs/cycle.md shows the shape).",
+)
+def changes(workbook: Path | None, since: options.Since, output_dir: Path, as_json: bool) -> None:
+    """Print what changed between the previous update and WORKBOOK (default: inputs/cip-ccg.xlsx).
+
+    The previous update is the newest earlier deck or Word update in the output folder, or
+    the file named with --since: a .pptx or .docx cipdocs wrote, or an earlier workbook.
+    Framework status moves, groups added or removed, representation gained or lost, meetings
+    held since, participation band moves, milestone and roadmap changes (docs/cycle.md).
+
+    \b
+    Examples:
+      cipdocs changes
+      cipdocs changes --since "output/CIP-CCG Status Update 2024-08-30.pptx"
+      cipdocs changes new.xlsx --since old.xlsx --json
+    """
+    import json
+
+    from cipdocs import app, cycle  # imported here so that --help stays fast
+    from cipdocs.report.changes import changes_as_json
+
+    workbook = _chosen_workbook(workbook)
+    with reported_errors():
+        loaded = app.load_report(workbook)
+        comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
+    _print_warnings(loaded.warnings)
+    if as_json:
+        click.echo(json.dumps(changes_as_json(comparison.changes), indent=2, ensure_ascii=False))
+        return
+    if comparison.previous is None:
+        where = "" if since == options.NO_PREVIOUS else f" in {output_dir}"
+        click.echo(f"No previous update{where} to compare with.")
+        return
+    _print_changes(comparison)
+
+
+def _print_changes(comparison: Comparison) -> None:
+    """Print the changes since the previous update of `comparison`, which must have one."""
+    from cipdocs.report.present import present_changes, short_date
+
+    assert comparison.previous is not None
+    view = present_changes(comparison.changes, comparison.previous_file)
+    held = view.meetings_held_since
+    since_date = short_date(comparison.previous.report.report_date)
+    click.echo(
+        f"Since the last update ({since_date}, {comparison.previous.path}): "
+        f"{held} {'meeting' if held == 1 else 'meetings'} held"
+    )
+    for line in view.lines:
+        click.echo(f"- {line}")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument(
+    "folder",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=options.DEFAULT_OUTPUT_DIR,
+    required=False,
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the updates as JSON (docs/cycle.md shows the shape).",
+)
+def history(folder: Path, as_json: bool) -> None:
+    """List every update cipdocs wrote in FOLDER (default: output/), oldest first.
+
+    Read from the data each deck and Word update carries: report date, files, status counts,
+    representation, meetings held and median participation. Other files are skipped.
+
+    \b
+    Examples:
+      cipdocs history
+      cipdocs history "Shared/CIP-CCG updates" --json
+    """
+    import json
+
+    from cipdocs import cycle  # imported here so that --help stays fast
+    from cipdocs.report.history import format_history, history_as_json
+
+    with reported_errors():
+        entries = cycle.read_history(folder)
+    if as_json:
+        click.echo(json.dumps(history_as_json(entries), indent=2, ensure_ascii=False))
+    elif entries:
+        click.echo(format_history(entries))
+    else:
+        _err(f"no updates written by cipdocs in {folder}")
 
 
 def main() -> None:

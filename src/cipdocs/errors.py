@@ -40,6 +40,17 @@ class WorkbookUnreadableError(CipdocsError):
     exit_code = 3
 
 
+class PreviousUpdateError(CipdocsError):
+    """The previous update named with --since cannot be compared: not cipdocs', damaged,
+    written by a newer cipdocs, or not earlier than this update."""
+
+    exit_code = 3
+
+
+class NewerUpdateError(PreviousUpdateError):
+    """An earlier update's embedded data is in a format newer than this cipdocs reads."""
+
+
 MAX_ISSUE_LINES = 18
 """The most issue lines an error prints: with the count, `check` stays under about 20 lines."""
 

@@ -8,11 +8,17 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 DEFAULT_WORKBOOK = Path("inputs/cip-ccg.xlsx")
 DEFAULT_OUTPUT_DIR = Path("output")
 DEFAULT_DECK_TEMPLATE = Path("templates/cip-ccg-deck.pptx")
 DEFAULT_UPDATE_TEMPLATE = Path("templates/cip-ccg-update.docx")
+NO_PREVIOUS: Literal["none"] = "none"
+"""`--since none`: compare with no previous update."""
+
+Since = Path | Literal["none"] | None
+"""The previous update: a file, `NO_PREVIOUS`, or None to look for it in the output folder."""
 
 
 class OutputFormat(enum.Enum):
@@ -40,3 +46,5 @@ class DeckRequest:
     preview: bool = False
     parallel: bool = True
     """Render the Word update in a child process beside the deck, where the platform can fork."""
+    since: Since = None
+    """The previous update to compare with (docs/cycle.md)."""

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from cipdocs.app import load_report
+from cipdocs.report.changes import NO_CHANGES, Changes, Move, compute_changes
 from cipdocs.report.model import Report
 from cipdocs.report.present import (
     DEFAULT_BAND_COLOURS,
@@ -17,6 +18,8 @@ from cipdocs.report.present import (
     month_year,
     percent,
     plural,
+    present_changes,
+    present_report,
     report_as_json,
     short_date,
 )
@@ -153,4 +156,67 @@ def test_sample_json_reproduces_the_seed(sample_report: Report) -> None:
 def test_workbook_resaved_by_libreoffice_calc_gives_the_same_figures(sample_report: Report) -> None:
     # tests/data holds inputs/cip-ccg.xlsx opened and saved again by LibreOffice Calc 7.4.
     resaved = load_report(ROOT / "tests" / "data" / "cip-ccg-resaved-by-libreoffice.xlsx").report
-    assert report_as_json(resaved) == report_as_json(sample_report)
+    figures, expected = report_as_json(resaved), report_as_json(sample_report)
+    assert figures.pop("workbook") == "cip-ccg-resaved-by-libreoffice.xlsx"
+    expected.pop("workbook")
+    assert figures == expected
+
+
+def test_changes_in_words() -> None:
+    changes = Changes(
+        since=dt.date(2024, 8, 2),
+        meetings_held_since=2,
+        status_changes=(Move("GNSO RrSG", "In progress", "Completed"), Move("X", None, "Open")),
+        groups_added=("TLG",),
+        groups_removed=("Old", "Older"),
+        represented_gained=("ASO",),
+        represented_lost=("GAC",),
+        band_changes=(Move("SSAC", "60%-79%", "80%-99%"), Move("TLG", None, "100%")),
+        milestone_changes=(Move("Agree", "", "Done"),),
+        roadmap_changes=(Move("Build", "Planned", None),),
+    )
+    view = present_changes(changes, "CIP-CCG Status Update 2024-08-02.pptx")
+    assert view.lines == [
+        "GNSO RrSG: In progress → Completed",
+        "X: not tracked → Open",
+        "New group: TLG",
+        "Groups removed: Old, Older",
+        "Appointed a representative: ASO",
+        "No longer has a representative: GAC",
+        "Participation band, SSAC: 60%-79% → 80%-99%",
+        "Participation band, TLG: not in the table → 100%",
+        "Milestone “Agree”: no status → Done",
+        "Roadmap phase Build: Planned → not listed",
+    ]
+    assert view.status_changes[1].before == "" and view.status_changes[1].after == "Open"
+    assert view.previous_file == "CIP-CCG Status Update 2024-08-02.pptx"
+    assert view.any
+
+
+def test_no_previous_update_has_no_lines_and_nothing_moved_says_so(sample_report: Report) -> None:
+    assert present_changes(NO_CHANGES).lines == []
+    same = compute_changes(sample_report, sample_report)
+    assert present_changes(same).lines == [
+        "No framework status, representation, participation band, milestone or roadmap changes."
+    ]
+
+
+def test_status_rows_mark_groups_that_moved_in_or_are_new(sample_report: Report) -> None:
+    changes = Changes(
+        dt.date(2024, 8, 2),
+        0,
+        (Move("ALAC", "In progress", "Completed"),),
+        ("SSAC",),
+        (),
+        (),
+        (),
+        (),
+        (),
+        (),
+    )
+    completed = present_report(sample_report, changes).statuses[0]
+    assert completed.moved_in == ["ALAC", "SSAC"]
+    assert completed.groups_marked_text.startswith("ALAC (moved in), AFRALO, ")
+    assert completed.groups_marked_text.endswith("SSAC (new)")
+    unmarked = present_report(sample_report).statuses[0]
+    assert unmarked.groups_marked_text == unmarked.groups_text

@@ -6,7 +6,7 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +50,17 @@ Lines = list[tuple[str, str]]
 """One ``(where, text)`` per paragraph of a part, in document order."""
 
 
-def render_update(report: PresentedReport, template: Path, destination: Path) -> None:
-    """Fill `template` with `report` and write the Word update to `destination`."""
+def render_update(
+    report: PresentedReport,
+    template: Path,
+    destination: Path,
+    *,
+    record: Mapping[str, object] | None = None,
+) -> None:
+    """Fill `template` with `report` and write the Word update to `destination`.
+
+    `record` (the report as data, report/record.py) is embedded in the file when given.
+    """
     document = _open_template(template)
     try:
         document.render(
@@ -64,7 +73,7 @@ def render_update(report: PresentedReport, template: Path, destination: Path) ->
     _set_core_properties(document, report)
     buffer = io.BytesIO()
     document.save(buffer)
-    write_document(destination, buffer.getvalue())
+    write_document(destination, buffer.getvalue(), record=record)
 
 
 def list_placeholders(template: Path) -> list[Placeholder]:

@@ -6,6 +6,7 @@ import io
 import os
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from cipdocs.errors import OutputProblemError, TemplateProblemError
@@ -40,13 +41,20 @@ def require_template(template: Path, *, kind: str, fix: str) -> None:
         check_zip_archive(template, what="template", error=TemplateProblemError)
 
 
-def write_document(destination: Path, data: bytes) -> None:
+def write_document(
+    destination: Path, data: bytes, *, record: Mapping[str, object] | None = None
+) -> None:
     """Write a saved .pptx/.docx: deterministic zip, structural self-check, then atomic rename.
 
+    With `record`, the report is embedded first (render/embed.py), so the check covers it too.
     The self-check runs before the rename so that a broken document never replaces a good one.
     """
     from cipdocs.render.selfcheck import raise_if_broken
 
+    if record is not None:
+        from cipdocs.render.embed import embed_record
+
+        data = embed_record(data, record)
     normalized = normalize_zip(data)
     raise_if_broken(destination, normalized)
     write_atomically(destination, normalized)

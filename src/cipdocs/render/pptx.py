@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +52,17 @@ CHART_ALIASES = {
 OPEN: Callable[[str], Any] = Presentation
 
 
-def render_deck(report: PresentedReport, template: Path, destination: Path) -> int:
+def render_deck(
+    report: PresentedReport,
+    template: Path,
+    destination: Path,
+    *,
+    record: Mapping[str, object] | None = None,
+) -> int:
     """Fill `template` with `report`, write the deck to `destination` (the same bytes on every
-    run) and return how many slides a PDF of it will have: the slides not hidden."""
+    run) and return how many slides a PDF of it will have: the slides not hidden.
+
+    `record` (the report as data, report/record.py) is embedded in the file when given."""
     presentation = open_template(template)
     template_findings = check_accessibility(presentation)
     template_overlaps = overlapping_text_shapes(presentation)
@@ -77,7 +85,7 @@ def render_deck(report: PresentedReport, template: Path, destination: Path) -> i
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)
-    write_document(destination, buffer.getvalue())
+    write_document(destination, buffer.getvalue(), record=record)
     return sum(
         1 for slide in presentation.slides if slide._element.get("show") not in ("0", "false")
     )

@@ -34,7 +34,12 @@ def compute_status_rows(
 def compute_representation(groups: Sequence[Group]) -> Representation:
     """Return how many groups appointed a representative, and which did not."""
     unrepresented = tuple(group.name for group in groups if not group.represented)
-    return Representation(len(groups), len(groups) - len(unrepresented), unrepresented)
+    return Representation(
+        len(groups),
+        len(groups) - len(unrepresented),
+        unrepresented,
+        tuple(group.name for group in groups),
+    )
 
 
 def compute_meetings_held(meetings: Iterable[Meeting], report_date: dt.date) -> tuple[Meeting, ...]:

@@ -120,6 +120,8 @@ class Representation:
     total: int
     represented: int
     unrepresented: tuple[str, ...]
+    groups: tuple[str, ...] = ()
+    """Every eligible group, in `Groups` order: what an update compares to find added groups."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
 from cipdocs import __version__
-from cipdocs.report.model import Band, Participation, Report
+from cipdocs.report.changes import NO_CHANGES, Changes, Move
+from cipdocs.report.history import HistoryEntry, median_participation
+from cipdocs.report.model import Band, Participation, Report, StatusRow
 
 SHEETS_USED = (
     "Settings",
@@ -25,6 +27,10 @@ SHEETS_USED = (
 DEFAULT_BAND_COLOURS = ("2E7D32", "7CB342", "F9A825", "EF6C00", "C62828", "6A1B9A", "455A64")
 
 EMPTY_BAND_TEXT = "N/A"
+
+# Words, not colour alone, so a screen reader says why a group is marked in the status table.
+MOVED_IN_MARKER = "(moved in)"
+NEW_GROUP_MARKER = "(new)"
 
 
 def short_date(value: dt.date) -> str:
@@ -83,6 +89,10 @@ class StatusView:
     groups_text: str
     """The groups joined by ``, ``; empty when none."""
     count: int
+    moved_in: list[str]
+    """Groups that moved into this row since the last update, or are new since."""
+    groups_marked_text: str
+    """`groups_text` with ``(moved in)`` or ``(new)`` after those groups."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,62 @@ class SourceView:
 
 
 @dataclass(frozen=True)
+class MoveView:
+    """One move since the last update as templates see it."""
+
+    item: str
+    """The group, milestone or roadmap phase."""
+    before: str
+    """The previous value; empty when the item was not there."""
+    after: str
+    """The value now; empty when the item is no longer there."""
+    text: str
+    """The move in words: ``GNSO RrSG: In progress → Completed``."""
+
+
+@dataclass(frozen=True)
+class ChangesView:
+    """What moved since the last update, as templates see it; `since` is None without one."""
+
+    since: dt.date | None
+    previous_file: str
+    """The file the previous update was read from; empty without one."""
+    meetings_held_since: int
+    status_changes: list[MoveView]
+    groups_added: list[str]
+    groups_removed: list[str]
+    represented_gained: list[str]
+    represented_lost: list[str]
+    band_changes: list[MoveView]
+    milestone_changes: list[MoveView]
+    roadmap_changes: list[MoveView]
+    lines: list[str]
+    """Every change as one line of words, for a bulleted list; one line saying so when none."""
+    any: bool
+    """Whether anything moved (meetings held aside)."""
+
+
+@dataclass(frozen=True)
+class HistoryPointView:
+    """One update of the series, for a chart of the figures over time."""
+
+    report_date: dt.date
+    label: str
+    """The report date as ``30 Aug 2024``, for a chart's categories."""
+    counts: dict[str, int]
+    """Groups per status name: ``point.counts['Completed']``."""
+    groups_represented: int
+    groups_total: int
+    meetings_held: int
+    median_participation: float | None
+    """The median participation rate (a whole or half percentage); None with an empty table."""
+
+    def count(self, status: str) -> int:
+        """Return how many groups had `status` (a status name) then; 0 for a status not used."""
+        return self.counts.get(status, 0)
+
+
+@dataclass(frozen=True)
 class PresentedReport:
     """Everything a template may use; the same object feeds the deck and the Word update."""
 
@@ -163,6 +229,9 @@ class PresentedReport:
     roadmap: list[PhaseView]
     source: SourceView
     cipdocs_version: str
+    changes: ChangesView
+    history: list[HistoryPointView]
+    """The updates found in the output folder dated before this one, oldest first, then this."""
 
     def as_template_context(self) -> dict[str, object]:
         """Return the top-level names templates see."""
@@ -210,8 +279,16 @@ def _participation_view(row: Participation, bands: Sequence[Band]) -> Participat
     )
 
 
-def present_report(report: Report) -> PresentedReport:
-    """Return the report in the words and formats the documents use."""
+def present_report(
+    report: Report,
+    changes: Changes = NO_CHANGES,
+    previous_file: str = "",
+    earlier: Sequence[HistoryEntry] = (),
+) -> PresentedReport:
+    """Return the report in the words and formats the documents use.
+
+    `changes` are those since the previous update, read from `previous_file`; `earlier` are
+    the updates before this one, oldest first, for the history."""
     bands = [row.band for row in report.bands]
     by_group = {row.group: _participation_view(row, bands) for row in report.participation}
     return PresentedReport(
@@ -221,16 +298,7 @@ def present_report(report: Report) -> PresentedReport:
         groups_total=report.representation.total,
         groups_represented=report.representation.represented,
         unrepresented=list(report.representation.unrepresented),
-        statuses=[
-            StatusView(
-                row.status.name,
-                row.status.label,
-                list(row.groups),
-                join_names(row.groups),
-                row.count,
-            )
-            for row in report.statuses
-        ],
+        statuses=[_status_view(row, changes) for row in report.statuses],
         bands=[
             BandView(
                 row.band.name,
@@ -254,17 +322,111 @@ def present_report(report: Report) -> PresentedReport:
         ],
         source=SourceView(report.source_name, list(SHEETS_USED), f"cipdocs {__version__}"),
         cipdocs_version=__version__,
+        changes=present_changes(changes, previous_file),
+        history=[_history_point(entry.report) for entry in earlier] + [_history_point(report)],
     )
+
+
+def _history_point(report: Report) -> HistoryPointView:
+    return HistoryPointView(
+        report_date=report.report_date,
+        label=short_date(report.report_date),
+        counts={row.status.name: row.count for row in report.statuses},
+        groups_represented=report.representation.represented,
+        groups_total=report.representation.total,
+        meetings_held=report.meetings_held,
+        median_participation=median_participation(report),
+    )
+
+
+def _status_view(row: StatusRow, changes: Changes) -> StatusView:
+    moved = {move.item for move in changes.status_changes if move.after == row.status.name}
+    added = set(changes.groups_added)
+
+    def marked(group: str) -> str:
+        if group in moved:
+            return f"{group} {MOVED_IN_MARKER}"
+        return f"{group} {NEW_GROUP_MARKER}" if group in added else group
+
+    return StatusView(
+        row.status.name,
+        row.status.label,
+        list(row.groups),
+        join_names(row.groups),
+        row.count,
+        [group for group in row.groups if group in moved or group in added],
+        join_names(marked(group) for group in row.groups),
+    )
+
+
+NOTHING_MOVED = (
+    "No framework status, representation, participation band, milestone or roadmap changes."
+)
+
+
+def present_changes(changes: Changes, previous_file: str = "") -> ChangesView:
+    """Return the changes since the last update in the words the documents use."""
+    statuses = [_move_view(move, "not tracked") for move in changes.status_changes]
+    bands = [_move_view(move, "not in the table") for move in changes.band_changes]
+    milestones = [_move_view(move, "not listed", quoted=True) for move in changes.milestone_changes]
+    phases = [_move_view(move, "not listed") for move in changes.roadmap_changes]
+    lines = [view.text for view in statuses]
+    lines += _named_line("New group", "New groups", changes.groups_added)
+    lines += _named_line("Group removed", "Groups removed", changes.groups_removed)
+    lines += _named_line(
+        "Appointed a representative", "Appointed a representative", changes.represented_gained
+    )
+    lines += _named_line(
+        "No longer has a representative",
+        "No longer have a representative",
+        changes.represented_lost,
+    )
+    lines += [f"Participation band, {view.text}" for view in bands]
+    lines += [f"Milestone {view.text}" for view in milestones]
+    lines += [f"Roadmap phase {view.text}" for view in phases]
+    if changes.since is not None and not lines:
+        lines = [NOTHING_MOVED]
+    return ChangesView(
+        since=changes.since,
+        previous_file=previous_file,
+        meetings_held_since=changes.meetings_held_since,
+        status_changes=statuses,
+        groups_added=list(changes.groups_added),
+        groups_removed=list(changes.groups_removed),
+        represented_gained=list(changes.represented_gained),
+        represented_lost=list(changes.represented_lost),
+        band_changes=bands,
+        milestone_changes=milestones,
+        roadmap_changes=phases,
+        lines=lines,
+        any=changes.any,
+    )
+
+
+def _move_view(move: Move, absent: str, *, quoted: bool = False) -> MoveView:
+    """Return `move` with its text; `absent` stands for a side where the item was not there."""
+    item = f"“{move.item}”" if quoted else move.item
+    before = absent if move.before is None else move.before or "no status"
+    after = absent if move.after is None else move.after or "no status"
+    return MoveView(move.item, move.before or "", move.after or "", f"{item}: {before} → {after}")
+
+
+def _named_line(singular: str, plural_form: str, names: Sequence[str]) -> list[str]:
+    if not names:
+        return []
+    return [f"{plural(len(names), singular, plural_form)}: {join_names(names)}"]
 
 
 def report_as_json(report: Report) -> dict[str, object]:
     """Return the report in the documented `cipdocs summary --json` shape."""
     return {
+        "workbook": report.source_name,
         "report_date": report.report_date.isoformat(),
         "meetings_held": report.meetings_held,
         "groups_total": report.representation.total,
         "groups_represented": report.representation.represented,
         "unrepresented": list(report.representation.unrepresented),
+        "groups": list(report.representation.groups),
         "statuses": [
             {
                 "status": row.status.name,
@@ -274,7 +436,16 @@ def report_as_json(report: Report) -> dict[str, object]:
             }
             for row in report.statuses
         ],
-        "bands": [{"band": row.band.name, "groups": list(row.groups)} for row in report.bands],
+        "bands": [
+            {
+                "band": row.band.name,
+                "low": row.band.low,
+                "high": row.band.high,
+                "colour": row.band.colour,
+                "groups": list(row.groups),
+            }
+            for row in report.bands
+        ],
         "participation": [
             {
                 "group": row.group,
