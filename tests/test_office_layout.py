@@ -105,7 +105,9 @@ def narrow_wide_font_template(path: Path) -> Path:
     """Write the shipped template with its status table narrower and set in DejaVu Sans, a
     wider face than Calibri, as a staff member might restyle it."""
     deck = pptx.Presentation(str(DECK_TEMPLATE))
-    frame = next(shape for shape in deck.slides[1].shapes if shape.name == "Status table")
+    frame = next(
+        shape for slide in deck.slides for shape in slide.shapes if shape.name == "Status table"
+    )
     table = frame.table
     table.columns[0].width = Inches(3.0)
     table.columns[1].width = Inches(5.0)
