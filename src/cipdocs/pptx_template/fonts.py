@@ -32,6 +32,8 @@ METRIC_TWINS = {
     "courier new": "Liberation Mono",
 }
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
+FONT_SIGNATURES = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
+"""The first four bytes of a TrueType, OpenType, Apple TrueType and collection file."""
 BOLD_BIT = 1 << 5
 """OS/2 fsSelection: the face is bold."""
 ITALIC_BIT = 1
@@ -126,15 +128,28 @@ def read_face(path: Path, font_number: int = 0) -> FaceMetrics:
 def face_names(path: Path) -> list[tuple[str, bool, bool]]:
     """Return (family, bold, italic) of each face in the file at `path`; empty if unreadable."""
     try:
-        # Read into memory, so a file fontTools refuses is not left open.
-        data = io.BytesIO(path.read_bytes())
+        with path.open("rb") as stream:
+            if stream.read(4) not in FONT_SIGNATURES:
+                return []  # not a font: fontTools would fail and leave the file open
+        # Lazy: only the `name` and `OS/2` tables are read, not the glyphs.
         if path.suffix.lower() == ".ttc":
-            fonts = list(TTCollection(data, lazy=True).fonts)
-        else:
-            fonts = [TTFont(data, lazy=True)]
-        return [(family_of(font, path), is_bold(font, path), is_italic(font)) for font in fonts]
+            collection = TTCollection(str(path), lazy=True)
+            try:
+                return [face_name(font, path) for font in collection.fonts]
+            finally:
+                collection.close()
+        font = TTFont(str(path), lazy=True)
+        try:
+            return [face_name(font, path)]
+        finally:
+            font.close()
     except (TTLibError, OSError, KeyError, AssertionError, ValueError):
         return []
+
+
+def face_name(font: TTFont, path: Path) -> tuple[str, bool, bool]:
+    """Return the face's (family, bold, italic)."""
+    return family_of(font, path), is_bold(font, path), is_italic(font)
 
 
 def family_of(font: TTFont, path: Path) -> str:
