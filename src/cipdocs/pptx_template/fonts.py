@@ -14,8 +14,10 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fontTools.ttLib import TTCollection, TTFont, TTLibError
+from lxml import etree
 
 # fontTools logs a warning for fonts with an odd creation date in their `head` table, which
 # says nothing about the metrics; keep it off the user's screen.
@@ -30,6 +32,8 @@ METRIC_TWINS = {
     "courier new": "Liberation Mono",
 }
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
+FONT_SIGNATURES = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
+"""The first four bytes of a TrueType, OpenType, Apple TrueType and collection file."""
 BOLD_BIT = 1 << 5
 """OS/2 fsSelection: the face is bold."""
 ITALIC_BIT = 1
@@ -124,15 +128,28 @@ def read_face(path: Path, font_number: int = 0) -> FaceMetrics:
 def face_names(path: Path) -> list[tuple[str, bool, bool]]:
     """Return (family, bold, italic) of each face in the file at `path`; empty if unreadable."""
     try:
-        # Read into memory, so a file fontTools refuses is not left open.
-        data = io.BytesIO(path.read_bytes())
+        with path.open("rb") as stream:
+            if stream.read(4) not in FONT_SIGNATURES:
+                return []  # not a font: fontTools would fail and leave the file open
+        # Lazy: only the `name` and `OS/2` tables are read, not the glyphs.
         if path.suffix.lower() == ".ttc":
-            fonts = list(TTCollection(data, lazy=True).fonts)
-        else:
-            fonts = [TTFont(data, lazy=True)]
-        return [(family_of(font, path), is_bold(font, path), is_italic(font)) for font in fonts]
+            collection = TTCollection(str(path), lazy=True)
+            try:
+                return [face_name(font, path) for font in collection.fonts]
+            finally:
+                collection.close()
+        font = TTFont(str(path), lazy=True)
+        try:
+            return [face_name(font, path)]
+        finally:
+            font.close()
     except (TTLibError, OSError, KeyError, AssertionError, ValueError):
         return []
+
+
+def face_name(font: TTFont, path: Path) -> tuple[str, bool, bool]:
+    """Return the face's (family, bold, italic)."""
+    return family_of(font, path), is_bold(font, path), is_italic(font)
 
 
 def family_of(font: TTFont, path: Path) -> str:
@@ -205,3 +222,23 @@ class FontBook:
                     "with a conservative estimate, so it may be given more room than it needs"
                 )
         return None
+
+
+def theme_fonts(presentation: Any) -> tuple[str, str]:
+    """Return the major (headings) and minor (body) Latin typefaces of a python-pptx
+    presentation's theme; Office's defaults where it names none."""
+    master = presentation.slide_master
+    relationships = master.part.rels.values()
+    part = next((rel.target_part for rel in relationships if rel.reltype.endswith("/theme")), None)
+    major, minor = "Calibri Light", "Calibri"
+    if part is None:
+        return major, minor
+    theme = etree.fromstring(part.blob)
+    scheme = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    found_major = theme.find(f".//{scheme}fontScheme/{scheme}majorFont/{scheme}latin")
+    found_minor = theme.find(f".//{scheme}fontScheme/{scheme}minorFont/{scheme}latin")
+    if found_major is not None and found_major.get("typeface"):
+        major = str(found_major.get("typeface"))
+    if found_minor is not None and found_minor.get("typeface"):
+        minor = str(found_minor.get("typeface"))
+    return major, minor

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cipdocs.pptx_template.fonts import FaceMetrics
+from cipdocs.pptx_template.fonts import FaceMetrics, FontBook
 
 FALLBACK_EM = 0.6
 """A character's width where its font is missing: above the average of Latin text faces."""
@@ -69,6 +69,9 @@ class Measurer:
     def __init__(self, faces: Faces) -> None:
         """Measure with the metrics `faces` returns for each (typeface, bold)."""
         self._faces = faces
+        # Each face's characters in ems, filled as they are met: layout measures the same
+        # names and words again and again.
+        self._ems: dict[tuple[str, bool], dict[str, float]] = {}
 
     def character_em(self, character: str, style: TextStyle) -> float:
         """Return one character's advance in ems."""
@@ -83,8 +86,17 @@ class Measurer:
 
     def width(self, text: str, style: TextStyle) -> float:
         """Return the width of `text` on one line, in points."""
-        face = self._faces(style.typeface, style.bold)
-        return sum(self._em(face, character) for character in text) * style.size
+        key = (style.typeface, style.bold)
+        ems = self._ems.get(key)
+        if ems is None:
+            ems = self._ems[key] = {}
+        total = 0.0
+        for character in text:
+            em = ems.get(character)
+            if em is None:
+                em = ems[character] = self.character_em(character, style)
+            total += em
+        return total * style.size
 
     def line_height(self, style: TextStyle, spacing: float = 1.0) -> float:
         """Return the height of one line in points, at `spacing` (1.0 is single spacing)."""
@@ -160,3 +172,14 @@ def break_units(text: str) -> list[str]:
     if current:
         units.append(current)
     return units
+
+
+_SHARED: list[Measurer] = []
+
+
+def measurer() -> Measurer:
+    """Return the process's measurer over this machine's fonts, indexing them on first use
+    (reading every font file's names takes a moment, so it is done once)."""
+    if not _SHARED:
+        _SHARED.append(Measurer(FontBook().face))
+    return _SHARED[0]

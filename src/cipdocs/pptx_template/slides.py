@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cipdocs.pptx_template.copies import move_after
+from cipdocs.pptx_template.fonts import theme_fonts
 from cipdocs.pptx_template.table import (
     fit_row_heights,
     number_rows,
@@ -72,7 +73,8 @@ def layout_table(
     if table is None:
         return []
     template = extent_of(frame)
-    heights = fit_row_heights(table)
+    typeface = theme_fonts(presentation)[1]
+    heights = fit_row_heights(table, typeface)
     below = [
         shape
         for shape in slide.shapes
@@ -88,8 +90,8 @@ def layout_table(
     if header_rows is not None:
         # A row taller than any page shares its long cells' lines out over several rows.
         room = min(first_room, limit - template.top) - sum(heights[:header_rows])
-        split_tall_rows(table, header_rows, max(room, 1))
-        heights = fit_row_heights(table)
+        split_tall_rows(table, header_rows, max(room, 1), typeface)
+        heights = fit_row_heights(table, typeface)
     pages = (
         paginate(heights, header_rows, first_room, limit - template.top)
         if header_rows is not None

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import jinja2
 
 from cipdocs.pptx_template.attributes import Scope
+from cipdocs.pptx_template.measure import TextStyle, measurer
 from cipdocs.pptx_template.paragraphs import check_body, render_body
 from cipdocs.pptx_template.tags import (
     Names,
@@ -43,11 +44,8 @@ DEFAULT_SIZE = 1800
 """PowerPoint's default table text size, in hundredths of a point."""
 DEFAULT_MARGIN_LR = 91440
 DEFAULT_MARGIN_TB = 45720
-LINE_SPACING = 1.2
-# The mean advance of Calibri/Carlito over names and prose, as a share of the font size; on the
-# high side, so an estimate errs towards a taller row and a follow-on slide, never an overflow.
-CHAR_WIDTH = 0.48
-BOLD_CHAR_WIDTH = 0.52
+DEFAULT_TYPEFACE = "Calibri"
+"""The body font rows are measured in where neither the run nor the caller names one."""
 
 
 def table_of(frame: Element) -> Element | None:
@@ -178,22 +176,24 @@ def number_rows(table: Element) -> None:
 # -- heights --------------------------------------------------------------------------------
 
 
-def wrap(text: str, usable: int, size: int, bold: bool) -> list[str]:
-    """Return `text` broken into the lines it wraps into at `size` (hundredths of a point)."""
-    advance = size / 100 * EMU_PER_POINT * (BOLD_CHAR_WIDTH if bold else CHAR_WIDTH)
-    per_line = max(1, int(usable / advance))
-    lines: list[list[str]] = [[]]
-    used = 0
-    for word in text.split():
-        if lines[-1] and used + 1 + len(word) > per_line:
-            lines.append([])
-            used = 0
-        used += len(word) + (1 if lines[-1] else 0)
-        lines[-1].append(word)
-        while used > per_line:  # a word longer than a line breaks across lines
-            lines.append([])
-            used -= per_line
-    return [" ".join(words) for words in lines]
+def wrap(
+    text: str, usable: int, size: int, bold: bool, typeface: str = DEFAULT_TYPEFACE
+) -> list[str]:
+    """Return `text` broken into the lines it wraps into at `size` (hundredths of a point),
+    measured with the metrics of `typeface` (pptx_template/measure.py)."""
+    return measurer().wrap(text, usable / EMU_PER_POINT, TextStyle(typeface, size / 100, bold))
+
+
+def line_height(size: int, bold: bool, typeface: str = DEFAULT_TYPEFACE) -> int:
+    """Return the height of one line at `size` (hundredths of a point), in EMU."""
+    return round(measurer().line_height(TextStyle(typeface, size / 100, bold)) * EMU_PER_POINT)
+
+
+def paragraph_typeface(paragraph: Element, default: str) -> str:
+    """Return the typeface the paragraph's first run names, else `default`."""
+    latin = paragraph.find("a:r/a:rPr/a:latin", NAMESPACES)
+    named = latin.get("typeface") if latin is not None else None
+    return named if named and not named.startswith("+") else default
 
 
 def paragraph_style(paragraph: Element) -> tuple[int, bool]:
@@ -205,8 +205,11 @@ def paragraph_style(paragraph: Element) -> tuple[int, bool]:
     return DEFAULT_SIZE, False
 
 
-def cell_layout(cell: Element, width: int) -> tuple[int, list[tuple[int, list[str]]]]:
-    """Return a cell's top-plus-bottom margins and, per paragraph, its line height and lines."""
+def cell_layout(
+    cell: Element, width: int, typeface: str = DEFAULT_TYPEFACE
+) -> tuple[int, list[tuple[int, list[str]]]]:
+    """Return a cell's top-plus-bottom margins and, per paragraph, its line height and lines;
+    `typeface` is the theme's body font, for runs that name none."""
     properties = cell.find("a:tcPr", NAMESPACES)
     margin: dict[str, str] = (
         {str(key): str(value) for key, value in properties.attrib.items()}
@@ -222,14 +225,15 @@ def cell_layout(cell: Element, width: int) -> tuple[int, list[tuple[int, list[st
     paragraphs = []
     for paragraph in cell_paragraphs(cell):
         size, bold = paragraph_style(paragraph)
-        line_height = round(size / 100 * LINE_SPACING * EMU_PER_POINT)
-        paragraphs.append((line_height, wrap(paragraph_text(paragraph), usable, size, bold)))
+        face = paragraph_typeface(paragraph, typeface)
+        lines = wrap(paragraph_text(paragraph), usable, size, bold, face)
+        paragraphs.append((line_height(size, bold, face), lines))
     return margins, paragraphs
 
 
-def cell_height(cell: Element, width: int) -> int:
-    """Return the estimated height of a cell's text and margins, in EMU."""
-    margins, paragraphs = cell_layout(cell, width)
+def cell_height(cell: Element, width: int, typeface: str = DEFAULT_TYPEFACE) -> int:
+    """Return the measured height of a cell's text and margins, in EMU."""
+    margins, paragraphs = cell_layout(cell, width, typeface)
     return margins + sum(line_height * len(lines) for line_height, lines in paragraphs)
 
 
@@ -245,21 +249,26 @@ def cell_widths(row: Element, widths: Sequence[int]) -> list[tuple[Element, int]
     return found
 
 
-def fit_row_heights(table: Element) -> list[int]:
-    """Set each row's height to what its text needs (never below the template's); return them."""
+def fit_row_heights(table: Element, typeface: str = DEFAULT_TYPEFACE) -> list[int]:
+    """Set each row's height to what its text needs (never below the template's); return them.
+
+    `typeface` is the theme's body font, for runs that name none.
+    """
     widths = column_widths(table)
     heights: list[int] = []
     for row in table_rows(table):
         needed = max(
             [int(row.get("h", "0"))]
-            + [cell_height(cell, width) for cell, width in cell_widths(row, widths)]
+            + [cell_height(cell, width, typeface) for cell, width in cell_widths(row, widths)]
         )
         row.set("h", str(needed))
         heights.append(needed)
     return heights
 
 
-def split_tall_rows(table: Element, header_rows: int, room: int) -> None:
+def split_tall_rows(
+    table: Element, header_rows: int, room: int, typeface: str = DEFAULT_TYPEFACE
+) -> None:
     """Split every body row taller than `room` into pieces that fit, in the same place.
 
     A long cell's lines are shared out in order; the row's other cells repeat in every piece.
@@ -268,17 +277,19 @@ def split_tall_rows(table: Element, header_rows: int, room: int) -> None:
     for row in table_rows(table)[header_rows:]:
         if int(row.get("h", "0")) <= room:
             continue
-        pieces = split_row(row, widths, room)
+        pieces = split_row(row, widths, room, typeface)
         for piece in reversed(pieces):
             row.addnext(piece)
         table.remove(row)
 
 
-def split_row(row: Element, widths: Sequence[int], room: int) -> list[Element]:
+def split_row(
+    row: Element, widths: Sequence[int], room: int, typeface: str = DEFAULT_TYPEFACE
+) -> list[Element]:
     """Return copies of `row`, each holding the next lines of its too-tall cells."""
     chunks: dict[int, list[str]] = {}
     for index, (cell, width) in enumerate(cell_widths(row, widths)):
-        margins, paragraphs = cell_layout(cell, width)
+        margins, paragraphs = cell_layout(cell, width, typeface)
         if len(paragraphs) != 1:
             continue  # only single-paragraph cells split; names lists are one paragraph
         line_height, lines = paragraphs[0]

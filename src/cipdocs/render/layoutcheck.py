@@ -16,11 +16,12 @@ from typing import Any
 from lxml import etree
 
 from cipdocs.errors import DeckCheckError
-from cipdocs.pptx_template.fonts import FontBook
+from cipdocs.pptx_template.fonts import theme_fonts
 from cipdocs.pptx_template.measure import Measurer, TextStyle, resolve_typeface
+from cipdocs.pptx_template.measure import measurer as shared_measurer
 from cipdocs.pptx_template.text import paragraph_text
 from cipdocs.render.accessibility import Finding, inherited_elements, placeholder_type
-from cipdocs.render.colours import NAMESPACES, theme_of
+from cipdocs.render.colours import NAMESPACES
 
 EMU_PER_POINT = 12700
 EMU_PER_CM = 360000
@@ -36,16 +37,6 @@ FLOOR_SIZE = 10.0
 """The smallest size, in points, text is shrunk to so that it stays on its slide."""
 SHRINK_STEP = 0.5
 POINT = EMU_PER_POINT
-
-_BOOK: FontBook | None = None
-
-
-def font_book() -> FontBook:
-    """Return the process's font book, indexing the machine's fonts on first use."""
-    global _BOOK
-    if _BOOK is None:
-        _BOOK = FontBook()
-    return _BOOK
 
 
 @dataclass(frozen=True)
@@ -84,7 +75,7 @@ def overlapping_text_shapes(presentation: Any) -> set[tuple[str, str]]:
 def shrink_overflowing_text(presentation: Any, measurer: Measurer | None = None) -> None:
     """Shrink the text of each text box that runs past the slide's bottom until it fits, in
     steps of half a point, never below `FLOOR_SIZE` (what still does not fit is reported)."""
-    measurer = measurer or Measurer(font_book().face)
+    measurer = measurer or shared_measurer()
     fonts = theme_fonts(presentation)
     height = int(presentation.slide_height)
     for slide in presentation.slides:
@@ -110,7 +101,7 @@ def check_layout(
     presentation: Any, allowed: set[tuple[str, str]], measurer: Measurer | None = None
 ) -> list[Finding]:
     """Return a finding for each text past the slide's edge and each overlap not in `allowed`."""
-    measurer = measurer or Measurer(font_book().face)
+    measurer = measurer or shared_measurer()
     fonts = theme_fonts(presentation)
     width, height = int(presentation.slide_width), int(presentation.slide_height)
     findings: list[Finding] = []
@@ -305,15 +296,3 @@ def inherited_defaults(shape: Any) -> list[etree._Element]:
         master = part.slide_layout.slide_master.element
         found += master.findall(f"p:txStyles/{style}/a:lvl1pPr/a:defRPr", NAMESPACES)
     return found
-
-
-def theme_fonts(presentation: Any) -> tuple[str, str]:
-    """Return the theme's major (headings) and minor (body) Latin typefaces."""
-    theme = theme_of(presentation.slide_master)
-    major, minor = "Calibri Light", "Calibri"
-    if theme is not None:
-        found_major = theme.find(".//a:fontScheme/a:majorFont/a:latin", NAMESPACES)
-        found_minor = theme.find(".//a:fontScheme/a:minorFont/a:latin", NAMESPACES)
-        major = found_major.get("typeface", major) if found_major is not None else major
-        minor = found_minor.get("typeface", minor) if found_minor is not None else minor
-    return major, minor

@@ -19,6 +19,7 @@ from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
 from cipdocs.errors import Issue, TemplateProblemError
+from cipdocs.pptx_template.chart_pages import continue_chart
 from cipdocs.pptx_template.presentation import (
     FilledSlide,
     check_presentation,
@@ -135,10 +136,15 @@ def lay_out_slide(
         if shape.has_table:
             header_rows = filled.header_rows.get(str(shape.shape_id))
             layout_table(presentation, slide, shape, header_rows, slide_height)
+        elif shape.has_chart:
+            # More bars than fit with 8 pt labels continue on follow-on slides; the first page
+            # stays on this slide and is pinned below with the others.
+            for chart in continue_chart(presentation, slide, shape)[1:]:
+                fix_workbook_dates(chart, report.report_date)
         elif is_timeline(shape):
             descr = shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr", "")
             draw_timeline(slide, shape, report.roadmap, report.report_date, descr)
-    for chart in iter_charts(slide):  # in groups too
+    for chart in iter_charts(slide):  # in groups too, a continued chart's first page too
         fix_workbook_dates(chart.chart, report.report_date)
 
 
