@@ -33,6 +33,8 @@ SKY = "00A0DF"
 """The accent line under the title bar."""
 TEXT = "1F2937"
 BAND_ROW = "EAF1F8"
+MUTED = "5B6770"
+"""Quiet text, 5.9:1 on white."""
 FONT = "Calibri"  # the theme's fonts; LibreOffice substitutes the metric-compatible Carlito
 GROUPS_URL = "https://www.icann.org/community"
 
@@ -527,15 +529,17 @@ def add_milestones_slide(presentation: Any) -> None:
         "Milestone table",
         TITLE_BAR_HEIGHT + Inches(1.45),
         widths=(Inches(0.7), CONTENT_WIDTH - Inches(3.0), Inches(2.3)),
-        header=None,
+        header=(Run("#"), Run("Milestone"), Run("Status")),
         row=(
             [Run("{%tr for row in milestones %}{{ row.number }}.")],
             [Run("{{ row.milestone }}", bold=True)],
             [Run("{{ row.status }}", bold=True)],
         ),
         size=16,
+        quiet_header=True,
     )
-    table.cell(0, 2).text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+    for row in (0, 1):
+        table.cell(row, 2).text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     set_notes(slide, "Milestones and their status from the Milestones sheet. " + NOTES_SOURCE)
 
 
@@ -651,11 +655,19 @@ def add_table(
     header: Sequence[Run] | None,
     row: Sequence[Sequence[Run]],
     size: int,
+    quiet_header: bool = False,
 ) -> Any:
-    """Add a table: an optional header row, then the row repeated per item."""
+    """Add a table: an optional header row, then the row repeated per item.
+
+    A quiet header is small grey text on white: screen readers get column names while the
+    slide keeps the look of a plain numbered list.
+    """
     rows = 2 if header else 1
     row_height = Inches(0.45)
-    frame = slide.shapes.add_table(rows, len(widths), MARGIN, top, sum(widths), rows * row_height)
+    header_height = Inches(0.3) if quiet_header else row_height
+    frame = slide.shapes.add_table(
+        rows, len(widths), MARGIN, top, sum(widths), header_height + (rows - 1) * row_height
+    )
     frame.name = name
     table = frame.table
     table.first_row = header is not None
@@ -663,10 +675,14 @@ def add_table(
     for index, width in enumerate(widths):
         table.columns[index].width = width
     if header:
+        table.rows[0].height = header_height
+        text, fill, header_size = (MUTED, "FFFFFF", 11) if quiet_header else ("FFFFFF", NAVY, size)
         for column, part in enumerate(header):
             cell = table.cell(0, column)
-            write_runs(cell.text_frame.paragraphs[0], [Run(part.text, bold=True)], size, "FFFFFF")
-            style_cell(cell, NAVY)
+            write_runs(
+                cell.text_frame.paragraphs[0], [Run(part.text, bold=True)], header_size, text
+            )
+            style_cell(cell, fill)
     body = table.rows[rows - 1]
     body.height = row_height
     for column, runs in enumerate(row):
@@ -728,6 +744,17 @@ def add_chart(slide: Any, left: int, top: int, width: int, height: int) -> None:
     value_axis.tick_labels.number_format = '0"%"'
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.format.line.fill.background()
+    positive_axis_ids(chart)
+
+
+def positive_axis_ids(chart: Any) -> None:
+    """Renumber the chart's axis ids 1, 2, ... in the order they appear."""
+    # python-pptx writes negative ids; the schema types them as unsigned, and the Open XML SDK
+    # validator reports each one.
+    space = chart._chartSpace
+    numbers: dict[str, str] = {}
+    for element in space.xpath(".//c:axId | .//c:crossAx"):
+        element.set("val", numbers.setdefault(element.get("val"), str(len(numbers) + 1)))
 
 
 if __name__ == "__main__":

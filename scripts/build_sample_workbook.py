@@ -1,19 +1,22 @@
-"""Build inputs/cip-ccg.xlsx, the sample workbook that reproduces the 30 Aug 2024 update."""
+"""Build inputs/cip-ccg.xlsx, the sample workbook that reproduces the 30 Aug 2024 update.
+
+It is also the workbook `cipdocs init` gives staff to keep: dropdowns on the cells filled in by
+hand, dates formatted, frozen headers, live Attended/Held/Rate formulas and an About sheet.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import sys
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import openpyxl
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
+# XlsxWriter (already installed with python-pptx) can save a formula's result with the formula,
+# which openpyxl cannot; data validation, formats and frozen panes it writes as Excel does.
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from cipdocs.render.files import normalize_zip
 
@@ -152,40 +155,201 @@ def _with_header(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> list[
     return [header, *rows]
 
 
+ABOUT = [
+    "About this workbook",
+    "",
+    "cipdocs reads this workbook and writes the CIP-CCG status-update deck and Word update.",
+    "Run it from the folder that holds inputs/:  cipdocs check  (validate), then  cipdocs deck",
+    "(the files appear in output/). docs/workbook.md describes every sheet and column.",
+    "",
+    "Settings: the report date, the 'as of' date of the update.",
+    "Groups: one row per community group, in the order the documents show them; Representative",
+    "  Yes/No; Framework status one of the Statuses (or blank when not tracked).",
+    "Statuses: the framework status categories, in display order, with the wording shown.",
+    "Meetings: every CIP-CCG meeting, held or planned, with its date.",
+    "Attendance: Y or N (blank counts as absent) per group and meeting. Attended, Held and Rate",
+    "  are formulas for you to read; cipdocs computes its own figures and ignores them.",
+    "Bands: the participation bands, whole percentages from 0 to 100.",
+    "Milestones and Roadmap: the CIP-CCG's tasks and the program timeline.",
+    "",
+    "To add a meeting: add a row to Meetings (name and date), then insert a column in Attendance",
+    "  before 'Attended', headed with the meeting's name.",
+    "To add a group: add a row to Groups; if it has a representative, add its row to Attendance",
+    "  and copy the Attended, Held and Rate formulas down from the row above.",
+]
+
+TRACKED_ROWS = 200
+"""How many rows down the dropdowns reach, so rows staff add get them too."""
+
+FORMULA_COLUMNS = ("Attended", "Held", "Rate")
+
+
 def write_workbook(sheets: Sheets, path: Path) -> None:
-    """Write `sheets` as a tidy .xlsx at `path`: bold headers, dates, widths, frozen row 1."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-        _tidy(sheet, rows)
-    fixed = dt.datetime(REPORT_DATE.year, REPORT_DATE.month, REPORT_DATE.day)
-    book.properties.created = fixed
-    book.properties.modified = fixed
-    book.properties.creator = "cipdocs sample"
+    """Write `sheets` as the workbook staff keep: dropdowns, formats, widths, formulas, About."""
     buffer = io.BytesIO()
-    # ExcelWriter is what book.save runs, without its stamping "modified" with the clock,
-    # so the bytes are the same on every build.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).save()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    fixed = dt.datetime(REPORT_DATE.year, REPORT_DATE.month, REPORT_DATE.day)
+    book.set_properties({"created": fixed, "author": "cipdocs sample"})
+    # Recalculate as usual, but not "fully on load": the formulas' results are saved below, and
+    # fullCalcOnLoad would mark the whole workbook as never calculated.
+    book.set_calc_mode("auto")
+    book.calc_on_load = False
+    styles = _Styles(book)
+    about = book.add_worksheet("About")
+    for title, rows in sheets.items():
+        sheet = book.add_worksheet(title)
+        _write_rows(sheet, rows, styles)
+        # Attendance keeps its group names in view while staff scroll across the meetings.
+        sheet.freeze_panes(1, 1 if title == "Attendance" else 0)
+        _add_dropdowns(sheet, title, rows)
+    _add_attendance_formulas(book.get_worksheet_by_name("Attendance"), sheets, styles)
+    _write_about(about, styles)
+    book.close()
     path.write_bytes(normalize_zip(buffer.getvalue()))
 
 
-def _tidy(sheet: Worksheet, rows: Sequence[Sequence[Cell]]) -> None:
-    header_fill = PatternFill("solid", fgColor="1F3864")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = header_fill
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "d mmm yyyy"
-    for index in range(1, max(len(row) for row in rows) + 1):
-        longest = max(len(str(row[index - 1])) if index <= len(row) else 0 for row in rows)
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 6), 90)
-    sheet.freeze_panes = "A2"
+class _Styles:
+    """The few cell formats the sample uses."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.header = book.add_format(
+            {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3864"}
+        )
+        self.date = book.add_format({"num_format": "d mmm yyyy"})
+        self.rate = book.add_format({"num_format": "0%", "italic": True})
+        self.count = book.add_format({"italic": True})
+        self.title = book.add_format({"bold": True, "font_size": 14})
+
+
+def _write_rows(sheet: Worksheet, rows: Sequence[Sequence[Cell]], styles: _Styles) -> None:
+    """Write `rows` with a styled header row, dates as dates and widths that fit."""
+    for number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            if number == 0:
+                sheet.write_string(0, column, str(value), styles.header)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(number, column, value, styles.date)
+            elif value is not None:
+                sheet.write(number, column, value)
+    widths = [
+        max(len(_shown(row[index])) if index < len(row) else 0 for row in rows)
+        for index in range(max(len(row) for row in rows))
+    ]
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, min(max(width + 2, 6), 90))
+
+
+def _shown(value: Cell) -> str:
+    """Return `value` as a reader sees it, for the column width."""
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%b %Y}"
+    return "" if value is None else str(value)
+
+
+def _add_dropdowns(sheet: Worksheet, title: str, rows: Sequence[Sequence[Cell]]) -> None:
+    """Give the cells staff fill in by hand a dropdown, an input message and an error alert."""
+    header = list(rows[0])
+    if title == "Groups":
+        statuses = f"=Statuses!$A$2:$A${TRACKED_ROWS}"
+        _dropdown(
+            sheet,
+            header.index("Representative"),
+            ["Yes", "No"],
+            "Representative",
+            "Yes if the group has appointed a representative, otherwise No.",
+        )
+        _dropdown(
+            sheet,
+            header.index("Framework status"),
+            statuses,
+            "Framework status",
+            "One of the names on the Statuses sheet; blank if the group is not tracked.",
+        )
+        _dropdown(
+            sheet,
+            header.index("Participation tracked"),
+            ["Yes", "No"],
+            "Tracked",
+            "No if the group's attendance is not tracked (no Attendance row); blank means Yes.",
+        )
+    if title == "Attendance":
+        last = len(header) - 1
+        sheet.data_validation(
+            1,
+            1,
+            TRACKED_ROWS,
+            last,
+            _list_rule(
+                ["Y", "N"],
+                "Attendance",
+                "Y if the group attended the meeting, N (or blank) if not.",
+            ),
+        )
+
+
+def _dropdown(
+    sheet: Worksheet, column: int, source: list[str] | str, title: str, message: str
+) -> None:
+    sheet.data_validation(1, column, TRACKED_ROWS, column, _list_rule(source, title, message))
+
+
+def _list_rule(source: list[str] | str, title: str, message: str) -> dict[str, object]:
+    """Return a list validation that allows blanks, explains itself and refuses other values."""
+    return {
+        "validate": "list",
+        "source": source,
+        "ignore_blank": True,
+        "input_title": title,
+        "input_message": message,
+        "error_title": f"Not a valid {title.lower()}",
+        "error_message": f"{message} Pick a value from the dropdown.",
+        "error_type": "stop",
+    }
+
+
+def _add_attendance_formulas(sheet: Worksheet, sheets: Sheets, styles: _Styles) -> None:
+    """Add live Attended, Held and Rate columns with their results saved, for staff to read."""
+    rows = sheets["Attendance"]
+    first = len(rows[0])
+    last_mark = xl_col_to_name(first - 1)
+    held = sum(1 for date in MEETING_DATES if date <= REPORT_DATE)
+    report_date = 'VLOOKUP("Report date",Settings!$A:$B,2,FALSE)'
+    for offset, name in enumerate(FORMULA_COLUMNS):
+        sheet.write_string(0, first + offset, name, styles.header)
+        sheet.set_column(first + offset, first + offset, 10)
+    attended_column, held_column = xl_col_to_name(first), xl_col_to_name(first + 1)
+    for number, row in enumerate(rows[1:], start=1):
+        excel_row = number + 1
+        attended = sum(1 for mark in row[1:] if mark == "Y")
+        sheet.write_formula(
+            number,
+            first,
+            f'=COUNTIF(B{excel_row}:{last_mark}{excel_row},"Y")',
+            styles.count,
+            attended,
+        )
+        sheet.write_formula(
+            number, first + 1, f'=COUNTIFS(Meetings!$B:$B,"<="&{report_date})', styles.count, held
+        )
+        # Rounded down to a whole percentage, as cipdocs rounds it.
+        sheet.write_formula(
+            number,
+            first + 2,
+            f"=IF({held_column}{excel_row}>0,ROUNDDOWN({attended_column}{excel_row}"
+            f'/{held_column}{excel_row}*100,0)/100,"")',
+            styles.rate,
+            (attended * 100 // held) / 100 if held else "",
+        )
+
+
+def _write_about(sheet: Worksheet, styles: _Styles) -> None:
+    """Write the About sheet: what each sheet is for, how to add a meeting or group, the command."""
+    sheet.write_string(0, 0, ABOUT[0], styles.title)
+    for number, line in enumerate(ABOUT[1:], start=1):
+        if line:
+            sheet.write_string(number, 0, line)
+    sheet.set_column(0, 0, 100)
+    sheet.activate()
 
 
 def main(argv: Sequence[str]) -> int:

@@ -3,7 +3,7 @@
 # fonts) from Debian/Ubuntu packages, only when something is missing; a fast no-op otherwise.
 set -euo pipefail
 
-packages=(libreoffice-impress libreoffice-writer poppler-utils fonts-liberation fonts-crosextra-carlito)
+packages=(libreoffice-impress libreoffice-writer poppler-utils fonts-liberation fonts-crosextra-carlito fontconfig)
 missing=()
 
 have_command() { command -v "$1" >/dev/null 2>&1; }
@@ -14,6 +14,8 @@ have_command soffice || missing+=("soffice (libreoffice-impress, libreoffice-wri
 have_command pdftoppm || missing+=("pdftoppm (poppler-utils)")
 have_command pdffonts || missing+=("pdffonts (poppler-utils)")
 have_command pdftotext || missing+=("pdftotext (poppler-utils)")
+# fc-list is how cipdocs and the tests tell whether Carlito is installed.
+have_command fc-list || missing+=("fc-list (fontconfig)")
 # Carlito and Liberation Sans have the metrics of Calibri and Arial, so slides lay out as in Office.
 have_font Carlito || missing+=("font Carlito (fonts-crosextra-carlito)")
 have_font "Liberation Sans" || missing+=("font Liberation Sans (fonts-liberation)")

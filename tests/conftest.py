@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Generator, Mapping, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -113,5 +116,35 @@ def update_series(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path],
             parallel=False,
         )
         comparison = compare_with_previous(loaded.report, None, output)
-        build_documents(request, loaded, lambda _: None, comparison)
+        build_documents(request, loaded, lambda _: None, comparison=comparison)
     return workbooks, output
+
+
+def font_installed(family: str) -> bool:
+    """Return True when fontconfig knows the font `family` (False without fontconfig)."""
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return False
+    listed = subprocess.run([fc_list, family, "family"], capture_output=True, text=True).stdout
+    return bool(listed.strip())
+
+
+NO_CARLITO = "the Carlito or Liberation Sans font is not installed: run scripts/install-office.sh"
+needs_carlito = pytest.mark.skipif(
+    not (font_installed("Carlito") and font_installed("Liberation Sans")), reason=NO_CARLITO
+)
+"""Skip a test of a PDF's fonts where Carlito or Liberation Sans (Calibri's and Arial's metric
+twins) is missing."""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None]:
+    """Under CIPDOCS_REQUIRE_OFFICE=1 (CI), fail a test skipped for a missing office tool."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if (
+        os.environ.get("CIPDOCS_REQUIRE_OFFICE") == "1"
+        and report.skipped
+        and "install-office.sh" in str(report.longrepr)
+    ):
+        report.outcome = "failed"

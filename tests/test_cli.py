@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -10,7 +14,13 @@ from pptx import Presentation
 
 from cipdocs import __version__
 from cipdocs.cli import cli
-from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE, WorkbookFactory
+from tests.conftest import (
+    DECK_TEMPLATE,
+    ROOT,
+    SAMPLE_WORKBOOK,
+    UPDATE_TEMPLATE,
+    WorkbookFactory,
+)
 from tests.series import EXPECTED_THIRD
 
 
@@ -255,3 +265,98 @@ def test_history_of_a_folder_without_updates(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr == f"no updates written by cipdocs in {tmp_path}\n"
     assert invoke("history", str(tmp_path / "missing")).exit_code == 2
+
+
+def test_folder_as_workbook_is_cipdocs_own_error_exit_3(tmp_path: Path) -> None:
+    result = invoke("check", str(tmp_path))
+    assert result.exit_code == 3
+    assert result.stderr == f"error: {tmp_path}: is a folder; give the path of the .xlsx workbook\n"
+
+
+def test_format_choice_is_case_insensitive(tmp_path: Path) -> None:
+    result = invoke("deck", str(SAMPLE_WORKBOOK), "-o", str(tmp_path), "--format", "DOCX")
+    assert result.exit_code == 0, result.stderr
+    assert [Path(line).suffix for line in result.stdout.splitlines()] == [".docx"]
+
+
+def test_top_level_help_shows_whole_command_descriptions() -> None:
+    result = CliRunner().invoke(cli, ["--help"], terminal_width=80)
+    text = " ".join(result.stdout.split())
+    assert (
+        "Validate WORKBOOK (default: inputs/cip-ccg.xlsx) and list every problem at once." in text
+    )
+    assert "..." not in result.stdout.split("Commands:")[1]
+
+
+def test_ctrl_c_exits_130_listing_the_files_written(tmp_path: Path) -> None:
+    # A stand-in LibreOffice that never finishes, so the signal lands during the conversion.
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "soffice"
+    fake.write_text("#!/bin/sh\nexec sleep 60\n")
+    fake.chmod(0o755)
+    output = tmp_path / "out"
+    environment = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
+    command = [sys.executable, "-m", "cipdocs", "deck", str(SAMPLE_WORKBOOK), "-o", str(output)]
+    process = subprocess.Popen(
+        [*command, "--pdf"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("converting"):
+            break
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines()[-1] == "interrupted"
+    stem = "CIP-CCG Status Update 2024-08-30"
+    assert stdout.splitlines() == [str(output / f"{stem}.pptx"), str(output / f"{stem}.docx")]
+    assert sorted(path.name for path in output.iterdir()) == [f"{stem}.docx", f"{stem}.pptx"]
+
+
+def test_check_deck_ok_for_the_shipped_template() -> None:
+    result = invoke("check-deck", str(DECK_TEMPLATE))
+    assert result.exit_code == 0
+    assert result.stderr == f"ok: {DECK_TEMPLATE}: no accessibility or layout findings\n"
+
+
+def two_slides_titled(path: Path, first: str, second: str) -> Path:
+    deck = Presentation()
+    for title in (first, second):
+        deck.slides.add_slide(deck.slide_layouts[5]).shapes.title.text_frame.text = title
+    deck.save(str(path))
+    return path
+
+
+def test_check_deck_lists_findings_and_exits_8(tmp_path: Path) -> None:
+    deck = two_slides_titled(tmp_path / "edited.pptx", "Status", "Status")
+    result = invoke("check-deck", str(deck))
+    assert result.exit_code == 8
+    assert result.stderr.splitlines() == [
+        f"{deck}: slide 2: the title 'Status' is also the title of slide 1; give each slide its own title",
+        f"error: {deck}: 1 finding; fix them, then check again",
+    ]
+
+
+def test_deck_that_filling_makes_inaccessible_is_not_written_exit_8(tmp_path: Path) -> None:
+    template = two_slides_titled(
+        tmp_path / "t.pptx", "Update {{ report_year }}", "Update {{ report_date.year }}"
+    )
+    result = invoke(
+        "deck",
+        str(SAMPLE_WORKBOOK),
+        "-o",
+        str(tmp_path / "out"),
+        "--template",
+        str(template),
+        "--format",
+        "pptx",
+    )
+    assert result.exit_code == 8
+    assert "slide 2: the title 'Update 2024' is also the title of slide 1" in result.stderr
+    assert not list((tmp_path / "out").glob("*.pptx"))

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cipdocs.cli import cli
-from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE
+from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE, needs_carlito
 
 STEM = "CIP-CCG Status Update 2024-08-30"
 
@@ -86,6 +86,7 @@ def test_document_pdf_carries_the_figures(rendered: Path) -> None:
         assert fact in text, fact
 
 
+@needs_carlito
 def test_template_fonts_are_embedded_without_fallback(rendered: Path) -> None:
     for name in (f"{STEM} (slides).pdf", f"{STEM} (document).pdf"):
         fonts = embedded_fonts(rendered / name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,8 +21,11 @@ from cipdocs.workbook.read import read_workbook
 
 if TYPE_CHECKING:
     from cipdocs.cycle import Comparison
+    from cipdocs.render.pdf import Office
 
 Progress = Callable[[str], None]
+PDF_TIMEOUT = 120.0
+"""Seconds LibreOffice may take to convert the documents of one run."""
 
 
 @dataclass(frozen=True)
@@ -54,18 +58,20 @@ def build_documents(
     request: DeckRequest,
     loaded: LoadedReport,
     progress: Progress,
+    written: list[Path] | None = None,
     comparison: Comparison | None = None,
 ) -> list[Path]:
     """Render the requested documents into the output folder and return their paths in order.
 
-    Each document embeds the report (docs/cycle.md); `comparison` gives the changes since the
-    previous update the documents show (none when not given).
+    Each file's path is appended to `written` (when given) as soon as the file is complete, so
+    an interrupted run can still say what it wrote. Each document embeds the report
+    (docs/cycle.md); `comparison` gives the changes since the previous update the documents
+    show (none when not given).
 
     With both documents asked for, the Word update renders in a child process beside the deck
     (where the platform can fork and `request.parallel` allows): the two share nothing but the
     presented report, and a run takes about the time of the slower one.
     """
-    from cipdocs.parallel import run_beside
     from cipdocs.render.files import prepare_output_dir
     from cipdocs.report.record import report_record
 
@@ -78,6 +84,27 @@ def build_documents(
     record = report_record(loaded.report)
     stem = output_stem(loaded.report)
     prepare_output_dir(request.output_dir)
+    written = [] if written is None else written
+    with contextlib.ExitStack() as stack:
+        office = None
+        if request.pdf or request.preview:
+            from cipdocs.render.pdf import started_office
+
+            # Started now, LibreOffice gets ready while the documents are rendered.
+            office = stack.enter_context(started_office())
+        deck, slide_count, update = _render_documents(request, presented, stem, record)
+        written += [path for path in (deck, update) if path is not None]
+        if office is not None:
+            convert_documents(request, stem, (deck, slide_count), update, progress, office, written)
+    return written
+
+
+def _render_documents(
+    request: DeckRequest, presented: PresentedReport, stem: str, record: dict[str, object]
+) -> tuple[Path | None, int, Path | None]:
+    """Render the deck and the Word update asked for; return their paths and the slide count."""
+    from cipdocs.parallel import run_beside
+
     deck = update = None
     if request.output_format.includes(OutputFormat.PPTX):
         deck = request.output_dir / f"{stem}.pptx"
@@ -101,10 +128,7 @@ def build_documents(
         raise
     if pending is not None:
         pending.wait()
-    written = [path for path in (deck, update) if path is not None]
-    if request.pdf or request.preview:
-        written += convert_documents(request, stem, (deck, slide_count), update, progress)
-    return written
+    return deck, slide_count, update
 
 
 def _render_update(
@@ -121,40 +145,36 @@ def convert_documents(
     deck: tuple[Path | None, int],
     update: Path | None,
     progress: Progress,
-) -> list[Path]:
-    """Write the PDFs and slide previews asked for, with LibreOffice; return their paths.
+    office: Office,
+    written: list[Path],
+) -> None:
+    """Write the PDFs and slide previews asked for, appending their paths to `written`.
 
     `deck` is the deck's path (None when not written) and its visible slide count, which the
-    slides PDF must match page for page.
+    slides PDF must match page for page. Both documents go to LibreOffice in one run.
     """
     import tempfile
 
-    from cipdocs.render.pdf import convert_to_pdf, find_soffice, render_previews
+    from cipdocs.render.pdf import Conversion, render_previews, substitute_font_warning
 
-    soffice = find_soffice()
-    written: list[Path] = []
+    font_warning = substitute_font_warning()
+    if font_warning:
+        progress(f"warning: {font_warning}")
     deck_path, slide_count = deck
-    if deck_path is not None:
-        slides_pdf = request.output_dir / f"{stem} (slides).pdf"
-        with tempfile.TemporaryDirectory(prefix="cipdocs-preview-") as scratch:
-            if not request.pdf:
-                slides_pdf = Path(scratch) / f"{stem} (slides).pdf"
-            convert_to_pdf(
-                deck_path,
-                slides_pdf,
-                expected_pages=slide_count,
-                progress=progress,
-                soffice=soffice,
-            )
-            if request.pdf:
-                written.append(slides_pdf)
-            if request.preview:
-                written += render_previews(slides_pdf, request.output_dir, stem, progress=progress)
-    if update is not None and request.pdf:
-        document_pdf = request.output_dir / f"{stem} (document).pdf"
-        convert_to_pdf(update, document_pdf, progress=progress, soffice=soffice)
-        written.append(document_pdf)
-    return written
+    with tempfile.TemporaryDirectory(prefix="cipdocs-preview-") as scratch:
+        conversions = []
+        slides_pdf = None
+        if deck_path is not None:
+            folder = request.output_dir if request.pdf else Path(scratch)
+            slides_pdf = folder / f"{stem} (slides).pdf"
+            conversions.append(Conversion(deck_path, slides_pdf, slide_count))
+        if update is not None and request.pdf:
+            document_pdf = request.output_dir / f"{stem} (document).pdf"
+            conversions.append(Conversion(update, document_pdf))
+        pdfs = office.convert(conversions, timeout=PDF_TIMEOUT, progress=progress)
+        written += [pdf for pdf in pdfs if request.pdf]
+        if request.preview and slides_pdf is not None:
+            written += render_previews(slides_pdf, request.output_dir, stem, progress=progress)
 
 
 @dataclass(frozen=True)
@@ -180,3 +200,14 @@ def inspect_templates(templates: list[Path]) -> Iterator[TemplateReport]:
         yield TemplateReport(
             template, renderer.list_placeholders(template), renderer.check_template(template)
         )
+
+
+def check_deck(deck: Path) -> None:
+    """Check the .pptx at `deck` for accessibility and layout; raise `DeckCheckError` with
+    every finding."""
+    from cipdocs.errors import DeckCheckError
+    from cipdocs.render.accessibility import check_deck_file
+
+    findings = check_deck_file(deck)
+    if findings:
+        raise DeckCheckError(deck, [f"{deck}: {finding}" for finding in findings])

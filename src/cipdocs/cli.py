@@ -16,14 +16,16 @@ from cipdocs import __version__, options
 from cipdocs.errors import CipdocsError, Issue
 
 if TYPE_CHECKING:
+    from cipdocs import shipped
     from cipdocs.cycle import Comparison
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 workbook_argument = click.argument(
     "workbook",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=options.DEFAULT_WORKBOOK,
+    # No dir_okay/readable checks here: read_workbook says what is wrong with exit code 3, as
+    # docs/errors.md promises, where click would answer with a usage error (exit 2).
+    type=click.Path(path_type=Path, readable=False),
     required=False,
 )
 
@@ -50,6 +52,23 @@ previous_folder_option = click.option(
     show_default=True,
     help="Folder where the previous update is looked for.",
 )
+
+
+def _chosen_workbook(workbook: Path | None) -> Path:
+    """Return WORKBOOK, else inputs/cip-ccg.xlsx here, else the shipped sample (and say so)."""
+    from cipdocs import shipped
+
+    return _say_if_shipped(shipped.choose_workbook(workbook), "sample workbook")
+
+
+def _say_if_shipped(chosen: shipped.Chosen, what: str) -> Path:
+    """Return the chosen file's path, noting on stderr when it is the copy shipped with cipdocs."""
+    from cipdocs import shipped
+
+    note = shipped.describe(chosen, what)
+    if note:
+        _err(note)
+    return chosen.path
 
 
 def _err(line: str) -> None:
@@ -82,7 +101,30 @@ def _debug_requested() -> bool:
     return bool(root and root.params.get("debug"))
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class CipdocsGroup(click.Group):
+    """The `cipdocs` group: whole command descriptions in --help, and Ctrl-C exits 130."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List every command with its whole first sentence (click cuts it to one line)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; on Ctrl-C say `interrupted` and exit 130 (click says `Aborted!`, 1)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _err("interrupted")
+            sys.exit(130)
+
+
+@click.group(cls=CipdocsGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="cipdocs")
 @click.option(
     "--debug",
@@ -103,7 +145,8 @@ def cli(debug: bool) -> None:
       cipdocs summary --json             # the computed figures
 
     Exit codes: 0 ok, 2 usage, 3 unreadable workbook, 4 invalid data, 5 template problem,
-    6 output problem, 7 converter problem, 70 internal self-check failure (docs/errors.md).
+    6 output problem, 7 converter problem, 8 deck check findings, 70 internal self-check failure
+    (docs/errors.md).
     """
 
 
@@ -115,7 +158,7 @@ def cli(debug: bool) -> None:
     is_flag=True,
     help="Also say where each sheet's header row was found (an Excel Table, or row N).",
 )
-def check(workbook: Path, verbose: bool) -> None:
+def check(workbook: Path | None, verbose: bool) -> None:
     """Validate WORKBOOK (default: inputs/cip-ccg.xlsx) and list every problem at once.
 
     Each problem is printed as `Sheet!Cell: what is wrong; how to fix it`. Warnings (things
@@ -129,6 +172,7 @@ def check(workbook: Path, verbose: bool) -> None:
     """
     from cipdocs import app  # imported here so that --help stays fast
 
+    workbook = _chosen_workbook(workbook)
     with reported_errors():
         loaded = app.load_report(workbook)
         layout = app.describe_workbook(workbook) if verbose else []
@@ -151,7 +195,7 @@ def check(workbook: Path, verbose: bool) -> None:
 )
 @since_option
 @previous_folder_option
-def summary(workbook: Path, as_json: bool, since: options.Since, output_dir: Path) -> None:
+def summary(workbook: Path | None, as_json: bool, since: options.Since, output_dir: Path) -> None:
     """Print the figures computed from WORKBOOK (default: inputs/cip-ccg.xlsx).
 
     Shows the framework status table, representation, and each participation band with its
@@ -167,6 +211,7 @@ def summary(workbook: Path, as_json: bool, since: options.Since, output_dir: Pat
     """
     from cipdocs import app, cycle  # imported here so that --help stays fast
 
+    workbook = _chosen_workbook(workbook)
     with reported_errors():
         loaded = app.load_report(workbook)
         comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
@@ -202,22 +247,20 @@ def summary(workbook: Path, as_json: bool, since: options.Since, output_dir: Pat
     "--template",
     "deck_template",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=options.DEFAULT_DECK_TEMPLATE,
-    show_default=True,
-    help="PowerPoint template to fill.",
+    help=f"PowerPoint template to fill.  [default: {options.DEFAULT_DECK_TEMPLATE} if it "
+    "exists, else the shipped one]",
 )
 @click.option(
     "--docx-template",
     "update_template",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=options.DEFAULT_UPDATE_TEMPLATE,
-    show_default=True,
-    help="Word template to fill.",
+    help=f"Word template to fill.  [default: {options.DEFAULT_UPDATE_TEMPLATE} if it "
+    "exists, else the shipped one]",
 )
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice([choice.value for choice in options.OutputFormat]),
+    type=click.Choice([choice.value for choice in options.OutputFormat], case_sensitive=False),
     default=options.OutputFormat.ALL.value,
     show_default=True,
     help="Which documents to write.",
@@ -234,10 +277,10 @@ def summary(workbook: Path, as_json: bool, since: options.Since, output_dir: Pat
 )
 @since_option
 def deck(
-    workbook: Path,
+    workbook: Path | None,
     output_dir: Path,
-    deck_template: Path,
-    update_template: Path,
+    deck_template: Path | None,
+    update_template: Path | None,
     output_format: str,
     pdf: bool,
     preview: bool,
@@ -245,7 +288,9 @@ def deck(
 ) -> None:
     """Write the status-update deck (.pptx) and Word update (.docx) from WORKBOOK.
 
-    WORKBOOK defaults to inputs/cip-ccg.xlsx. The workbook is validated first (as
+    WORKBOOK defaults to inputs/cip-ccg.xlsx, and the templates to those in templates/; where
+    this folder has none, cipdocs uses the sample and templates shipped with it (and says so;
+    `cipdocs init` makes a folder of your own). The workbook is validated first (as
     `cipdocs check` does); nothing is written when it has problems. The files are named after
     the report date, e.g. `CIP-CCG Status Update 2024-08-30.pptx`, and their paths are printed,
     one per line. Earlier files are replaced only when the new ones are complete. With --pdf,
@@ -264,11 +309,25 @@ def deck(
       cipdocs deck --pdf --preview
       cipdocs deck --since "old/CIP-CCG Status Update 2024-08-02.docx"
     """
+    from cipdocs import shipped
+
+    if preview and not options.OutputFormat(output_format).includes(options.OutputFormat.PPTX):
+        raise click.UsageError("--preview shows slides; use it with --format pptx or all")
+    workbook = _chosen_workbook(workbook)
+    fmt = options.OutputFormat(output_format)
+    if fmt.includes(options.OutputFormat.PPTX):
+        deck_template = _say_if_shipped(
+            shipped.choose_deck_template(deck_template), "deck template"
+        )
+    if fmt.includes(options.OutputFormat.DOCX):
+        update_template = _say_if_shipped(
+            shipped.choose_update_template(update_template), "Word template"
+        )
     request = options.DeckRequest(
         workbook=workbook,
         output_dir=output_dir,
-        deck_template=deck_template,
-        update_template=update_template,
+        deck_template=deck_template or options.DEFAULT_DECK_TEMPLATE,
+        update_template=update_template or options.DEFAULT_UPDATE_TEMPLATE,
         output_format=options.OutputFormat(output_format),
         pdf=pdf,
         preview=preview,
@@ -276,17 +335,22 @@ def deck(
         parallel=not _debug_requested(),
         since=since,
     )
-    if preview and not request.output_format.includes(options.OutputFormat.PPTX):
-        raise click.UsageError("--preview shows slides; use it with --format pptx or all")
     from cipdocs import app, cycle  # imported here so that --help stays fast
 
-    with reported_errors():
-        loaded = app.load_report(workbook)
-        _print_warnings(loaded.warnings)
-        comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
-        if comparison.previous is not None:
-            _err(f"comparing with {comparison.previous.path}")
-        written = app.build_documents(request, loaded, _err, comparison)
+    written: list[Path] = []
+    try:
+        with reported_errors():
+            loaded = app.load_report(workbook)
+            _print_warnings(loaded.warnings)
+            comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
+            if comparison.previous is not None:
+                _err(f"comparing with {comparison.previous.path}")
+            app.build_documents(request, loaded, _err, written, comparison)
+    except KeyboardInterrupt:
+        # What is already written is complete (temp file, then rename): say where it is.
+        for path in written:
+            click.echo(str(path))
+        raise
     for path in written:
         click.echo(str(path))
 
@@ -296,7 +360,8 @@ def deck(
 def templates(templates: tuple[Path, ...]) -> None:
     """List the placeholders and chart bindings in TEMPLATES and report every problem.
 
-    TEMPLATES default to templates/cip-ccg-deck.pptx and templates/cip-ccg-update.docx.
+    TEMPLATES default to templates/cip-ccg-deck.pptx and templates/cip-ccg-update.docx, each
+    replaced by the one shipped with cipdocs where this folder has none (a note says so).
     Every unknown name, broken tag, attribute the sandbox refuses, tag in the wrong place and
     unbound chart is reported with its place; the last line is `ok: no problems` when there
     are none. Exits 5 when a template has a problem. docs/templates.md is the cookbook.
@@ -306,7 +371,12 @@ def templates(templates: tuple[Path, ...]) -> None:
       cipdocs templates
       cipdocs templates "ICANN branded deck.pptx"
     """
-    chosen = list(templates) or [options.DEFAULT_DECK_TEMPLATE, options.DEFAULT_UPDATE_TEMPLATE]
+    from cipdocs import shipped
+
+    chosen = list(templates) or [
+        _say_if_shipped(shipped.choose_deck_template(None), "deck template"),
+        _say_if_shipped(shipped.choose_update_template(None), "Word template"),
+    ]
     problems = 0
     from cipdocs import app  # imported here so that --help stays fast
 
@@ -334,7 +404,7 @@ def templates(templates: tuple[Path, ...]) -> None:
     is_flag=True,
     help="Print the changes as JSON (docs/cycle.md shows the shape).",
 )
-def changes(workbook: Path, since: options.Since, output_dir: Path, as_json: bool) -> None:
+def changes(workbook: Path | None, since: options.Since, output_dir: Path, as_json: bool) -> None:
     """Print what changed between the previous update and WORKBOOK (default: inputs/cip-ccg.xlsx).
 
     The previous update is the newest earlier deck or Word update in the output folder, or
@@ -351,6 +421,7 @@ def changes(workbook: Path, since: options.Since, output_dir: Path, as_json: boo
     from cipdocs import app, cycle  # imported here so that --help stays fast
     from cipdocs.report.changes import changes_as_json
 
+    workbook = _chosen_workbook(workbook)
     with reported_errors():
         loaded = app.load_report(workbook)
         comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
@@ -416,6 +487,55 @@ def history(folder: Path, as_json: bool) -> None:
         click.echo(format_history(entries))
     else:
         _err(f"no updates written by cipdocs in {folder}")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("folder", type=click.Path(path_type=Path), default=".")
+def init(folder: Path) -> None:
+    """Set up FOLDER (default: this one) to make updates in, never replacing a file.
+
+    Writes inputs/cip-ccg.xlsx (the sample's data as a worked example, with dropdowns and an
+    About sheet), templates/ (copies of the shipped templates, to brand or edit) and output/.
+    Files already there are kept. The paths made are printed, one per line; in that folder
+    `cipdocs check` and `cipdocs deck` then work with no arguments.
+
+    \b
+    Examples:
+      cipdocs init
+      cipdocs init "CIP-CCG updates"
+    """
+    from cipdocs.init import init_folder  # imported here so that --help stays fast
+
+    with reported_errors():
+        result = init_folder(folder)
+    for path in result.created:
+        click.echo(str(path))
+    for path in result.kept:
+        _err(f"kept {path} (already there)")
+    where = "" if folder == Path() else f"cd {folder} && "
+    _err(f"ready: {where}cipdocs check && cipdocs deck")
+
+
+@cli.command("check-deck", context_settings=CONTEXT_SETTINGS)
+@click.argument("deck", type=click.Path(path_type=Path, dir_okay=False))
+def check_deck(deck: Path) -> None:
+    """Check DECK (any .pptx, e.g. one edited by hand) for accessibility and layout.
+
+    As PowerPoint's Accessibility Checker would: every slide has a title and no two share one;
+    charts, pictures and groups have alternative text; tables mark a header row; text contrasts
+    at least 4.5:1 with what is behind it. And the layout: no text past the slide, no two
+    shapes' text drawn over each other. Prints each finding with its slide and shape; exits 8
+    when there are any (docs/checks.md).
+
+    \b
+    Examples:
+      cipdocs check-deck "output/CIP-CCG Status Update 2024-08-30.pptx"
+    """
+    from cipdocs import app  # imported here so that --help stays fast
+
+    with reported_errors():
+        app.check_deck(deck)
+    _err(f"ok: {deck}: no accessibility or layout findings")
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,22 @@ class ConverterProblemError(CipdocsError):
     """LibreOffice or pdftoppm is missing, timed out, or produced no usable file."""
 
     exit_code = 7
+
+
+class DeckCheckError(CipdocsError):
+    """A deck fails the layout or accessibility check; carries every finding. Nothing is written."""
+
+    exit_code = 8
+
+    def __init__(self, deck: Path, findings: Iterable[object]) -> None:
+        self.findings = tuple(str(finding) for finding in findings)
+        count = len(self.findings)
+        noun = "finding" if count == 1 else "findings"
+        super().__init__(f"{deck}: {count} {noun}; fix them, then check again")
+
+    def lines(self) -> list[str]:
+        """Return one line per finding, then the count."""
+        return [*self.findings, f"error: {self.message}"]
 
 
 class SelfCheckError(CipdocsError):

@@ -26,6 +26,8 @@ def test_slide_loop_vars_reach_tables_paragraphs_charts_and_alt_text(fill: Fill)
     add_table(slide, [["Group"], ["{%tr for g in s.groups %}{{ g }}"]])
     chart = add_chart(slide, "Chart: for g in s.groups; categories=g; values=loop.index")
     chart._element.xpath("./p:nvGraphicFramePr/p:cNvPr")[0].set("descr", "Groups {{ s.label }}")
+    chart.chart.has_title = True
+    chart.chart.chart_title.text_frame.text = "“{{ s.label }}”: {{ s.groups | length }}"
     statuses = [{"label": "Done", "groups": ["A", "B"]}, {"label": "Open", "groups": ["C"]}]
     filled = fill(deck, {"statuses": statuses})
     assert titles(filled) == ["Done", "Open"]
@@ -34,6 +36,7 @@ def test_slide_loop_vars_reach_tables_paragraphs_charts_and_alt_text(fill: Fill)
     assert [list(c.chart.plots[0].series[0].values) for c in charts] == [[1, 2], [1]]
     descr = [c._element.xpath("./p:nvGraphicFramePr/p:cNvPr")[0].get("descr") for c in charts]
     assert descr == ["Groups Done", "Groups Open"]
+    assert [c.chart.chart_title.text_frame.text for c in charts] == ["“Done”: 2", "“Open”: 1"]
     assert "{" not in all_text(filled)
 
 

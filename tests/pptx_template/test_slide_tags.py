@@ -152,3 +152,18 @@ def test_a_slide_tag_beside_other_text_is_refused(fill: Fill) -> None:
     add_slide(deck, "x", ["Groups {%slide for g in groups %}"])
     with pytest.raises(TemplateError, match="alone in its paragraph"):
         fill(deck, {"groups": []})
+
+
+def test_slides_dropped_then_repeated_keep_distinct_part_names(fill: Fill, tmp_path: Path) -> None:
+    # python-pptx names a new slide after the count of slides; after a removal that name is taken.
+    deck = new_deck()
+    add_slide(deck, "Dropped", ["{%slide if false %}"])
+    add_slide(deck, "Kept")
+    add_slide(deck, "{{ x }}", ["{%slide for x in items %}"], notes=["{{ x }}"])
+    filled = fill(deck, {"items": ["a", "b", "c"]})
+    assert titles(filled) == ["Kept", "a", "b", "c"]
+    assert [s.notes_slide.notes_text_frame.text for s in list(filled.slides)[1:]] == ["a", "b", "c"]
+    assert check_office_file(tmp_path / "filled.pptx") == []
+    with zipfile.ZipFile(tmp_path / "filled.pptx") as archive:
+        slides = [name for name in archive.namelist() if name.startswith("ppt/slides/slide")]
+    assert len(slides) == len(set(slides)) == 4

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -13,18 +16,24 @@ from typing import Any
 
 import docx
 import pytest
+from click.testing import CliRunner
 from pptx import Presentation
 from pptx.util import Inches, Pt
 
+from cipdocs.cli import cli
 from cipdocs.errors import ConverterProblemError
 from cipdocs.render import pdf as pdf_module
 from cipdocs.render.pdf import (
+    Conversion,
     convert_to_pdf,
     count_pdf_pages,
     find_soffice,
     preview_name,
     render_previews,
+    started_office,
+    substitute_font_warning,
 )
+from tests.conftest import SAMPLE_WORKBOOK, needs_carlito
 
 SLIDE_TEXT = ("Attendance 92% Calibri", "Milestones on track Arial", "Roadmap 2024-08-30 Calibri")
 DOCUMENT_TEXT = "Group representation 12 of 13 meetings"
@@ -180,6 +189,7 @@ def test_document_pdf_carries_its_text(converted: Converted) -> None:
 
 
 @pytest.mark.office
+@needs_carlito
 @pytest.mark.parametrize("which", ["deck", "document"])
 def test_office_fonts_are_embedded_as_their_metric_twins(converted: Converted, which: str) -> None:
     fonts = embedded_fonts(getattr(converted, which))
@@ -321,3 +331,141 @@ def test_render_previews_writes_one_png_per_slide(converted: Converted, tmp_path
     assert unrelated.exists()
     assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith(".")) == []
     assert progress == [f"rendering slide previews of {converted.deck.name}…"]
+
+
+FAKE_SOFFICE = """#!{python}
+# A stand-in for LibreOffice: logs its arguments, makes the profile, writes a PDF per source.
+import json, pathlib, sys, urllib.parse, urllib.request
+args = sys.argv[1:]
+with open({log!r}, "a") as log:
+    log.write(json.dumps(args) + "\\n")
+profile = next(arg for arg in args if arg.startswith("-env:UserInstallation="))
+url = urllib.parse.urlparse(profile.split("=", 1)[1])
+(pathlib.Path(urllib.request.url2pathname(url.path)) / "user").mkdir(parents=True, exist_ok=True)
+if "--convert-to" in args:
+    outdir = pathlib.Path(args[args.index("--outdir") + 1])
+    outdir.mkdir(parents=True, exist_ok=True)
+    for source in args[args.index("--outdir") + 2 :]:
+        (outdir / (pathlib.Path(source).stem + ".pdf")).write_bytes(b"%PDF-1.4 fake")
+"""
+
+
+@dataclass(frozen=True)
+class FakeOffice:
+    """A stand-in LibreOffice on PATH, the log of its starts, and the cache folder in use."""
+
+    soffice: Path
+    log: Path
+    cache: Path
+
+    def starts(self) -> list[list[str]]:
+        """Return the arguments of every start, in order."""
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text().splitlines()]
+
+
+@pytest.fixture
+def fake_office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeOffice:
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    log = tmp_path / "soffice.log"
+    soffice = tools / "soffice"
+    soffice.write_text(FAKE_SOFFICE.format(python=sys.executable, log=str(log)))
+    soffice.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return FakeOffice(soffice, log, tmp_path / "cache" / "cipdocs")
+
+
+def profile_of(start: list[str]) -> str:
+    return next(arg for arg in start if arg.startswith("-env:UserInstallation="))
+
+
+def test_both_documents_convert_in_one_libreoffice_start(
+    fake_office: FakeOffice, tmp_path: Path
+) -> None:
+    deck = write_deck(tmp_path / "Update.pptx")
+    document = write_document(tmp_path / "Update.docx")
+    out = tmp_path / "out"
+    with started_office() as office:
+        pdfs = office.convert(
+            [Conversion(deck, out / "slides.pdf"), Conversion(document, out / "document.pdf")],
+            timeout=60,
+            progress=None,
+        )
+    assert pdfs == [out / "slides.pdf", out / "document.pdf"]
+    assert all(pdf.read_bytes() == b"%PDF-1.4 fake" for pdf in pdfs)
+    # The background start and the conversion race to write the log: sort them by what they do.
+    conversion, server = sorted(fake_office.starts(), key=lambda start: "--convert-to" not in start)
+    assert "--convert-to" not in server and "--headless" in server
+    assert [Path(arg).suffix for arg in conversion[conversion.index("--outdir") + 2 :]] == [
+        ".pptx",
+        ".docx",
+    ]
+    assert profile_of(server) == profile_of(conversion)
+
+
+def test_the_profile_is_kept_in_the_cache_between_runs(
+    fake_office: FakeOffice, tmp_path: Path
+) -> None:
+    document = write_document(tmp_path / "Update.docx")
+    for run in ("first", "second"):
+        convert_to_pdf(document, tmp_path / f"{run}.pdf", soffice=fake_office.soffice)
+    first, second = fake_office.starts()
+    cached = (fake_office.cache / "libreoffice-profile").as_uri()
+    assert profile_of(first) != f"-env:UserInstallation={cached}"  # made privately, then kept
+    assert profile_of(second) == f"-env:UserInstallation={cached}"
+    assert (fake_office.cache / "libreoffice-profile" / "user").is_dir()
+
+
+def test_a_second_run_at_the_same_time_gets_a_private_profile(
+    fake_office: FakeOffice, tmp_path: Path
+) -> None:
+    (fake_office.cache / "libreoffice-profile").mkdir(parents=True)
+    with started_office() as first, started_office() as second:
+        assert first.profile == fake_office.cache / "libreoffice-profile"
+        assert second.profile == second.work / "profile"
+    with started_office() as third:
+        assert third.profile == fake_office.cache / "libreoffice-profile"
+
+
+def test_missing_libreoffice_is_reported_when_converting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(pdf_module, "SEARCH_FOLDERS", ())
+    document = write_document(tmp_path / "Update.docx")
+    with started_office() as office, pytest.raises(ConverterProblemError, match="not installed"):
+        office.convert([Conversion(document, tmp_path / "u.pdf")], timeout=60, progress=None)
+
+
+@pytest.mark.parametrize(
+    ("listed", "warned"), [("", True), ("Carlito\n", False)], ids=["missing", "installed"]
+)
+def test_substitute_font_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed: str, warned: bool
+) -> None:
+    fc_list = tmp_path / "fc-list"
+    fc_list.write_text(f"#!/bin/sh\nprintf '{listed}'\n")
+    fc_list.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    warning = substitute_font_warning()
+    assert (warning is not None) == warned
+    if warning:
+        assert "the PDF will use a substitute font" in warning
+
+
+def test_deck_pdf_warns_once_when_carlito_is_missing(
+    fake_office: FakeOffice, tmp_path: Path
+) -> None:
+    fc_list = fake_office.soffice.with_name("fc-list")
+    fc_list.write_text("#!/bin/sh\n")
+    fc_list.chmod(0o755)
+    result = CliRunner().invoke(
+        cli,
+        ["deck", str(SAMPLE_WORKBOOK), "-o", str(tmp_path / "out"), "--format", "docx", "--pdf"],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("the PDF will use a substitute font") == 1
+    assert result.stdout.splitlines()[-1].endswith("(document).pdf")

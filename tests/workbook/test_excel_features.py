@@ -7,6 +7,8 @@ fills, formulas with ``fullCalcOnLoad``) or openpyxl, starting from `minimal_she
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -259,7 +261,6 @@ def test_attendance_columns_headed_by_meeting_dates(tmp_path: Path) -> None:
 
 def test_utf16_escapes_decode_and_never_crash_printing(tmp_path: Path) -> None:
     import os
-    import subprocess
     import sys
 
     def groups(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
@@ -310,8 +311,8 @@ def _emoji_groups(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
 
 NEVER_CALCULATED = (
     "the workbook's formulas were never calculated (it was written by a program such as "
-    "xlsxwriter or openpyxl, which saves 0 or nothing as each result); open it in Excel or "
-    "LibreOffice and save it again"
+    "xlsxwriter or openpyxl, which saves 0 or nothing as each result); open it in Excel and save "
+    "it (in LibreOffice, choose Data > Calculate > Recalculate Hard before saving)"
 )
 
 
@@ -469,3 +470,132 @@ def test_formatting_on_many_empty_cells_reads_only_the_values(tmp_path: Path) ->
     attendance_sheet = next(sheet for sheet in raw.sheets if sheet.title == "Attendance")
     assert [row.number for row in attendance_sheet.rows] == [1, 2, 3]
     assert figures(load_report(path).report) == [("Alpha", 2, 2), ("Beta", 1, 2)]
+
+
+def test_rows_typed_below_a_table_are_a_problem(tmp_path: Path) -> None:
+    def groups(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        sheet.add_table(
+            "A1:C3",
+            {
+                "data": [["Alpha", "Yes", "Done"], ["Beta", "Yes", "Open"]],
+                "columns": [
+                    {"header": "Group"},
+                    {"header": "Representative"},
+                    {"header": "Framework status"},
+                ],
+            },
+        )
+        write_rows(sheet, [["Gamma", "No"]], first_row=3)  # the Table was not extended
+        sheet.write(0, 5, "notes beside the Table are fine")
+
+    assert problems_of(build(tmp_path / "below.xlsx", Groups=groups)) == [
+        "Groups!A4: row 4 is below the Excel Table 'Table1', which ends at row 3, so it would "
+        "not be read; extend the Table over it (drag its bottom-right corner), or move it out "
+        "of columns A:C",
+    ]
+
+
+def test_meeting_names_over_their_dates(tmp_path: Path) -> None:
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        date_format = book.add_format({"num_format": "d mmm"})
+        sheet.merge_range("A1:A2", "Group")
+        sheet.write_row(0, 1, ["M1", "M2", "M3"])
+        for column, day in enumerate(((1, 10), (2, 10), (4, 10)), 1):
+            sheet.write_datetime(1, column, dt.datetime(2024, *day), date_format)
+        write_rows(sheet, [["Alpha", "Y", "Y"], ["Beta", "N", "Y"]], first_row=2)
+
+    path = build(tmp_path / "two-row.xlsx", Attendance=attendance)
+    assert figures(load_report(path).report) == [("Alpha", 2, 2), ("Beta", 1, 2)]
+
+
+def test_marlett_ticks(tmp_path: Path) -> None:
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        marlett = book.add_format({"font_name": "Marlett"})
+        sheet.write_row(0, 0, ["Group", "M1", "M2"])
+        sheet.write(1, 0, "Alpha")
+        sheet.write_row(1, 1, ["a", "a"], marlett)
+        sheet.write(2, 0, "Beta")
+        sheet.write_row(2, 1, ["a", "r"], marlett)
+
+    report = load_report(build(tmp_path / "marlett.xlsx", Attendance=attendance)).report
+    assert figures(report) == [("Alpha", 2, 2), ("Beta", 1, 2)]
+
+
+def test_a_shaded_block_is_decoration_not_attendance(tmp_path: Path) -> None:
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        grey = book.add_format({"bg_color": "#D9D9D9"})
+        sheet.write_row(0, 0, ["Group", "M1", "M2"])
+        sheet.write_row(1, 0, ["Alpha", "Y", "Y"], grey)
+        sheet.write_row(2, 0, ["Beta", "Y"], grey)
+        sheet.write_blank(2, 2, None, grey)
+
+    assert warnings_of(build(tmp_path / "shaded.xlsx", Attendance=attendance)) == []
+
+
+# -- Re-saved by LibreOffice ----------------------------------------------------------------------
+
+
+@pytest.mark.office
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("localc")),
+    reason="LibreOffice Calc is not installed (apt-get install libreoffice-calc)",
+)
+def test_features_survive_a_libreoffice_resave(tmp_path: Path) -> None:
+    def groups(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        sheet.add_table(
+            "A1:C5",
+            {
+                "data": [["Alpha", "Yes", "Done"], ["Beta", "Yes", "Open"], ["Gamma", "No", None]],
+                "columns": [
+                    {"header": "Group", "total_string": "Total"},
+                    {"header": "Representative", "total_function": "count"},
+                    {"header": "Framework status"},
+                ],
+                "total_row": True,
+            },
+        )
+
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        sheet.merge_range("A1:D1", "CIP-CCG Attendance 2024")
+        sheet.merge_range("A2:A3", "Group")
+        sheet.merge_range("B2:D2", "2024 meetings")
+        sheet.write_row(2, 1, ["M1", "M2", "M3"])
+        wingdings = book.add_format({"font_name": "Wingdings"})
+        sheet.write(3, 0, "Alpha")
+        sheet.write_row(3, 1, ["ü", "ü"], wingdings)
+        sheet.write(4, 0, "Beta")
+        sheet.write_row(4, 1, ["ü", "û"], wingdings)
+
+    def bands(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        literal = book.add_format({"num_format": '0"%"'})
+        sheet.write_row(0, 0, ["Band", "From %", "To %"])
+        for row, band in enumerate((["All", 100, 100], ["Half", 50, 99], ["Low", 0, 49]), 1):
+            sheet.write_row(row, 0, band, literal)
+
+    source = build(tmp_path / "features.xlsx", Groups=groups, Attendance=attendance, Bands=bands)
+    resaved = tmp_path / "resaved"
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(resaved),
+            str(source),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    loaded = load_report(resaved / "features.xlsx")
+    assert loaded.report.representation.total == 3
+    assert figures(loaded.report) == [("Alpha", 2, 2), ("Beta", 1, 2)]
+    assert [(row.band.low, row.band.high) for row in loaded.report.bands] == [
+        (100, 100),
+        (50, 99),
+        (0, 49),
+    ]
+    assert loaded.warnings == ()

@@ -21,8 +21,8 @@ from tests.workbook.test_archive import BILLION_LAUGHS, patch_central_directory
 OLE_HEADER = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(16) + bytes.fromhex("3e000300feff0900")
 NEVER_CALCULATED = (
     "the workbook's formulas were never calculated (it was written by a program such as "
-    "xlsxwriter or openpyxl, which saves 0 or nothing as each result); open it in Excel or "
-    "LibreOffice and save it again"
+    "xlsxwriter or openpyxl, which saves 0 or nothing as each result); open it in Excel and save "
+    "it (in LibreOffice, choose Data > Calculate > Recalculate Hard before saving)"
 )
 UNSAVED = (
     "the formula has no saved value (the file was last saved by a program that does not "

@@ -17,6 +17,7 @@ from cipdocs.workbook.values import (
     as_yes_no,
     clean_text,
     fold,
+    header_dates,
 )
 
 
@@ -133,3 +134,27 @@ def test_as_colour(value: str, colour: str) -> None:
 def test_as_colour_rejects() -> None:
     with pytest.raises(ValueProblem, match="not a colour"):
         as_colour(cell("green"))
+
+
+@pytest.mark.parametrize(
+    ("mark", "attended"),
+    [("✅", True), ("✔\ufe0f", True), ("☑", True), ("P", True), ("❌", False), ("☒", False)],
+)
+def test_emoji_and_box_marks(mark: str, attended: bool) -> None:
+    assert as_attended(RawCell("B2", 2, mark)) is attended
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("17 Jan 2024", {dt.date(2024, 1, 17)}),
+        ("2024-01-17", {dt.date(2024, 1, 17)}),
+        ("17/01/2024", {dt.date(2024, 1, 17)}),
+        ("1/17/2024", {dt.date(2024, 1, 17)}),
+        ("1/2/2024", {dt.date(2024, 2, 1), dt.date(2024, 1, 2)}),
+        ("17-Jan-24", {dt.date(2024, 1, 17)}),
+        ("#01", set()),
+    ],
+)
+def test_header_dates(text: str, dates: set[dt.date]) -> None:
+    assert header_dates(text) == dates

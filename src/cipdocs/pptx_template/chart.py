@@ -36,6 +36,7 @@ from cipdocs.pptx_template.tags import (
     iterate,
     loop_names,
     loop_source,
+    straighten,
 )
 from cipdocs.pptx_template.text import Element
 
@@ -115,7 +116,7 @@ class Binding:
 def read_binding(name: str) -> Binding | None:
     """Return the binding a chart's name declares, None when it declares none; raise
     `ValueError` with the fix when the name starts ``Chart:`` but is not a binding."""
-    found = BINDING.match(name)
+    found = BINDING.match(straighten(name))
     if found is None:
         return None
     spec = found.group("spec")

@@ -26,10 +26,13 @@ from cipdocs.pptx_template.tags import (
 )
 from cipdocs.pptx_template.text import (
     NAMESPACES,
+    PARAGRAPH,
     Element,
+    R,
     iter_shape_elements,
     paragraph_text,
     render_alt_text,
+    render_paragraph,
     shape_name,
     shape_properties,
     text_paragraphs,
@@ -54,6 +57,15 @@ def is_chart(shape: Element) -> bool:
     """Return True for a graphic frame holding a chart."""
     data = shape.find("./a:graphic/a:graphicData", NAMESPACES)
     return data is not None and data.get("uri") == CHART_URI
+
+
+def chart_paragraphs(slide: Any, shape: Element) -> list[Element]:
+    """Return the paragraphs of a chart's own text: its title and axis titles."""
+    reference = shape.find("./a:graphic/a:graphicData/c:chart", {**NAMESPACES, "c": CHART_URI})
+    if reference is None:
+        return []
+    part = slide.part.related_part(reference.get(f"{{{R}}}id"))
+    return list(part._element.iter(PARAGRAPH))
 
 
 def binding_of(name: str, aliases: Mapping[str, str]) -> Binding | None:
@@ -104,6 +116,8 @@ def fill_slide(
                 render_body(body, environment, context, f"{filled.where}, notes")
     by_element = {shape._element: shape for shape in slide.shapes if shape.has_chart}
     for element, here in charts:
+        for paragraph in chart_paragraphs(slide, element):
+            render_paragraph(paragraph, environment, context, f"{here}, chart title")
         try:
             binding = binding_of(shape_name(element), aliases)
         except ValueError as error:
@@ -127,6 +141,11 @@ def check_presentation(
         for shape in iter_shape_elements(slide.shapes._spTree):
             here = f"{where}, shape {shape_name(shape)!r}"
             problems += check_shape(shape, here, environment, names, declared, aliases or {})
+            if is_chart(shape):
+                paragraphs = chart_paragraphs(slide, shape)
+                problems += check_text_body(
+                    paragraphs, f"{here}, chart title", environment, names, declared
+                )
         if slide.has_notes_slide:
             for shape in iter_shape_elements(slide.notes_slide.shapes._spTree):
                 problems += check_text_body(
@@ -199,6 +218,8 @@ def iter_places(
                 yield from iter_table_texts(table, where)
             elif is_chart(shape):
                 yield where, chart_binding_text(shape_name(shape), aliases or {})
+                for paragraph in chart_paragraphs(slide, shape):
+                    yield f"{where}, chart title", paragraph_text(paragraph)
             else:
                 for paragraph in text_paragraphs(shape):
                     yield where, paragraph_text(paragraph)

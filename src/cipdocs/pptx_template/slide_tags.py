@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from cipdocs.pptx_template.copies import delete_slide, duplicate_slide
+from cipdocs.pptx_template.copies import PartNames, delete_slide, duplicate_slide
 from cipdocs.pptx_template.tags import (
     Names,
     Problem,
@@ -111,7 +111,7 @@ def remove_tag(found: SlideTag) -> None:
     left = body.findall("a:p", NAMESPACES)
     if any(paragraph_text(paragraph).strip() for paragraph in left):
         return
-    if found.in_notes or found.shape.find("./p:nvSpPr/p:nvPr/p:ph", NAMESPACES) is not None:
+    if found.in_notes or is_title(found.shape):
         if not left:
             body.append(body.makeelement(PARAGRAPH, {}))  # a text body needs one paragraph
         return
@@ -120,12 +120,19 @@ def remove_tag(found: SlideTag) -> None:
     parent.remove(found.shape)
 
 
+def is_title(shape: Element) -> bool:
+    """Return True for a slide's title placeholder, which stays even when emptied."""
+    placeholder = shape.find("./p:nvSpPr/p:nvPr/p:ph", NAMESPACES)
+    return placeholder is not None and placeholder.get("type") in ("title", "ctrTitle")
+
+
 def expand_slides(
     presentation: Any, environment: jinja2.Environment, context: Mapping[str, object]
 ) -> list[Filled]:
     """Apply every slide tag: repeat, keep or remove slides; return the slides to fill, in order,
     each with its context and its place (``slide N`` of the template)."""
     filled: list[Filled] = []
+    names: PartNames | None = None
     for number, slide in enumerate(list(presentation.slides), start=1):
         where = f"slide {number}"
         found = read_slide_tag(slide, where)
@@ -145,8 +152,9 @@ def expand_slides(
             continue
         # Copies are made from the unfilled slide, then each is filled with its own item.
         slides = [slide]
+        names = names or PartNames(presentation.part.package)
         for _ in items[1:]:
-            slides.append(duplicate_slide(presentation, slides[-1]))
+            slides.append(duplicate_slide(presentation, slides[-1], names))
         filled += [
             Filled(copied, {**context, **item}, where)
             for copied, item in zip(slides, items, strict=True)

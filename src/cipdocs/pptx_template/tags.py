@@ -167,6 +167,12 @@ def compiled(environment: jinja2.Environment, source: str) -> jinja2.Template:
     return environment.from_string(source)
 
 
+@functools.lru_cache(maxsize=1024)
+def compiled_expression(environment: jinja2.Environment, expression: str) -> Any:
+    """Return `expression` compiled once: a chart reads the same ones for every item."""
+    return environment.compile_expression(expression, undefined_to_none=False)
+
+
 def render_text(
     environment: jinja2.Environment, source: str, context: Mapping[str, object], where: str
 ) -> str:
@@ -239,9 +245,7 @@ def evaluate(
 ) -> object:
     """Return the value of one Jinja expression; raise `TemplateError` when it has none."""
     try:
-        value: object = environment.compile_expression(expression, undefined_to_none=False)(
-            **context
-        )
+        value: object = compiled_expression(environment, expression)(**context)
         if isinstance(value, jinja2.Undefined):
             str(value)  # a StrictUndefined raises here, naming what is missing
             raise jinja2.UndefinedError(f"{expression!r} is undefined")

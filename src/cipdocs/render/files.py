@@ -93,8 +93,11 @@ def write_atomically(destination: Path, data: bytes) -> None:
             stream.write(data)
         temporary.chmod(0o644)
         temporary.replace(destination)
-    except OSError as error:
+    except BaseException as error:
+        # Ctrl-C included: no half-written temporary file is left beside the outputs.
         temporary.unlink(missing_ok=True)
+        if not isinstance(error, OSError):
+            raise
         raise OutputProblemError(
             f"{destination}: cannot replace the file ({error.strerror}); "
             "close it if it is open in PowerPoint or Word, then run again"

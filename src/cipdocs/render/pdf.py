@@ -12,7 +12,9 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from cipdocs.errors import ConverterProblemError, OutputProblemError
 from cipdocs.render.files import prepare_output_dir, write_atomically
@@ -52,6 +54,8 @@ FILTERS: dict[str, tuple[str, str]] = {
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 PREVIEW_PAGE = re.compile(r"-(\d+)\.png$")
 TOOL_TIMEOUT = 30.0
+SERVER_QUIT_TIMEOUT = 10.0
+"""Seconds LibreOffice may take to quit after converting before it is stopped."""
 
 
 def find_soffice() -> Path:
@@ -68,6 +72,132 @@ def find_soffice() -> Path:
     raise ConverterProblemError(f"LibreOffice (soffice) is not installed; {INSTALL_LIBREOFFICE}")
 
 
+@dataclass(frozen=True)
+class Conversion:
+    """One document to convert: its source, where its PDF goes, the pages it must have."""
+
+    source: Path
+    destination: Path
+    expected_pages: int | None = None
+    """The deck's visible slide count, which its PDF must match page for page (None: any)."""
+
+
+class Office:
+    """LibreOffice started in the background with cipdocs' profile, ready to convert.
+
+    Started before the documents are rendered, its start-up overlaps theirs; the conversion then
+    hands the documents to it (LibreOffice passes a second start's files to the running one).
+    """
+
+    def __init__(self, soffice: Path | ConverterProblemError, work: Path) -> None:
+        self.soffice = soffice
+        self.work = work
+        self.profile, self._lock, self._adopt = _claim_profile(work)
+        self.server: subprocess.Popen[bytes] | None = None
+        self.converted = False
+
+    def start(self) -> None:
+        """Start LibreOffice headless and idle, without waiting for it."""
+        if isinstance(self.soffice, ConverterProblemError):
+            return
+        with contextlib.suppress(OSError), (self.work / "office.log").open("wb") as log:
+            self.server = subprocess.Popen(
+                [*self._base_command(), "--invisible", "--nologo", "--nodefault"],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def convert(
+        self, conversions: Sequence[Conversion], *, timeout: float, progress: Progress | None
+    ) -> list[Path]:
+        """Convert every document in one LibreOffice run; return the PDFs written, in order."""
+        if isinstance(self.soffice, ConverterProblemError):
+            raise self.soffice
+        for conversion in conversions:
+            _check_source(conversion.source)
+            if progress:
+                progress(f"converting {conversion.source.name} to PDF…")
+        inbox, outbox = self.work / "in", self.work / "out"
+        inbox.mkdir(exist_ok=True)
+        # Copies with names of their own: the deck and the update share a stem, and LibreOffice
+        # names each PDF after its source.
+        copies = [
+            inbox / f"document-{n}{c.source.suffix.lower()}" for n, c in enumerate(conversions)
+        ]
+        for conversion, copy in zip(conversions, copies, strict=True):
+            shutil.copyfile(conversion.source, copy)
+        suffixes = {copy.suffix for copy in copies}
+        command = [*self._base_command()]
+        if len(suffixes) == 1:
+            filters = FILTERS[suffixes.pop()]
+            command += [f"--infilter={filters[0]}", "--convert-to", f"pdf:{filters[1]}"]
+        else:
+            # One --infilter would apply to every file, so mixed documents are left to
+            # LibreOffice's type detection; they come straight from cipdocs' self-check.
+            command += ["--convert-to", "pdf"]
+        command += ["--outdir", str(outbox), *map(str, copies)]
+        names = " and ".join(conversion.source.name for conversion in conversions)
+        output = _run_group(command, timeout, what=f"converting {names} to PDF")
+        output += self._server_output()
+        written = []
+        for conversion, copy in zip(conversions, copies, strict=True):
+            pdf = outbox / f"{copy.stem}.pdf"
+            data = _read_pdf(pdf, conversion.source, output)
+            _check_pages(pdf, conversion)
+            write_atomically(conversion.destination, data)
+            written.append(conversion.destination)
+        self.converted = True
+        return written
+
+    def stop(self) -> None:
+        """Let LibreOffice finish (it quits after converting), then make sure it is gone."""
+        if self.server is not None:
+            if self.converted:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.server.wait(timeout=SERVER_QUIT_TIMEOUT)
+            _kill_group(self.server)
+            self.server.wait()
+        if self._adopt and self.converted:
+            _adopt_profile(self.profile)
+        if self._lock is not None:
+            self._lock.close()
+
+    def _base_command(self) -> list[str]:
+        assert not isinstance(self.soffice, ConverterProblemError)
+        return [
+            str(self.soffice),
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            f"-env:UserInstallation={self.profile.as_uri()}",
+        ]
+
+    def _server_output(self) -> str:
+        log = self.work / "office.log"
+        return log.read_text(errors="replace") if log.exists() else ""
+
+
+@contextlib.contextmanager
+def started_office(soffice: Path | None = None) -> Iterator[Office]:
+    """Start LibreOffice in the background and yield it; stop it and clean up afterwards.
+
+    A missing LibreOffice is reported when converting, so the documents are written first.
+    """
+    try:
+        executable: Path | ConverterProblemError = soffice or find_soffice()
+    except ConverterProblemError as missing:
+        executable = missing
+    with _private_folder("cipdocs-soffice-") as work:
+        office = Office(executable, work)
+        try:
+            office.start()
+            yield office
+        finally:
+            office.stop()
+
+
 def convert_to_pdf(
     source: Path,
     destination: Path,
@@ -78,42 +208,100 @@ def convert_to_pdf(
     soffice: Path | None = None,
 ) -> None:
     """Convert `source` (.pptx or .docx) to the PDF `destination` with LibreOffice headless."""
-    filters = FILTERS.get(source.suffix.lower())
-    if filters is None:
+    _check_source(source)
+    executable = soffice or find_soffice()
+    with _private_folder("cipdocs-soffice-") as work:
+        office = Office(executable, work)
+        try:
+            office.convert(
+                [Conversion(source, destination, expected_pages)],
+                timeout=timeout,
+                progress=progress,
+            )
+        finally:
+            office.stop()
+
+
+def _check_source(source: Path) -> None:
+    """Raise `ConverterProblemError` unless `source` is a .pptx or .docx file."""
+    if source.suffix.lower() not in FILTERS:
         raise ConverterProblemError(f"{source}: cannot convert to PDF; only .pptx and .docx can be")
     if not source.is_file():
         raise ConverterProblemError(f"{source}: no such file to convert to PDF")
-    executable = soffice or find_soffice()
-    if progress:
-        progress(f"converting {source.name} to PDF…")
-    with _private_folder("cipdocs-soffice-") as work:
-        outdir = work / "out"
-        command = [
-            str(executable),
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            # A profile of our own per run: LibreOffice lets one process own a profile, so two runs
-            # sharing the user's profile would hand the second file to the first and exit early.
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            f"--infilter={filters[0]}",
-            "--convert-to",
-            f"pdf:{filters[1]}",
-            "--outdir",
-            str(outdir),
-            str(source.resolve()),
-        ]
-        output = _run_group(command, timeout, what=f"converting {source.name} to PDF")
-        pdf = outdir / f"{source.stem}.pdf"
-        data = _read_pdf(pdf, source, output)
-        if expected_pages is not None:
-            pages = count_pdf_pages(pdf)
-            if pages != expected_pages:
-                raise ConverterProblemError(
-                    f"{source}: LibreOffice wrote {pages} PDF pages, expected {expected_pages}; "
-                    "open the file in PowerPoint or Word to see what went wrong"
-                )
-        write_atomically(destination, data)
+
+
+def _check_pages(pdf: Path, conversion: Conversion) -> None:
+    """Raise `ConverterProblemError` when the PDF has other than the expected number of pages."""
+    if conversion.expected_pages is None:
+        return
+    pages = count_pdf_pages(pdf)
+    if pages != conversion.expected_pages:
+        raise ConverterProblemError(
+            f"{conversion.source}: LibreOffice wrote {pages} PDF pages, expected "
+            f"{conversion.expected_pages}; "
+            "open the file in PowerPoint or Word to see what went wrong"
+        )
+
+
+def cache_folder() -> Path:
+    """Return the user's cache folder for cipdocs (XDG on Linux, Library/Caches, LOCALAPPDATA)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "cipdocs"
+
+
+def _claim_profile(work: Path) -> tuple[Path, IO[bytes] | None, bool]:
+    """Return the LibreOffice profile to use, the lock held on it, and whether to keep it after.
+
+    LibreOffice lets one process own a profile, so the cached one is used only under a lock;
+    a second run at the same time gets a private one. A profile is made in the run's own folder
+    and moved into the cache only after a conversion worked, so a killed run never leaves a
+    half-made profile behind.
+    """
+    private = work / "profile"
+    cached = cache_folder() / "libreoffice-profile"
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        lock = (cached.parent / "libreoffice-profile.lock").open("a+b")
+    except OSError:
+        return private, None, False
+    if not _try_lock(lock):
+        lock.close()
+        return private, None, False
+    if cached.is_dir():
+        return cached, lock, False
+    return private, lock, True
+
+
+def _try_lock(stream: IO[bytes]) -> bool:
+    """Take an exclusive lock on `stream` without waiting; return False when another holds it."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(stream.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _adopt_profile(profile: Path) -> None:
+    """Move a profile that converted well into the cache, for the next runs; best effort."""
+    cached = cache_folder() / "libreoffice-profile"
+    staging = cached.with_name(f".{cached.name}.{os.getpid()}")
+    try:
+        shutil.copytree(profile, staging, symlinks=True)
+        staging.rename(cached)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def render_previews(
@@ -149,6 +337,23 @@ def render_previews(
 def preview_name(stem: str, number: int, width: int = 2) -> str:
     """Return the name of slide `number`'s preview, zero-padded so names sort in slide order."""
     return f"{stem} (slide {number:0{width}d}).png"
+
+
+def substitute_font_warning() -> str | None:
+    """Return a warning when the Carlito font (Calibri's metric twin) is not installed."""
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return None  # Windows and macOS without fontconfig: Calibri comes with Office there
+    for family in ("Carlito", "Calibri"):
+        found = subprocess.run(
+            [fc_list, family, "family"], capture_output=True, text=True, check=False
+        ).stdout
+        if found.strip():
+            return None
+    return (
+        "the Carlito font is not installed, so the PDF will use a substitute font and text may "
+        "wrap differently; install fonts-crosextra-carlito (docs/rendering.md)"
+    )
 
 
 def count_pdf_pages(pdf: Path) -> int:

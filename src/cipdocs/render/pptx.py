@@ -27,9 +27,17 @@ from cipdocs.pptx_template.presentation import (
 )
 from cipdocs.pptx_template.slides import layout_table
 from cipdocs.pptx_template.tags import TemplateError, find_placeholders
+from cipdocs.render.accessibility import check_accessibility, raise_on_new_findings
 from cipdocs.render.files import require_template, write_document
+from cipdocs.render.layoutcheck import (
+    check_layout,
+    overlapping_text_shapes,
+    raise_on_layout_findings,
+    shrink_overflowing_text,
+)
 from cipdocs.render.pptx_chart import fix_workbook_dates
 from cipdocs.render.pptx_timeline import draw_timeline, is_timeline
+from cipdocs.render.pptx_titles import number_continued_titles
 from cipdocs.render.properties import apply_core_properties
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import Placeholder, make_environment, template_names
@@ -55,6 +63,8 @@ def render_deck(
 
     `record` (the report as data, report/record.py) is embedded in the file when given."""
     presentation = open_template(template)
+    template_findings = check_accessibility(presentation)
+    template_overlaps = overlapping_text_shapes(presentation)
     environment = make_environment()
     try:
         filled = fill_presentation(
@@ -67,6 +77,10 @@ def render_deck(
     slide_height = int(presentation.slide_height)
     for slide in filled:
         lay_out_slide(presentation, slide, report, slide_height)
+    number_continued_titles(presentation)
+    shrink_overflowing_text(presentation)
+    raise_on_new_findings(destination, check_accessibility(presentation), template_findings)
+    raise_on_layout_findings(destination, check_layout(presentation, template_overlaps))
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)

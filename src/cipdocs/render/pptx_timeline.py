@@ -8,6 +8,7 @@ with the `Timeline` shape's own (rendered) text, so that wording stays in the te
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from cipdocs.render.colours import readable_on
 from cipdocs.report.present import PhaseView, month_year
 
 TIMELINE_NAME = "timeline"
@@ -46,13 +48,17 @@ TEXT = ThemeColour(MSO_THEME_COLOR.TEXT_1)
 MUTED = ThemeColour(MSO_THEME_COLOR.TEXT_1, 0.35)
 GRID = ThemeColour(MSO_THEME_COLOR.TEXT_1, 0.85)
 TODAY = "C8102E"
-# Colour follows the status's wording; the status is written beside the bar as well, so colour
-# is never the only cue.
+# Colour follows the status's wording, word by word (a status that negates, such as "Not
+# started", is not yet under way); the status is written beside the bar as well, so colour is
+# never the only cue.
 STATUS_COLOURS = (
-    (("complete", "done", "finished", "closed"), "2E7D32"),
+    (("complete", "completed", "done", "finished", "closed"), "2E7D32"),
     (("progress", "ongoing", "underway", "started", "active"), "003B71"),
 )
+NEGATIONS = frozenset({"not", "no", "yet"})
 OTHER_COLOUR = "8497B0"
+DARK_ON_BAR = "1F2937"
+"""The status inside a light bar (white is 3.0:1 on `OTHER_COLOUR`, this 4.9:1)."""
 EN_DASH = "\u2013"
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60)
 MAX_TICKS = 12
@@ -75,9 +81,11 @@ def is_timeline(shape: Any) -> bool:
 
 def status_colour(status: str) -> str:
     """Return the bar colour for a status, by its wording."""
-    wording = status.lower()
-    for words, colour in STATUS_COLOURS:
-        if any(word in wording for word in words):
+    words = set(re.findall(r"[^\W\d_]+", status.lower()))
+    if words & NEGATIONS:
+        return OTHER_COLOUR
+    for wording, colour in STATUS_COLOURS:
+        if words & set(wording):
             return colour
     return OTHER_COLOUR
 
@@ -193,7 +201,8 @@ def draw_phase(shapes: Any, phase: PhaseView, label: Box, x_of: Any) -> None:
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     # The status goes inside the bar only where it fits; it is always in the label as well.
     if phase.status and (right - left) > len(phase.status) * 6 * 12700 + int(0.3 * INCH):
-        write(frame.paragraphs[0], phase.status, 9, "FFFFFF", bold=True)
+        fill = status_colour(phase.status)
+        write(frame.paragraphs[0], phase.status, 9, readable_on(fill, DARK_ON_BAR), bold=True)
         frame.paragraphs[0].alignment = PP_ALIGN.CENTER
 
 

@@ -36,6 +36,7 @@ from cipdocs.workbook.values import (
     as_whole_percent,
     as_yes_no,
     fold,
+    header_dates,
 )
 
 T = TypeVar("T")
@@ -45,8 +46,8 @@ REPORT_DATE_SETTING = "Report date"
 
 NEVER_CALCULATED = (
     "the workbook's formulas were never calculated (it was written by a program such as "
-    "xlsxwriter or openpyxl, which saves 0 or nothing as each result); open it in Excel or "
-    "LibreOffice and save it again"
+    "xlsxwriter or openpyxl, which saves 0 or nothing as each result); open it in Excel and save "
+    "it (in LibreOffice, choose Data > Calculate > Recalculate Hard before saving)"
 )
 PARTICIPATION_TRACKED = "Participation tracked"
 
@@ -439,13 +440,11 @@ def _columns_by_date(headers: dict[int, str], meetings: Sequence[Meeting]) -> di
     dates = [meeting.date for meeting in meetings]
     found: dict[dt.date, int] = {}
     for column, text in headers.items():
-        try:
-            date = as_date(RawCell("", column, text))
-        except ValueProblem:
-            continue
-        # A date two meetings share cannot say which one the column is.
-        if dates.count(date) == 1:
-            found.setdefault(date, column)
+        # A date two meetings share, or text that reads as two meetings' dates (1/2/2024 is
+        # 1 February or 2 January), cannot say which meeting the column is.
+        matches = {date for date in header_dates(text) if dates.count(date) == 1}
+        if len(matches) == 1:
+            found.setdefault(matches.pop(), column)
     return found
 
 
@@ -459,15 +458,12 @@ def _check_marks(
 ) -> None:
     """Record held meetings with no marks, marks on later meetings, and colour-only cells."""
     marked = {cell.column for row in rows for cell in row.cells}
-    numbers = {row.number for row in rows}
     for meeting in meetings:
         column = meeting_columns.get(meeting.name)
         if column is None:
             continue
         header = f"{table.sheet}!{column_letter(column)}{table.header_row}"
-        painted = sorted(
-            (row, col) for row, col in table.painted if col == column and row in numbers
-        )
+        painted = _colour_only(table, rows, column)
         held = meeting.date <= report_date
         if held and column not in marked:
             hint = (
@@ -479,9 +475,9 @@ def _check_marks(
                 f"marks{hint}; enter the attendance, or move the Report date back before it",
             )
         elif held:
-            for row, col in painted:
+            for row in painted:
                 findings.warning(
-                    f"{table.sheet}!{column_letter(col)}{row}",
+                    f"{table.sheet}!{column_letter(column)}{row}",
                     "the cell is coloured but has no mark, so it counts as absent; cipdocs reads "
                     "marks, not colours: type Y or N",
                 )
@@ -511,6 +507,21 @@ def _attended_meetings(
         except ValueProblem as problem:
             findings.problem(f"{table.sheet}!{column_letter(column)}{row.number}", str(problem))
     return frozenset(attended)
+
+
+def _colour_only(table: Table, rows: Sequence[RawRow], column: int) -> list[int]:
+    """Return the row numbers of blank cells in `column` whose colour alone seems to mark them.
+
+    A colour every marked cell of the column shares too is decoration (a shaded block), not a
+    mark, and is left alone.
+    """
+    numbers = {row.number for row in rows}
+    marked_fills = {cell.fill for row in rows for cell in row.cells if cell.column == column}
+    return [
+        row
+        for row, col, fill in table.painted
+        if col == column and row in numbers and marked_fills != {fill}
+    ]
 
 
 def parse_bands(table: Table | None, findings: Findings) -> list[Band]:

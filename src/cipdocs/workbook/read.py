@@ -59,6 +59,8 @@ class RawCell:
     """The cell's symbol font (``wingdings``, ``wingdings 2`` ...), folded; '' for a text font."""
     merged_from: tuple[int, int] | None = None
     """(row, column) of the merge's first cell when this cell is covered by a merge."""
+    fill: str = ""
+    """The cell's fill colour (``rgb:FF00B050``, ``theme:5``), or '' when it has none."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,8 @@ class RawSheet:
     title: str
     rows: tuple[RawRow, ...]
     tables: tuple[RawTable, ...] = ()
-    painted: frozenset[tuple[int, int]] = frozenset()
-    """(row, column) of cells with no value but a fill colour (attendance shown by colour)."""
+    painted: tuple[tuple[int, int, str], ...] = ()
+    """(row, column, fill) of cells with no value but a fill colour (attendance shown by colour)."""
 
 
 @dataclass(frozen=True)
@@ -347,7 +349,9 @@ def iter_formulas(stream: IO[bytes]) -> Iterator[tuple[tuple[int, int], Formula]
 EAST_ASIAN_DATE_FORMATS = frozenset((*range(27, 37), *range(50, 59)))
 """Built-in number-format ids that a Chinese, Japanese or Korean Excel writes for dates with no
 format string; openpyxl does not know them and would read the date as a plain number."""
-SYMBOL_FONTS = frozenset({"wingdings", "wingdings 2", "wingdings 3", "webdings", "symbol"})
+SYMBOL_FONTS = frozenset(
+    {"wingdings", "wingdings 2", "wingdings 3", "webdings", "symbol", "marlett"}
+)
 # A format's literal text ("%" in quotes, or escaped as \%) shows the sign without scaling.
 _FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.')
 
@@ -365,7 +369,7 @@ def _read_sheet(
 
     assert isinstance(sheet, Worksheet)
     cells: dict[tuple[int, int], RawCell] = {}
-    painted: set[tuple[int, int]] = set()
+    painted: list[tuple[int, int, str]] = []
     # Walk only the cells the file stores: iter_rows() would visit every row up to max_row,
     # which formatting alone can push to a million.
     for place, cell in sheet._cells.items():
@@ -382,8 +386,9 @@ def _read_sheet(
         if not isinstance(cell, Cell):
             continue
         if _is_blank(cell.value):
-            if _is_painted(cell):
-                painted.add(place)
+            fill = _fill(cell)
+            if fill:
+                painted.append((*place, fill))
             continue
         cells[place] = _raw_cell(sheet, cell, formula.text if formula else "")
     _spread_merges(sheet, cells)
@@ -391,7 +396,7 @@ def _read_sheet(
     for (row_number, _), raw in sorted(cells.items()):
         by_row.setdefault(row_number, []).append(raw)
     rows = tuple(RawRow(number, tuple(row)) for number, row in by_row.items())
-    return RawSheet(sheet.title, rows, _tables(sheet), frozenset(painted))
+    return RawSheet(sheet.title, rows, _tables(sheet), tuple(sorted(painted)))
 
 
 def _is_blank(value: object) -> bool:
@@ -426,23 +431,26 @@ def _raw_cell(sheet: Any, cell: Any, formula: str) -> RawCell:
         is_percent="%" in _FORMAT_LITERAL.sub("", cell.number_format or ""),
         formula=formula,
         font=font,
+        fill=_fill(cell),
     )
 
 
-def _is_painted(cell: Any) -> bool:
-    """Return True when the cell has a solid fill that is not white."""
+def _fill(cell: Any) -> str:
+    """Return the cell's solid fill as ``rgb:FF00B050`` or ``theme:5``; '' for none or white."""
     if not cell.has_style or not cell._style.fillId:
-        return False
+        return ""
     fill = cell.fill
     if fill.fill_type != "solid" or fill.fgColor is None:
-        return False
+        return ""
     colour = fill.fgColor
     if colour.type == "rgb":
         rgb = str(colour.rgb).upper()
         # 00000000 is openpyxl's "no colour"; FFFFFF is white.
-        return rgb != "00000000" and not rgb.endswith("FFFFFF")
+        return "" if rgb == "00000000" or rgb.endswith("FFFFFF") else f"rgb:{rgb}"
     # Theme colour 0 is the background (white) in every built-in theme.
-    return not (colour.type == "theme" and colour.theme == 0)
+    if colour.type == "theme" and colour.theme == 0:
+        return ""
+    return f"{colour.type}:{colour.theme if colour.type == 'theme' else colour.indexed}"
 
 
 def _spread_merges(sheet: Any, cells: dict[tuple[int, int], RawCell]) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cipdocs.errors import Issue
-from cipdocs.workbook.read import RawCell, RawRow, RawSheet, RawWorkbook
+from cipdocs.workbook.read import RawCell, RawRow, RawSheet, RawTable, RawWorkbook
 from cipdocs.workbook.values import as_text, fold
 
 
@@ -45,8 +45,8 @@ class Table:
     rows: tuple[RawRow, ...]
     header_row: int = 1
     """The row that holds the headers."""
-    painted: frozenset[tuple[int, int]] = frozenset()
-    """(row, column) of value-less cells with a fill colour, among the data rows."""
+    painted: tuple[tuple[int, int, str], ...] = ()
+    """(row, column, fill) of value-less cells with a fill colour, among the data rows."""
 
     def cell(self, row: RawRow, column_name: str) -> RawCell | None:
         """Return the row's non-empty cell under `column_name`, or None."""
@@ -118,6 +118,9 @@ class _Region:
     first_column: int
     last_column: int
     description: str
+    table: str = ""
+    """The Excel Table's name, when the region is one; its last row is then `table_end`."""
+    table_end: int = 0
 
 
 def read_table(
@@ -164,17 +167,22 @@ def read_table(
         return None
     if region.description:
         findings.layout.append(f"{sheet.title}: {region.description}")
-    data_rows = tuple(
-        _within(row, region)
-        for row in sheet.rows
-        if region.header_row < row.number <= region.last_row
+    data_rows = _without_header_rows(
+        tuple(
+            _within(row, region)
+            for row in sheet.rows
+            if region.header_row < row.number <= region.last_row
+        ),
+        known,
     )
+    if region.table:
+        _check_below_table(sheet, region, findings)
     read_columns = {column for key, column in columns.items() if key in known}
     if totals:
         data_rows = _without_totals(
             sheet.title, data_rows, columns[fold(required[0])], read_columns, findings
         )
-    painted = frozenset(
+    painted = tuple(
         place
         for place in sheet.painted
         if region.header_row < place[0] <= region.last_row
@@ -219,9 +227,10 @@ def _find_region(sheet: RawSheet, required: Sequence[str], known: set[str]) -> _
                 last,
                 table.first_column,
                 table.last_column,
-                f"Excel Table {table.name!r} ({column_letter(table.first_column)}"
-                f"{table.first_row}:{column_letter(table.last_column)}{table.last_row}), "
+                f"Excel Table {table.name!r} ({_reference(table)}), "
                 f"header row {table.first_row}{totals}",
+                table.name,
+                table.last_row,
             )
     best: tuple[int, int] | None = None
     for row in sheet.rows:
@@ -235,6 +244,55 @@ def _find_region(sheet: RawSheet, required: Sequence[str], known: set[str]) -> _
     number = best[1] if best else 1
     description = f"header row {number}" if best else ""
     return _Region(number, 1 << 31, 1, MAX_COLUMN, description)
+
+
+def _reference(table: RawTable) -> str:
+    """Return the Table's range as Excel writes it: ``A1:D24``."""
+    return (
+        f"{column_letter(table.first_column)}{table.first_row}:"
+        f"{column_letter(table.last_column)}{table.last_row}"
+    )
+
+
+def _without_header_rows(rows: tuple[RawRow, ...], known: set[str]) -> tuple[RawRow, ...]:
+    """Return `rows` without the header-like rows right below the header row.
+
+    A two-row header (meeting names over their dates, a merged ``Group`` over both) leaves its
+    second row among the data: a row of only known header names, dates and merged copies.
+    """
+    skipped = 0
+    for row in rows:
+        if not row.cells or not all(
+            cell.merged_from is not None or fold(as_text(cell.value)) in known for cell in row.cells
+        ):
+            break
+        skipped += 1
+    return rows[skipped:]
+
+
+def _check_below_table(sheet: RawSheet, region: _Region, findings: Findings) -> None:
+    """Record a problem for rows typed just below an Excel Table that it does not cover."""
+    below = [
+        row.number
+        for row in sheet.rows
+        if row.number > region.table_end
+        and any(region.first_column <= cell.column <= region.last_column for cell in row.cells)
+    ]
+    if not below:
+        return
+    rows, it = (
+        (f"row {below[0]} is", "it")
+        if len(below) == 1
+        else (f"rows {below[0]}-{below[-1]} are", "they")
+    )
+    them = "it" if it == "it" else "them"
+    columns = f"{column_letter(region.first_column)}:{column_letter(region.last_column)}"
+    findings.problem(
+        f"{sheet.title}!{column_letter(region.first_column)}{below[0]}",
+        f"{rows} below the Excel Table {region.table!r}, which ends at row {region.table_end}, so "
+        f"{it} would not be read; extend the Table over {them} (drag its bottom-right corner), "
+        f"or move {them} out of columns {columns}",
+    )
 
 
 def _columns(

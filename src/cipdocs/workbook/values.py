@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -9,19 +10,23 @@ import unicodedata
 
 from cipdocs.workbook.read import CellValue, RawCell
 
-ATTENDED_MARKS = frozenset({"y", "yes", "x", "✓", "✔", "☑", "1", "true", "present", "p"})
-ABSENT_MARKS = frozenset({"n", "no", "0", "false", "absent", "a", "apologies", "☐", "✗", "✘"})
+ATTENDED_MARKS = frozenset({"y", "yes", "x", "✓", "✔", "☑", "✅", "1", "true", "present", "p"})
+ABSENT_MARKS = frozenset(
+    {"n", "no", "0", "false", "absent", "a", "apologies", "☐", "☒", "✗", "✘", "✕", "✖", "❌"}
+)
 SYMBOL_MARKS: dict[str, dict[str, bool]] = {
     # Insert > Symbol: what Excel shows for these letters in these fonts.
     "wingdings": {"ü": True, "þ": True, "û": False, "ý": False, "¨": False, "o": False},
-    "wingdings 2": {"p": True, "r": True, "o": False, "t": False, "£": False, "q": False},
+    "wingdings 2": {"p": True, "r": True, "o": False, "s": False, "t": False, "£": False},
+    "marlett": {"a": True, "b": True, "r": False},
 }
 """Symbol-font font name -> folded character -> attended (a tick) or not (a cross, empty box)."""
 YES_WORDS = frozenset({"yes", "y", "true", "1", "x", "✓"})
 NO_WORDS = frozenset({"no", "n", "false", "0"})
 
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Zero-width characters, the soft hyphen, and the variation selectors that make ✔ into ✔️.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufe0e\ufe0f"), None)
 _TEXT_DATE_FORMATS = ("%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%b %d, %Y", "%B %d, %Y")
 
 
@@ -84,6 +89,26 @@ def as_date(cell: RawCell) -> dt.date:
         f"{as_text(value)!r} is not a date; enter a date such as 2024-08-30 (a date cell, or text "
         "in that form)"
     )
+
+
+_HEADER_DATE_FORMATS = ("%d/%m/%Y", "%m/%d/%Y", "%d/%m/%y", "%m/%d/%y", "%d-%b-%y", "%d.%m.%Y")
+
+
+def header_dates(text: str) -> set[dt.date]:
+    """Return every date `text` can be read as: a date header as Excel writes it in a Table.
+
+    ``17 Jan 2024`` and ``2024-01-17`` give one date; ``1/2/2024`` gives two (day or month
+    first, as the locale had it), which the caller must tell apart.
+    """
+    found = set()
+    with contextlib.suppress(ValueProblem):
+        found.add(as_date(RawCell("", 0, text)))
+    for pattern in _HEADER_DATE_FORMATS:
+        try:
+            found.add(dt.datetime.strptime(clean_text(text), pattern).date())
+        except ValueError:
+            continue
+    return found
 
 
 def as_yes_no(cell: RawCell) -> bool:

@@ -1,0 +1,1 @@
+"""The shipped sample workbook, installed as the package `cipdocs.inputs` (see pyproject.toml)."""

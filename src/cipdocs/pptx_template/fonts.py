@@ -1,0 +1,207 @@
+"""Find the font file a typeface is drawn with, and read its metrics with fontTools.
+
+Office's fonts are rarely installed where decks are built, so each is looked up through its
+metric-compatible twin first (same advance widths, so the same line breaks): Calibri is
+measured with Carlito, Cambria with Caladea, Arial and Helvetica with Liberation Sans.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+# fontTools logs a warning for fonts with an odd creation date in their `head` table, which
+# says nothing about the metrics; keep it off the user's screen.
+logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+
+METRIC_TWINS = {
+    "calibri": "Carlito",
+    "cambria": "Caladea",
+    "arial": "Liberation Sans",
+    "helvetica": "Liberation Sans",
+    "times new roman": "Liberation Serif",
+    "courier new": "Liberation Mono",
+}
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
+BOLD_BIT = 1 << 5
+"""OS/2 fsSelection: the face is bold."""
+ITALIC_BIT = 1
+"""OS/2 fsSelection: the face is italic."""
+
+
+def font_folders() -> list[Path]:
+    """Return the folders fonts are installed in on Linux, macOS and Windows."""
+    home = Path.home()
+    folders = [
+        home / ".fonts",
+        home / ".local" / "share" / "fonts",
+        Path("/usr/local/share/fonts"),
+        Path("/usr/share/fonts"),
+        home / "Library" / "Fonts",
+        Path("/Library/Fonts"),
+        Path("/System/Library/Fonts"),
+    ]
+    if sys.platform == "win32":
+        windows = Path(os.environ.get("WINDIR", r"C:\Windows"))
+        local = os.environ.get("LOCALAPPDATA")
+        folders = [windows / "Fonts"] + (
+            [Path(local) / "Microsoft" / "Windows" / "Fonts"] if local else []
+        )
+    return folders
+
+
+def iter_font_files(folders: Iterable[Path]) -> Iterator[Path]:
+    """Yield every font file under `folders`, in a stable order."""
+    for folder in folders:
+        if folder.is_dir():
+            yield from sorted(
+                path for path in folder.rglob("*") if path.suffix.lower() in FONT_SUFFIXES
+            )
+
+
+@dataclass(frozen=True)
+class FaceMetrics:
+    """What layout needs of one face: advance widths and vertical metrics, in font units."""
+
+    family: str
+    bold: bool
+    units_per_em: int
+    advances: dict[int, int]
+    """Advance width by code point."""
+    ascent: int
+    descent: int
+    """Positive: how far below the baseline."""
+
+    def advance_em(self, character: str) -> float | None:
+        """Return the character's advance in ems, or None when the face has no glyph for it."""
+        advance = self.advances.get(ord(character))
+        return None if advance is None else advance / self.units_per_em
+
+    @property
+    def line_em(self) -> float:
+        """Return the face's single line height in ems.
+
+        Ascent plus descent of the Windows metrics, without the line gap: what PowerPoint and
+        LibreOffice advance by per line at single spacing.
+        """
+        return (self.ascent + self.descent) / self.units_per_em
+
+
+def read_face(path: Path, font_number: int = 0) -> FaceMetrics:
+    """Read the metrics of the face at `path` (the `font_number`-th of a collection)."""
+    font = TTFont(io.BytesIO(path.read_bytes()), lazy=True, fontNumber=font_number)
+    try:
+        os2 = font.get("OS/2")
+        metrics = font["hmtx"].metrics
+        advances = {
+            code: metrics[glyph][0]
+            for code, glyph in font.getBestCmap().items()
+            if glyph in metrics
+        }
+        hhea = font["hhea"]
+        # Windows metrics are what PowerPoint and LibreOffice lay lines out with.
+        ascent = int(os2.usWinAscent) if os2 is not None else int(hhea.ascent)
+        descent = int(os2.usWinDescent) if os2 is not None else -int(hhea.descent)
+        return FaceMetrics(
+            family_of(font, path),
+            is_bold(font, path),
+            int(font["head"].unitsPerEm),
+            advances,
+            ascent,
+            descent,
+        )
+    finally:
+        font.close()
+
+
+def face_names(path: Path) -> list[tuple[str, bool, bool]]:
+    """Return (family, bold, italic) of each face in the file at `path`; empty if unreadable."""
+    try:
+        # Read into memory, so a file fontTools refuses is not left open.
+        data = io.BytesIO(path.read_bytes())
+        if path.suffix.lower() == ".ttc":
+            fonts = list(TTCollection(data, lazy=True).fonts)
+        else:
+            fonts = [TTFont(data, lazy=True)]
+        return [(family_of(font, path), is_bold(font, path), is_italic(font)) for font in fonts]
+    except (TTLibError, OSError, KeyError, AssertionError, ValueError):
+        return []
+
+
+def family_of(font: TTFont, path: Path) -> str:
+    """Return the face's typographic family name (what a run's typeface names)."""
+    names = font["name"]
+    return str(names.getDebugName(16) or names.getDebugName(1) or path.stem)
+
+
+def is_italic(font: TTFont) -> bool:
+    """Return True for an italic face."""
+    return "OS/2" in font and bool(font["OS/2"].fsSelection & ITALIC_BIT)
+
+
+def is_bold(font: TTFont, path: Path) -> bool:
+    """Return True for a bold face."""
+    if "OS/2" in font:
+        return bool(font["OS/2"].fsSelection & BOLD_BIT)
+    return "bold" in path.stem.lower()
+
+
+class FontBook:
+    """The fonts on this machine by family, read once each; a missing family is told once."""
+
+    def __init__(
+        self,
+        folders: Iterable[Path] | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
+        """Index the fonts under `folders` (default: the usual font folders)."""
+        self._folders = list(font_folders() if folders is None else folders)
+        self._warn = warn
+        self._index: dict[tuple[str, bool], tuple[Path, int]] | None = None
+        self._faces: dict[tuple[str, bool], FaceMetrics | None] = {}
+        self.missing: list[str] = []
+        """The typefaces asked for and found neither themselves nor as a metric twin."""
+
+    def _files(self) -> dict[tuple[str, bool], tuple[Path, int]]:
+        if self._index is None:
+            upright: dict[tuple[str, bool], tuple[Path, int]] = {}
+            italic: dict[tuple[str, bool], tuple[Path, int]] = {}
+            for path in iter_font_files(self._folders):
+                for number, (family, bold, slanted) in enumerate(face_names(path)):
+                    chosen = italic if slanted else upright
+                    chosen.setdefault((family.casefold(), bold), (path, number))
+            # Layout measures upright text; an italic face stands in only for a family without one.
+            self._index = {**italic, **upright}
+        return self._index
+
+    def face(self, typeface: str, bold: bool = False) -> FaceMetrics | None:
+        """Return the metrics `typeface` is drawn with (itself, else its twin), or None."""
+        key = (typeface.casefold(), bold)
+        if key not in self._faces:
+            self._faces[key] = self._find(typeface, bold)
+        return self._faces[key]
+
+    def _find(self, typeface: str, bold: bool) -> FaceMetrics | None:
+        files = self._files()
+        twin = METRIC_TWINS.get(typeface.casefold())
+        for family in [typeface, *([twin] if twin else [])]:
+            for weight in (bold, not bold):
+                found = files.get((family.casefold(), weight))
+                if found is not None:
+                    return read_face(*found)
+        if typeface not in self.missing:
+            self.missing.append(typeface)
+            if self._warn is not None:
+                twin_note = f" nor its metric twin {twin}" if twin else ""
+                self._warn(
+                    f"font {typeface!r}{twin_note} is not installed; text in it is measured "
+                    "with a conservative estimate, so it may be given more room than it needs"
+                )
+        return None

@@ -1,0 +1,93 @@
+"""Whole slides copied and removed, with what they relate to."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pptx
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls
+from pptx.util import Inches
+
+from cipdocs.pptx_template.copies import P14, delete_slide, duplicate_slide
+from cipdocs.render.selfcheck import check_office_file
+from tests.pptx_template.conftest import add_chart, add_slide, new_deck, titles
+
+# The smallest valid PNG: one transparent pixel.
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_a_copy_shares_pictures_and_links_and_owns_its_chart_and_notes(tmp_path: Path) -> None:
+    deck = new_deck()
+    slide = add_slide(deck, "Original", ["see the site"], notes=["Original notes"])
+    slide.shapes[1].text_frame.paragraphs[0].runs[0].hyperlink.address = "https://example.org"
+    slide.shapes.add_picture(io.BytesIO(PIXEL), Inches(8), Inches(5))
+    add_chart(slide, "Chart: fixed")
+    add_slide(deck, "After")
+    copied = duplicate_slide(deck, slide)
+    copied.shapes.title.text_frame.text = "Copy"
+    copied.notes_slide.notes_text_frame.text = "Copy notes"
+    path = tmp_path / "copied.pptx"
+    deck.save(str(path))
+    assert check_office_file(path) == []
+    reopened = pptx.Presentation(str(path))
+    assert titles(reopened) == ["Original", "Copy", "After"]
+    first, second = reopened.slides[0], reopened.slides[1]
+    assert [s.notes_slide.notes_text_frame.text for s in (first, second)] == [
+        "Original notes",
+        "Copy notes",
+    ]
+    pictures = [next(s for s in slide.shapes if s.shape_type == 13) for slide in (first, second)]
+    assert pictures[0].image.blob == pictures[1].image.blob == PIXEL
+    links = [
+        slide.shapes[1].text_frame.paragraphs[0].runs[0].hyperlink.address
+        for slide in (first, second)
+    ]
+    assert links == ["https://example.org"] * 2
+    charts = [next(s for s in slide.shapes if s.has_chart).chart for slide in (first, second)]
+    assert charts[0].part.partname != charts[1].part.partname
+    assert list(charts[1].plots[0].categories) == ["A", "B"]
+
+
+def test_a_deleted_slide_and_its_parts_are_gone(tmp_path: Path) -> None:
+    deck = new_deck()
+    add_slide(deck, "Kept")
+    gone = add_slide(deck, "Gone", notes=["x"])
+    add_chart(gone, "Chart: fixed")
+    delete_slide(deck, gone)
+    path = tmp_path / "deleted.pptx"
+    deck.save(str(path))
+    assert check_office_file(path) == []
+    reopened = pptx.Presentation(str(path))
+    assert titles(reopened) == ["Kept"]
+    assert not any("chart" in str(part.partname) for part in reopened.part.package.iter_parts())
+
+
+def test_sections_follow_copies_and_removals() -> None:
+    deck = new_deck()
+    first, second, third = (add_slide(deck, title) for title in ("One", "Two", "Three"))
+    ids = [entry.get("id") for entry in deck.slides._sldIdLst]
+    deck.part._element.append(
+        parse_xml(
+            f'<p:extLst {nsdecls("p")}><p:ext uri="{{521415D9-36F7-43E2-AB2F-B90AF26B5E84}}">'
+            f'<p14:sectionLst xmlns:p14="{P14}">'
+            f'<p14:section name="A" id="{{00000000-0000-0000-0000-000000000001}}"><p14:sldIdLst>'
+            f'<p14:sldId id="{ids[0]}"/><p14:sldId id="{ids[1]}"/></p14:sldIdLst></p14:section>'
+            f'<p14:section name="B" id="{{00000000-0000-0000-0000-000000000002}}"><p14:sldIdLst>'
+            f'<p14:sldId id="{ids[2]}"/></p14:sldIdLst></p14:section>'
+            "</p14:sectionLst></p:ext></p:extLst>"
+        )
+    )
+    copied = duplicate_slide(deck, second)
+    delete_slide(deck, first)
+    new_id = deck.slides._sldIdLst[1].get("id")
+    sections = list(deck.part._element.iter(f"{{{P14}}}section"))
+    listed = [
+        [entry.get("id") for entry in section.iter(f"{{{P14}}}sldId")] for section in sections
+    ]
+    assert listed == [[ids[1], new_id], [ids[2]]]
+    assert titles(deck) == ["Two", "Two", "Three"] and copied is not None and third is not None
