@@ -1,6 +1,6 @@
 """Time whole `cipdocs` processes against their floors and report whether each target is met.
 
-    python bench/bench.py [--runs N] [--warmup N] [--quick] [--only 1 2 3 4 5] [--no-fail]
+    python bench/bench.py [--runs N] [--warmup N] [--quick] [--only 1 2 3 4 5 6] [--no-fail]
 
 Each pair runs its two commands alternately (which one goes first swaps every round) after a
 warm-up, and reports the median of the per-round ratios. docs/performance.md explains the pairs
@@ -33,6 +33,7 @@ FLOOR_SCRIPT = ROOT / "bench" / "floor.py"
 TIME_BIN = Path("/usr/bin/time")
 
 DECK_RATIO_TARGET = 1.25
+PDF_RATIO_TARGET = 1.25
 HELP_RATIO_TARGET = 1.3
 LARGE_RATIO_TARGET = 1.5
 MEMORY_TARGET_MB = 150.0
@@ -312,6 +313,8 @@ def bench(only: set[int], runs: int, warmup: int, scratch: Path) -> list[Outcome
         outcomes += growth(cipdocs, workbooks, runs, warmup, scratch)
     if 5 in only:
         outcomes += formatted_workbook(cipdocs, runs, warmup, scratch)
+    if 6 in only:
+        outcomes += pdf_pair(cipdocs, runs, warmup, scratch)
     return outcomes
 
 
@@ -337,6 +340,35 @@ def formatted_workbook(
             memory.megabytes < FORMATTED_MEMORY_TARGET_MB,
         ),
     ]
+
+
+def pdf_pair(cipdocs: tuple[str, ...], runs: int, warmup: int, scratch: Path) -> list[Outcome]:
+    """Time `cipdocs deck --pdf` against one bare LibreOffice run converting the same two files.
+
+    The bare run keeps a profile of its own between rounds, as a user's LibreOffice does, and
+    cipdocs keeps its cached one; the warm-up rounds make both.
+    """
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        progress("6. skipped: LibreOffice (soffice) is not installed")
+        return []
+    progress("6. cipdocs deck --pdf vs one bare LibreOffice run on the same two files")
+    documents = scratch / "pdf-documents"
+    run_once(deck_command(cipdocs, SAMPLE_WORKBOOK, documents))
+    sources = sorted(str(path) for path in documents.iterdir() if path.suffix in {".pptx", ".docx"})
+    deck = deck_command(cipdocs, SAMPLE_WORKBOOK, scratch / "deck-pdf")
+    subject = Command("cipdocs deck --pdf", (*deck.argv, "--pdf"))
+    profile = (scratch / "floor-profile").as_uri()
+    outdir = str(scratch / "floor-pdf")
+    floor = Command(
+        "soffice --convert-to pdf",
+        (
+            *(soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore"),
+            *("--convert-to", "pdf", "--outdir", outdir, *sources),
+        ),
+    )
+    timing = time_pair(subject, floor, runs, max(warmup, 1))
+    return [ratio_outcome("6 deck --pdf vs bare LibreOffice", timing, PDF_RATIO_TARGET)]
 
 
 def large_workbook(
@@ -416,8 +448,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--only",
         type=int,
         nargs="+",
-        choices=(1, 2, 3, 4, 5),
-        default=[1, 2, 3, 4, 5],
+        choices=(1, 2, 3, 4, 5, 6),
+        default=[1, 2, 3, 4, 5, 6],
         help="which measurements to run (default all)",
     )
     parser.add_argument(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,6 +85,8 @@ def reported_errors() -> Iterator[None]:
         yield
     except CipdocsError as error:
         if _debug_requested():
+            import traceback  # imported here (as json below) so that --help stays fast
+
             traceback.print_exc()
         lines = error.lines()
         for line in lines[:-1]:
@@ -145,7 +145,8 @@ def cli(debug: bool) -> None:
       cipdocs summary --json             # the computed figures
 
     Exit codes: 0 ok, 2 usage, 3 unreadable workbook, 4 invalid data, 5 template problem,
-    6 output problem, 7 converter problem, 8 deck check findings, 70 internal self-check failure
+    6 output problem, 7 converter problem, 8 deck check findings, 70 internal self-check failure,
+    130 interrupted
     (docs/errors.md).
     """
 
@@ -217,6 +218,8 @@ def summary(workbook: Path | None, as_json: bool, since: options.Since, output_d
         comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
     _print_warnings(loaded.warnings)
     if as_json:
+        import json
+
         from cipdocs.report.changes import changes_as_json
         from cipdocs.report.present import report_as_json
 
@@ -427,6 +430,8 @@ def changes(workbook: Path | None, since: options.Since, output_dir: Path, as_js
         comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
     _print_warnings(loaded.warnings)
     if as_json:
+        import json
+
         click.echo(json.dumps(changes_as_json(comparison.changes), indent=2, ensure_ascii=False))
         return
     if comparison.previous is None:
@@ -482,6 +487,8 @@ def history(folder: Path, as_json: bool) -> None:
     with reported_errors():
         entries = cycle.read_history(folder)
     if as_json:
+        import json
+
         click.echo(json.dumps(history_as_json(entries), indent=2, ensure_ascii=False))
     elif entries:
         click.echo(format_history(entries))

