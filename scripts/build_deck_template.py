@@ -453,6 +453,7 @@ def add_history_slide(presentation: Any) -> None:
     value_axis.minimum_scale = 0
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = rgb("D9D9D9")
+    positive_axis_ids(chart)
     set_notes(slide, *HISTORY_NOTES)
 
 

@@ -45,7 +45,8 @@ def staff_edited_template(path: Path) -> Path:
     """Write the shipped template as staff might edit it: retitled, reordered, a box added."""
     deck = pptx.Presentation(str(DECK_TEMPLATE))
     deck.slides[0].shapes.title.text_frame.text = "CIP-CCG update for {{ report_date }}"
-    box = deck.slides[1].shapes.add_textbox(Cm(2), Cm(16), Cm(20), Cm(1.5))
+    # The status slide: template slide 3, as slide 2 shows only with a previous update.
+    box = deck.slides[2].shapes.add_textbox(Cm(2), Cm(16), Cm(20), Cm(1.5))
     box.name = "Staff note"
     box.text_frame.text = (
         "{{ groups_represented }} of {{ groups_total }} groups have a representative."
@@ -114,3 +115,16 @@ def test_validator_reports_python_pptx_negative_axis_ids(
     assert len(errors) == 6
     assert {error.part for error in errors} == {"/ppt/charts/chart1.xml"}
     assert all("is not a valid 'UInt32' value" in error.description for error in errors)
+
+
+def test_every_update_of_a_series_is_valid(
+    validator: Validator, update_series: tuple[list[Path], Path]
+) -> None:
+    # The third deck has the changes slide, the marked status table and the history chart;
+    # every file carries its report in a custom XML part.
+    _, output = update_series
+    files = sorted(output.glob("CIP-CCG Status Update *.*x"))
+    assert len(files) == 6
+    assert {path.name: validator.validate(path) for path in files} == {
+        path.name: [] for path in files
+    }
