@@ -3,7 +3,7 @@
 # fonts) from Debian/Ubuntu packages, only when something is missing; a fast no-op otherwise.
 set -euo pipefail
 
-packages=(libreoffice-impress libreoffice-writer poppler-utils fonts-liberation fonts-crosextra-carlito fontconfig)
+packages=(libreoffice-impress libreoffice-writer libreoffice-calc poppler-utils fonts-liberation fonts-crosextra-carlito fontconfig)
 missing=()
 
 have_command() { command -v "$1" >/dev/null 2>&1; }
@@ -11,6 +11,8 @@ have_command() { command -v "$1" >/dev/null 2>&1; }
 have_font() { have_command fc-list && fc-list "$1" family | grep -q .; }
 
 have_command soffice || missing+=("soffice (libreoffice-impress, libreoffice-writer)")
+# Calc re-saves workbooks in the tests, as staff who keep the workbook in LibreOffice do.
+have_command localc || missing+=("localc (libreoffice-calc)")
 have_command pdftoppm || missing+=("pdftoppm (poppler-utils)")
 have_command pdffonts || missing+=("pdffonts (poppler-utils)")
 have_command pdftotext || missing+=("pdftotext (poppler-utils)")

@@ -94,32 +94,6 @@ def sample_presented(sample_report: Report) -> PresentedReport:
     return present_report(sample_report)
 
 
-@pytest.fixture(scope="session")
-def update_series(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path]:
-    """Return three workbooks a few weeks apart (tests/series.py) and the folder that holds
-    the deck and Word update `cipdocs deck` wrote from each, in order, into one folder."""
-    from cipdocs.app import build_documents
-    from cipdocs.cycle import compare_with_previous
-    from cipdocs.options import DeckRequest
-    from tests.series import write_series
-
-    root = tmp_path_factory.mktemp("series")
-    output = root / "output"
-    workbooks = write_series(root / "inputs")
-    for workbook in workbooks:
-        loaded = load_report(workbook)
-        request = DeckRequest(
-            workbook=workbook,
-            output_dir=output,
-            deck_template=DECK_TEMPLATE,
-            update_template=UPDATE_TEMPLATE,
-            parallel=False,
-        )
-        comparison = compare_with_previous(loaded.report, None, output)
-        build_documents(request, loaded, lambda _: None, comparison=comparison)
-    return workbooks, output
-
-
 def font_installed(family: str) -> bool:
     """Return True when fontconfig knows the font `family` (False without fontconfig)."""
     fc_list = shutil.which("fc-list")
@@ -148,3 +122,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         and "install-office.sh" in str(report.longrepr)
     ):
         report.outcome = "failed"
+
+
+@pytest.fixture(scope="session")
+def update_series(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path]:
+    """Return three workbooks a few weeks apart (tests/series.py) and the folder that holds
+    the deck and Word update `cipdocs deck` wrote from each, in order, into one folder."""
+    from cipdocs.app import build_documents
+    from cipdocs.cycle import compare_with_previous
+    from cipdocs.options import DeckRequest
+    from tests.series import write_series
+
+    root = tmp_path_factory.mktemp("series")
+    output = root / "output"
+    workbooks = write_series(root / "inputs")
+    for workbook in workbooks:
+        loaded = load_report(workbook)
+        request = DeckRequest(
+            workbook=workbook,
+            output_dir=output,
+            deck_template=DECK_TEMPLATE,
+            update_template=UPDATE_TEMPLATE,
+            parallel=False,
+        )
+        comparison = compare_with_previous(loaded.report, None, output)
+        build_documents(request, loaded, lambda _: None, comparison=comparison)
+    return workbooks, output

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
+import zipfile
 
-from bench.make_workbook import workbook_sheets, write_workbook
+from bench.make_workbook import workbook_sheets, write_formatted_workbook, write_workbook
 
 from cipdocs.app import load_report
 from tests.conftest import ROOT, SAMPLE_WORKBOOK
@@ -54,3 +56,13 @@ def test_bench_help():
     assert result.returncode == 0, result.stderr
     assert "--no-fail" in result.stdout
     assert "--quick" in result.stdout
+
+
+def test_formatted_workbook_reads_as_the_plain_one(tmp_path):
+    plain = write_workbook(tmp_path / "plain.xlsx", groups=30, meetings=20)
+    formatted = write_formatted_workbook(tmp_path / "plain-formatted.xlsx", plain, cells=60_000)
+
+    expected = dataclasses.replace(load_report(plain).report, source_name=formatted.name)
+    assert load_report(formatted).report == expected
+    with zipfile.ZipFile(formatted) as archive:
+        assert archive.getinfo("xl/worksheets/sheet5.xml").file_size > 1024 * 1024  # trimmed

@@ -180,93 +180,6 @@ def test_preview_without_slides_is_a_usage_error() -> None:
     assert "--preview shows slides" in result.stderr
 
 
-# The update cycle (docs/cycle.md), over the series of tests/series.py.
-
-
-def test_changes_json_since_a_deck_and_since_a_word_update(
-    update_series: tuple[list[Path], Path],
-) -> None:
-    workbooks, output = update_series
-    for suffix in (".pptx", ".docx"):
-        since = output / f"CIP-CCG Status Update 2024-08-30{suffix}"
-        result = invoke("changes", str(workbooks[2]), "--since", str(since), "--json")
-        assert result.exit_code == 0, result.stderr
-        assert json.loads(result.stdout) == EXPECTED_THIRD
-
-
-def test_changes_text_finds_the_previous_update_in_the_output_folder(
-    update_series: tuple[list[Path], Path],
-) -> None:
-    workbooks, output = update_series
-    result = invoke("changes", str(workbooks[1]), "-o", str(output))
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        f"Since the last update (21 Aug 2024, {output / 'CIP-CCG Status Update 2024-08-21.pptx'}): "
-        "0 meetings held",
-        "- SSAC: In progress → Completed",
-        "- Appointed a representative: GNSO CSG",
-        "- Participation band, GAC: 80%-99% → 60%-79%",
-        "- Milestone “Formulating a CIP Framework, to be used by each SO, AC, and NomCom”: "
-        "no status → In Progress",
-    ]
-
-
-def test_changes_without_a_previous_update(tmp_path: Path) -> None:
-    result = invoke("changes", str(SAMPLE_WORKBOOK), "-o", str(tmp_path))
-    assert result.exit_code == 0
-    assert result.stdout == f"No previous update in {tmp_path} to compare with.\n"
-    result = invoke("changes", str(SAMPLE_WORKBOOK), "--since", "none", "--json")
-    assert json.loads(result.stdout)["since"] is None
-
-
-def test_summary_json_carries_the_changes_when_a_previous_update_is_named(
-    update_series: tuple[list[Path], Path],
-) -> None:
-    workbooks, output = update_series
-    since = str(workbooks[1])
-    figures = json.loads(invoke("summary", str(workbooks[2]), "--json", "--since", since).stdout)
-    assert figures["changes"] == EXPECTED_THIRD
-    found = json.loads(invoke("summary", str(workbooks[2]), "--json", "-o", str(output)).stdout)
-    assert found["changes"] == EXPECTED_THIRD
-    alone = json.loads(invoke("summary", str(workbooks[2]), "--json", "--since", "none").stdout)
-    assert "changes" not in alone
-
-
-def test_since_a_file_cipdocs_did_not_write_exits_3_naming_it(tmp_path: Path) -> None:
-    other = tmp_path / "other.pptx"
-    Presentation().save(str(other))
-    for command in ("changes", "summary", "deck"):
-        result = invoke(command, str(SAMPLE_WORKBOOK), "--since", str(other), "-o", str(tmp_path))
-        assert result.exit_code == 3, command
-        last = result.stderr.splitlines()[-1]
-        assert last.startswith(f"error: {other}: holds no data cipdocs can compare with")
-        assert "Traceback" not in result.stderr
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["other.pptx"]
-
-
-def test_history_lists_the_series_oldest_first(update_series: tuple[list[Path], Path]) -> None:
-    _, output = update_series
-    result = invoke("history", str(output), "--json")
-    assert result.exit_code == 0, result.stderr
-    history = json.loads(result.stdout)
-    assert [entry["report_date"] for entry in history] == ["2024-08-21", "2024-08-30", "2024-09-20"]
-    assert [entry["groups_represented"] for entry in history] == [20, 21, 23]
-    assert [entry["statuses"]["Completed"] for entry in history] == [7, 8, 9]
-    text = invoke("history", str(output)).stdout.splitlines()
-    assert [line[:10] for line in text if not line.startswith(" ")] == [
-        "2024-08-21",
-        "2024-08-30",
-        "2024-09-20",
-    ]
-
-
-def test_history_of_a_folder_without_updates(tmp_path: Path) -> None:
-    result = invoke("history", str(tmp_path))
-    assert result.exit_code == 0
-    assert result.stderr == f"no updates written by cipdocs in {tmp_path}\n"
-    assert invoke("history", str(tmp_path / "missing")).exit_code == 2
-
-
 def test_folder_as_workbook_is_cipdocs_own_error_exit_3(tmp_path: Path) -> None:
     result = invoke("check", str(tmp_path))
     assert result.exit_code == 3
@@ -360,3 +273,90 @@ def test_deck_that_filling_makes_inaccessible_is_not_written_exit_8(tmp_path: Pa
     assert result.exit_code == 8
     assert "slide 2: the title 'Update 2024' is also the title of slide 1" in result.stderr
     assert not list((tmp_path / "out").glob("*.pptx"))
+
+
+# The update cycle (docs/cycle.md), over the series of tests/series.py.
+
+
+def test_changes_json_since_a_deck_and_since_a_word_update(
+    update_series: tuple[list[Path], Path],
+) -> None:
+    workbooks, output = update_series
+    for suffix in (".pptx", ".docx"):
+        since = output / f"CIP-CCG Status Update 2024-08-30{suffix}"
+        result = invoke("changes", str(workbooks[2]), "--since", str(since), "--json")
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout) == EXPECTED_THIRD
+
+
+def test_changes_text_finds_the_previous_update_in_the_output_folder(
+    update_series: tuple[list[Path], Path],
+) -> None:
+    workbooks, output = update_series
+    result = invoke("changes", str(workbooks[1]), "-o", str(output))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"Since the last update (21 Aug 2024, {output / 'CIP-CCG Status Update 2024-08-21.pptx'}): "
+        "0 meetings held",
+        "- SSAC: In progress → Completed",
+        "- Appointed a representative: GNSO CSG",
+        "- Participation band, GAC: 80%-99% → 60%-79%",
+        "- Milestone “Formulating a CIP Framework, to be used by each SO, AC, and NomCom”: "
+        "no status → In Progress",
+    ]
+
+
+def test_changes_without_a_previous_update(tmp_path: Path) -> None:
+    result = invoke("changes", str(SAMPLE_WORKBOOK), "-o", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stdout == f"No previous update in {tmp_path} to compare with.\n"
+    result = invoke("changes", str(SAMPLE_WORKBOOK), "--since", "none", "--json")
+    assert json.loads(result.stdout)["since"] is None
+
+
+def test_summary_json_carries_the_changes_when_a_previous_update_is_named(
+    update_series: tuple[list[Path], Path],
+) -> None:
+    workbooks, output = update_series
+    since = str(workbooks[1])
+    figures = json.loads(invoke("summary", str(workbooks[2]), "--json", "--since", since).stdout)
+    assert figures["changes"] == EXPECTED_THIRD
+    found = json.loads(invoke("summary", str(workbooks[2]), "--json", "-o", str(output)).stdout)
+    assert found["changes"] == EXPECTED_THIRD
+    alone = json.loads(invoke("summary", str(workbooks[2]), "--json", "--since", "none").stdout)
+    assert "changes" not in alone
+
+
+def test_since_a_file_cipdocs_did_not_write_exits_3_naming_it(tmp_path: Path) -> None:
+    other = tmp_path / "other.pptx"
+    Presentation().save(str(other))
+    for command in ("changes", "summary", "deck"):
+        result = invoke(command, str(SAMPLE_WORKBOOK), "--since", str(other), "-o", str(tmp_path))
+        assert result.exit_code == 3, command
+        last = result.stderr.splitlines()[-1]
+        assert last.startswith(f"error: {other}: holds no data cipdocs can compare with")
+        assert "Traceback" not in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["other.pptx"]
+
+
+def test_history_lists_the_series_oldest_first(update_series: tuple[list[Path], Path]) -> None:
+    _, output = update_series
+    result = invoke("history", str(output), "--json")
+    assert result.exit_code == 0, result.stderr
+    history = json.loads(result.stdout)
+    assert [entry["report_date"] for entry in history] == ["2024-08-21", "2024-08-30", "2024-09-20"]
+    assert [entry["groups_represented"] for entry in history] == [20, 21, 23]
+    assert [entry["statuses"]["Completed"] for entry in history] == [7, 8, 9]
+    text = invoke("history", str(output)).stdout.splitlines()
+    assert [line[:10] for line in text if not line.startswith(" ")] == [
+        "2024-08-21",
+        "2024-08-30",
+        "2024-09-20",
+    ]
+
+
+def test_history_of_a_folder_without_updates(tmp_path: Path) -> None:
+    result = invoke("history", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stderr == f"no updates written by cipdocs in {tmp_path}\n"
+    assert invoke("history", str(tmp_path / "missing")).exit_code == 2

@@ -45,8 +45,10 @@ def staff_edited_template(path: Path) -> Path:
     """Write the shipped template as staff might edit it: retitled, reordered, a box added."""
     deck = pptx.Presentation(str(DECK_TEMPLATE))
     deck.slides[0].shapes.title.text_frame.text = "CIP-CCG update for {{ report_date }}"
-    # The status slide: template slide 3, as slide 2 shows only with a previous update.
-    box = deck.slides[2].shapes.add_textbox(Cm(2), Cm(16), Cm(20), Cm(1.5))
+    status_slide = next(
+        slide for slide in deck.slides if any(s.name == "Status table" for s in slide.shapes)
+    )
+    box = status_slide.shapes.add_textbox(Cm(2), Cm(16), Cm(20), Cm(1.5))
     box.name = "Staff note"
     box.text_frame.text = (
         "{{ groups_represented }} of {{ groups_total }} groups have a representative."

@@ -58,15 +58,19 @@ def build_documents(
     request: DeckRequest,
     loaded: LoadedReport,
     progress: Progress,
-    written: list[Path] | None = None,
+    *,
     comparison: Comparison | None = None,
+    written: list[Path] | None = None,
+    office: Office | None = None,
 ) -> list[Path]:
     """Render the requested documents into the output folder and return their paths in order.
 
+    Each document embeds the report (docs/cycle.md); `comparison` gives the changes since the
+    previous update the documents show (none when not given). For --pdf and --preview, `office`
+    is the LibreOffice started by `office_for` (one is started here when it is not given).
+
     Each file's path is appended to `written` (when given) as soon as the file is complete, so
-    an interrupted run can still say what it wrote. Each document embeds the report
-    (docs/cycle.md); `comparison` gives the changes since the previous update the documents
-    show (none when not given).
+    an interrupted run can still say what it wrote.
 
     With both documents asked for, the Word update renders in a child process beside the deck
     (where the platform can fork and `request.parallel` allows): the two share nothing but the
@@ -86,17 +90,28 @@ def build_documents(
     prepare_output_dir(request.output_dir)
     written = [] if written is None else written
     with contextlib.ExitStack() as stack:
-        office = None
-        if request.pdf or request.preview:
-            from cipdocs.render.pdf import started_office
-
-            # Started now, LibreOffice gets ready while the documents are rendered.
-            office = stack.enter_context(started_office())
+        if office is None and (request.pdf or request.preview):
+            office = stack.enter_context(office_for(request))
         deck, slide_count, update = _render_documents(request, presented, stem, record)
         written += [path for path in (deck, update) if path is not None]
         if office is not None:
             convert_documents(request, stem, (deck, slide_count), update, progress, office, written)
     return written
+
+
+@contextlib.contextmanager
+def office_for(request: DeckRequest) -> Iterator[Office | None]:
+    """Start LibreOffice in the background when `request` needs it, and stop it afterwards.
+
+    Started before the workbook is read, LibreOffice gets ready while cipdocs does its own work.
+    """
+    if not (request.pdf or request.preview):
+        yield None
+        return
+    from cipdocs.render.pdf import started_office
+
+    with started_office() as office:
+        yield office
 
 
 def _render_documents(
@@ -171,8 +186,9 @@ def convert_documents(
         if update is not None and request.pdf:
             document_pdf = request.output_dir / f"{stem} (document).pdf"
             conversions.append(Conversion(update, document_pdf))
-        pdfs = office.convert(conversions, timeout=PDF_TIMEOUT, progress=progress)
-        written += [pdf for pdf in pdfs if request.pdf]
+        # The slides PDF of a --preview alone is a scratch file, not a result.
+        listed = written if request.pdf else None
+        office.convert(conversions, timeout=PDF_TIMEOUT, progress=progress, written=listed)
         if request.preview and slides_pdf is not None:
             written += render_previews(slides_pdf, request.output_dir, stem, progress=progress)
 

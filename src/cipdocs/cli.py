@@ -28,6 +28,23 @@ workbook_argument = click.argument(
 )
 
 
+def _chosen_workbook(workbook: Path | None) -> Path:
+    """Return WORKBOOK, else inputs/cip-ccg.xlsx here, else the shipped sample (and say so)."""
+    from cipdocs import shipped
+
+    return _say_if_shipped(shipped.choose_workbook(workbook), "sample workbook")
+
+
+def _say_if_shipped(chosen: shipped.Chosen, what: str) -> Path:
+    """Return the chosen file's path, noting on stderr when it is the copy shipped with cipdocs."""
+    from cipdocs import shipped
+
+    note = shipped.describe(chosen, what)
+    if note:
+        _err(note)
+    return chosen.path
+
+
 def _since(context: click.Context, parameter: click.Parameter, value: str | None) -> options.Since:
     if value is None:
         return None
@@ -50,23 +67,6 @@ previous_folder_option = click.option(
     show_default=True,
     help="Folder where the previous update is looked for.",
 )
-
-
-def _chosen_workbook(workbook: Path | None) -> Path:
-    """Return WORKBOOK, else inputs/cip-ccg.xlsx here, else the shipped sample (and say so)."""
-    from cipdocs import shipped
-
-    return _say_if_shipped(shipped.choose_workbook(workbook), "sample workbook")
-
-
-def _say_if_shipped(chosen: shipped.Chosen, what: str) -> Path:
-    """Return the chosen file's path, noting on stderr when it is the copy shipped with cipdocs."""
-    from cipdocs import shipped
-
-    note = shipped.describe(chosen, what)
-    if note:
-        _err(note)
-    return chosen.path
 
 
 def _err(line: str) -> None:
@@ -342,13 +342,15 @@ def deck(
 
     written: list[Path] = []
     try:
-        with reported_errors():
+        with reported_errors(), app.office_for(request) as office:
             loaded = app.load_report(workbook)
             _print_warnings(loaded.warnings)
             comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
             if comparison.previous is not None:
                 _err(f"comparing with {comparison.previous.path}")
-            app.build_documents(request, loaded, _err, written, comparison)
+            app.build_documents(
+                request, loaded, _err, comparison=comparison, written=written, office=office
+            )
     except KeyboardInterrupt:
         # What is already written is complete (temp file, then rename): say where it is.
         for path in written:
@@ -398,6 +400,55 @@ def templates(templates: tuple[Path, ...]) -> None:
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("folder", type=click.Path(path_type=Path), default=".")
+def init(folder: Path) -> None:
+    """Set up FOLDER (default: this one) to make updates in, never replacing a file.
+
+    Writes inputs/cip-ccg.xlsx (the sample's data as a worked example, with dropdowns and an
+    About sheet), templates/ (copies of the shipped templates, to brand or edit) and output/.
+    Files already there are kept. The paths made are printed, one per line; in that folder
+    `cipdocs check` and `cipdocs deck` then work with no arguments.
+
+    \b
+    Examples:
+      cipdocs init
+      cipdocs init "CIP-CCG updates"
+    """
+    from cipdocs.init import init_folder  # imported here so that --help stays fast
+
+    with reported_errors():
+        result = init_folder(folder)
+    for path in result.created:
+        click.echo(str(path))
+    for path in result.kept:
+        _err(f"kept {path} (already there)")
+    where = "" if folder == Path() else f"cd {folder} && "
+    _err(f"ready: {where}cipdocs check && cipdocs deck")
+
+
+@cli.command("check-deck", context_settings=CONTEXT_SETTINGS)
+@click.argument("deck", type=click.Path(path_type=Path, dir_okay=False))
+def check_deck(deck: Path) -> None:
+    """Check DECK (any .pptx, e.g. one edited by hand) for accessibility and layout.
+
+    As PowerPoint's Accessibility Checker would: every slide has a title and no two share one;
+    charts, pictures and groups have alternative text; tables mark a header row; text contrasts
+    at least 4.5:1 with what is behind it. And the layout: no text past the slide, no two
+    shapes' text drawn over each other. Prints each finding with its slide and shape; exits 8
+    when there are any (docs/checks.md).
+
+    \b
+    Examples:
+      cipdocs check-deck "output/CIP-CCG Status Update 2024-08-30.pptx"
+    """
+    from cipdocs import app  # imported here so that --help stays fast
+
+    with reported_errors():
+        app.check_deck(deck)
+    _err(f"ok: {deck}: no accessibility or layout findings")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
 @workbook_argument
 @since_option
 @previous_folder_option
@@ -421,6 +472,8 @@ def changes(workbook: Path | None, since: options.Since, output_dir: Path, as_js
       cipdocs changes --since "output/CIP-CCG Status Update 2024-08-30.pptx"
       cipdocs changes new.xlsx --since old.xlsx --json
     """
+    import json
+
     from cipdocs import app, cycle  # imported here so that --help stays fast
     from cipdocs.report.changes import changes_as_json
 
@@ -430,8 +483,6 @@ def changes(workbook: Path | None, since: options.Since, output_dir: Path, as_js
         comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
     _print_warnings(loaded.warnings)
     if as_json:
-        import json
-
         click.echo(json.dumps(changes_as_json(comparison.changes), indent=2, ensure_ascii=False))
         return
     if comparison.previous is None:
@@ -481,68 +532,19 @@ def history(folder: Path, as_json: bool) -> None:
       cipdocs history
       cipdocs history "Shared/CIP-CCG updates" --json
     """
+    import json
+
     from cipdocs import cycle  # imported here so that --help stays fast
     from cipdocs.report.history import format_history, history_as_json
 
     with reported_errors():
         entries = cycle.read_history(folder)
     if as_json:
-        import json
-
         click.echo(json.dumps(history_as_json(entries), indent=2, ensure_ascii=False))
     elif entries:
         click.echo(format_history(entries))
     else:
         _err(f"no updates written by cipdocs in {folder}")
-
-
-@cli.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("folder", type=click.Path(path_type=Path), default=".")
-def init(folder: Path) -> None:
-    """Set up FOLDER (default: this one) to make updates in, never replacing a file.
-
-    Writes inputs/cip-ccg.xlsx (the sample's data as a worked example, with dropdowns and an
-    About sheet), templates/ (copies of the shipped templates, to brand or edit) and output/.
-    Files already there are kept. The paths made are printed, one per line; in that folder
-    `cipdocs check` and `cipdocs deck` then work with no arguments.
-
-    \b
-    Examples:
-      cipdocs init
-      cipdocs init "CIP-CCG updates"
-    """
-    from cipdocs.init import init_folder  # imported here so that --help stays fast
-
-    with reported_errors():
-        result = init_folder(folder)
-    for path in result.created:
-        click.echo(str(path))
-    for path in result.kept:
-        _err(f"kept {path} (already there)")
-    where = "" if folder == Path() else f"cd {folder} && "
-    _err(f"ready: {where}cipdocs check && cipdocs deck")
-
-
-@cli.command("check-deck", context_settings=CONTEXT_SETTINGS)
-@click.argument("deck", type=click.Path(path_type=Path, dir_okay=False))
-def check_deck(deck: Path) -> None:
-    """Check DECK (any .pptx, e.g. one edited by hand) for accessibility and layout.
-
-    As PowerPoint's Accessibility Checker would: every slide has a title and no two share one;
-    charts, pictures and groups have alternative text; tables mark a header row; text contrasts
-    at least 4.5:1 with what is behind it. And the layout: no text past the slide, no two
-    shapes' text drawn over each other. Prints each finding with its slide and shape; exits 8
-    when there are any (docs/checks.md).
-
-    \b
-    Examples:
-      cipdocs check-deck "output/CIP-CCG Status Update 2024-08-30.pptx"
-    """
-    from cipdocs import app  # imported here so that --help stays fast
-
-    with reported_errors():
-        app.check_deck(deck)
-    _err(f"ok: {deck}: no accessibility or layout findings")
 
 
 def main() -> None:

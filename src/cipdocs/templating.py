@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -36,6 +37,9 @@ FILTERS: Mapping[str, Callable[..., Any]] = {
 TEMPLATE_NAMES = frozenset(field.name for field in fields(present.PresentedReport))
 """The top-level variables every template may use."""
 
+TEMPLATE_TYPES = typing.get_type_hints(present.PresentedReport)
+"""Their types, so that ``{{ row.lable }}`` is reported as well as ``{{ reprt_date }}``."""
+
 
 @dataclass(frozen=True)
 class Placeholder:
@@ -60,7 +64,7 @@ def make_environment(*, autoescape: bool = False) -> SandboxedEnvironment:
 
 def template_names() -> Names:
     """Return the names templates may use, with where staff find them listed."""
-    return Names(TEMPLATE_NAMES, "docs/templates.md lists every name")
+    return Names(TEMPLATE_NAMES, "docs/templates.md lists every name", TEMPLATE_TYPES)
 
 
 def check_source(

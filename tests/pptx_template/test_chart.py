@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import XL_CHART_TYPE
+from pptx.util import Inches
 
 from cipdocs.pptx_template.chart import Binding, check_binding, read_binding
 from cipdocs.pptx_template.tags import Names, TemplateError
@@ -94,12 +97,29 @@ def test_malformed_bindings_say_the_form(name: str, message: str) -> None:
 
 def test_check_binding_flags_unbound_charts_and_unknown_names() -> None:
     names = Names(frozenset({"rows"}))
-    (unbound,) = check_binding("Chart 2", environment(), "slide 1", names, ())
+    (unbound,) = check_binding("Chart 2", environment(), "slide 1", names, {})
     assert "bound to no data" in unbound.message
     found = check_binding(
-        "Chart: for r in row; categories=r.a; values=q", environment(), "s", names, ()
+        "Chart: for r in row; categories=r.a; values=q", environment(), "s", names, {}
     )
     assert [problem.message.split(";")[0] for problem in found] == [
         "unknown name 'row' in '{% for r in row %}{% endfor %}'",
         "unknown name 'q' in '{{ q }}'",
     ]
+
+
+def test_a_chart_in_a_group_is_filled_too(fill: Fill) -> None:
+    deck = new_deck()
+    slide = add_slide(deck, "x")
+    group = slide.shapes.add_group_shape()
+    data = CategoryChartData()
+    data.categories = ["A"]
+    data.add_series("S", (1,))
+    frame = group.shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(1), Inches(4), Inches(3), data
+    )
+    frame.name = "Chart: for g in groups; categories=g.group; values=g.attended"
+    filled = fill(deck, {"groups": GROUPS})
+    grouped = next(s for s in filled.slides[0].shapes if s.shape_type == 6)
+    chart = next(s for s in grouped.shapes if s.has_chart).chart
+    assert list(chart.plots[0].categories) == ["ASO", "GAC", "SSAC"]

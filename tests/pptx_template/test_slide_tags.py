@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from cipdocs.pptx_template.presentation import fill_presentation
 from cipdocs.pptx_template.tags import TemplateError
 from cipdocs.render.selfcheck import check_office_file
 from tests.pptx_template.conftest import (
+    TITLE_ONLY,
     Fill,
     add_chart,
     add_slide,
     add_table,
     all_text,
+    environment,
     new_deck,
     slide_texts,
     titles,
@@ -167,3 +170,19 @@ def test_slides_dropped_then_repeated_keep_distinct_part_names(fill: Fill, tmp_p
     with zipfile.ZipFile(tmp_path / "filled.pptx") as archive:
         slides = [name for name in archive.namelist() if name.startswith("ppt/slides/slide")]
     assert len(slides) == len(set(slides)) == 4
+
+
+def test_a_slide_added_after_repeats_and_removals_takes_a_free_name(tmp_path: Path) -> None:
+    # As a table's follow-on slide is added once the slides are expanded.
+    deck = new_deck()
+    add_slide(deck, "{{ x }}", ["{%slide for x in items %}"])
+    add_slide(deck, "Dropped", ["{%slide if false %}"])
+    add_slide(deck, "{{ y }}", ["{%slide for y in items %}"])
+    fill_presentation(deck, environment(), {"items": ["a", "b", "c"]})
+    deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+    deck.save(str(tmp_path / "added.pptx"))
+    with zipfile.ZipFile(tmp_path / "added.pptx") as archive:
+        slides = [
+            name for name in archive.namelist() if re.match(r"ppt/slides/slide\d+\.xml$", name)
+        ]
+    assert len(slides) == len(set(slides)) == 7

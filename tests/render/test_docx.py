@@ -399,7 +399,9 @@ def test_render_names_the_place_of_an_unknown_name(tmp_path: Path) -> None:
 
 def test_render_names_the_place_of_a_missing_attribute(tmp_path: Path) -> None:
     template = write_template(tmp_path / "t.docx", "Intro", "As of {{ source.nope }}")
-    with pytest.raises(TemplateProblemError, match=r"paragraph 2: cannot fill '\{\{ source.nope"):
+    with pytest.raises(
+        TemplateProblemError, match=r"paragraph 2: 'source.nope' .*no such attribute"
+    ):
         render_update(small_report(), template, tmp_path / "out.docx")
 
 
@@ -409,7 +411,9 @@ def test_render_names_a_problem_in_the_header(tmp_path: Path) -> None:
     document.sections[0].header.paragraphs[0].text = "Update {{ report_date.nope }}"
     template = tmp_path / "t.docx"
     document.save(str(template))
-    with pytest.raises(TemplateProblemError, match=r"header: cannot fill"):
+    with pytest.raises(
+        TemplateProblemError, match=r"header: 'report_date.nope' .*no such attribute"
+    ):
         render_update(small_report(), template, tmp_path / "out.docx")
 
 
@@ -454,10 +458,22 @@ def test_check_template_reports_every_mistake_at_once(tmp_path: Path) -> None:
             "paragraph 4",
             "broken placeholder '{{ m.milestone | shortdate }}': No filter named 'shortdate'",
         ),
+        ("paragraph 4", "'m.nope' in '{{ m.nope }}': no such attribute"),
         ("paragraph 4", "unknown name 'grups' in '{{ grups }}'"),
         (
             "table 1, row 1, cell 1",
             "broken placeholder in '{{ report_date | short_date }': a {{ or {% is never closed",
         ),
         ("paragraph 6", "'{% if unrepresented %}' is never closed"),
+    ]
+
+
+def test_check_template_flags_tags_word_cannot_use_where_they_stand(tmp_path: Path) -> None:
+    template = write_template(
+        tmp_path / "t.docx", "{%slide if unrepresented %}", "{%tr for row in statuses %}"
+    )
+    found = [(issue.where, issue.message) for issue in check_template(template)]
+    assert found[:2] == [
+        ("paragraph 1", "{%slide %} tags are PowerPoint's; in Word use {%p %} tags"),
+        ("paragraph 2", "a {%tr %} or {%tc %} tag belongs in a table cell"),
     ]

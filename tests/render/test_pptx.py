@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ import pytest
 from pptx.util import Inches, Pt
 
 from cipdocs.errors import TemplateProblemError
+from cipdocs.render.pdf import convert_to_pdf, count_pdf_pages
 from cipdocs.render.pptx import check_template, list_placeholders, render_deck
 from cipdocs.report.compute import compute_report
 from cipdocs.report.model import (
@@ -62,6 +65,13 @@ def titles(deck: Any) -> list[str]:
 
 def shape(slide: Any, name: str) -> Any:
     return next(item for item in slide.shapes if item.name == name)
+
+
+def template_slide(deck: Any, shape_name: str) -> Any:
+    """Return the template slide holding the shape `shape_name` (slides move as the deck grows)."""
+    return next(
+        slide for slide in deck.slides if any(item.name == shape_name for item in slide.shapes)
+    )
 
 
 def chart_frame(slide: Any) -> Any:
@@ -498,9 +508,11 @@ def test_check_template_reads_row_loops(tmp_path: Path) -> None:
     frame.table.cell(1, 1).text_frame.text = "{{ item.nope | upper }} {{ colour }}"
     deck.save(str(tmp_path / "grid.pptx"))
     issues = check_template(tmp_path / "grid.pptx")
-    assert [issue.where for issue in issues] == ["slide 1, shape 'Grid', row 2, cell 2"]
+    assert [issue.where for issue in issues] == ["slide 1, shape 'Grid', row 2, cell 2"] * 2
     assert "unknown name 'colour'" in issues[0].message
     assert "set item" not in issues[0].message
+    # The row's items are bands: a band has no `nope`.
+    assert issues[1].message.startswith("'item.nope' in '{{ item.nope | upper }} {{ colour }}': no")
 
 
 def test_no_attendance_and_no_roadmap(render: Render) -> None:
@@ -535,6 +547,23 @@ def new_slide(deck: Any, title: str, *paragraphs: str) -> Any:
         for text in paragraphs[1:]:
             box.text_frame.add_paragraph().text = text
     return slide
+
+
+def add_example_chart(slide: Any, name: str, series: str) -> Any:
+    """Insert a bar chart with one example bar, as Insert > Chart does, and name it."""
+    data = pptx.chart.data.CategoryChartData()
+    data.categories = ["Example"]
+    data.add_series(series, (50,))
+    frame = slide.shapes.add_chart(
+        pptx.enum.chart.XL_CHART_TYPE.BAR_CLUSTERED,
+        Inches(6),
+        Inches(1.5),
+        Inches(6),
+        Inches(5),
+        data,
+    )
+    frame.name = name
+    return frame
 
 
 def saved(deck: Any, tmp_path: Path) -> Path:
@@ -608,8 +637,7 @@ def test_recipe_filtered_rows(
     render: Render, tmp_path: Path, sample_presented: PresentedReport
 ) -> None:
     deck = shipped()
-    # Template slide 5; slides 2 and 4 appear in a deck only with earlier updates (cycle.md).
-    band_table = shape(deck.slides[4], "Band table").table
+    band_table = shape(template_slide(deck, "Band table"), "Band table").table
     first = band_table.cell(1, 0).text_frame.paragraphs[0].runs[0]
     first.text = "{%tr for row in bands if row.groups %}"
     filled = render(sample_presented, saved(deck, tmp_path))
@@ -623,22 +651,13 @@ def test_recipe_any_chart_bound_by_its_name(
 ) -> None:
     deck = shipped()
     slide = new_slide(deck, "Groups per status")
-    data = pptx.chart.data.CategoryChartData()
-    data.categories = ["Example"]
-    data.add_series("Groups", (3,))
-    frame = slide.shapes.add_chart(
-        pptx.enum.chart.XL_CHART_TYPE.COLUMN_CLUSTERED,
-        Inches(1),
-        Inches(1.5),
-        Inches(8),
-        Inches(5),
-        data,
+    frame = add_example_chart(
+        slide, "Chart: for row in statuses; categories=row.status; values=row.count", "Groups"
     )
-    frame.name = "Chart: for row in statuses; categories=row.status; values=row.count"
     template = saved(deck, tmp_path)
     assert check_template(template) == []
     listed = {p.where: p.source for p in list_placeholders(template)}
-    assert listed[f"slide 8, shape {frame.name!r}"] == frame.name
+    assert listed[f"slide {len(deck.slides)}, shape {frame.name!r}"] == frame.name
     chart = chart_frame(render(sample_presented, template).slides[5]).chart
     assert list(chart.plots[0].categories) == [row.status for row in sample_presented.statuses]
     assert list(chart.plots[0].series[0].values) == [row.count for row in sample_presented.statuses]
@@ -680,10 +699,9 @@ def test_recipe_check_reports_every_mistake_with_its_place(tmp_path: Path) -> No
     deck = shipped()
     deck.slides[0].shapes.title.text_frame.text = "Roadmap {{ report_yaer }}"
     new_slide(deck, "{{ ''.__class__ }}", "{%p for g in unrepresented %}", "{{ g }}")
-    # Template slides 3 and 5; slides 2 and 4 appear only with earlier updates (cycle.md).
-    status = shape(deck.slides[2], "Status table").table
+    status = shape(template_slide(deck, "Status table"), "Status table").table
     status.cell(0, 0).text_frame.text = "{%tr endfor %}"
-    chart_frame(deck.slides[4]).name = "Second chart"
+    chart_frame(template_slide(deck, "Band table")).name = "Second chart"
     issues = check_template(saved(deck, tmp_path))
     expected = [
         ("slide 1, shape 'Title 1'", "unknown name 'report_yaer' in 'Roadmap {{ report_yaer }}'"),
@@ -695,3 +713,36 @@ def test_recipe_check_reports_every_mistake_with_its_place(tmp_path: Path) -> No
     assert [issue.where for issue in issues] == [where for where, _ in expected]
     for issue, (_, start) in zip(issues, expected, strict=True):
         assert issue.message.startswith(start), issue.message
+
+
+@pytest.mark.office
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")),
+    reason="LibreOffice or poppler is not installed: run scripts/install-office.sh",
+)
+def test_recipe_deck_with_repeated_slides_and_charts_opens_in_libreoffice(
+    tmp_path: Path, sample_presented: PresentedReport
+) -> None:
+    deck = shipped()
+    slide = new_slide(deck, "{{ band.band }}", "{%slide for band in bands if band.groups %}")
+    add_example_chart(
+        slide,
+        "Chart: for row in participation_by_band if row.band == band.band; "
+        "categories=row.group; values=row.rate; colours=row.colour",
+        "Rate",
+    )
+    written = tmp_path / "deck.pptx"
+    pages = render_deck(sample_presented, saved(deck, tmp_path), written)
+    pdf = tmp_path / "deck.pdf"
+    convert_to_pdf(written, pdf, expected_pages=pages)
+    bands = [band for band in sample_presented.bands if band.groups]
+    assert count_pdf_pages(pdf) == pages == 5 + len(bands)
+    for number, band in enumerate(bands, start=6):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert band.band in text
+        assert all(group in text for group in band.groups)

@@ -538,7 +538,7 @@ def test_a_shaded_block_is_decoration_not_attendance(tmp_path: Path) -> None:
 @pytest.mark.office
 @pytest.mark.skipif(
     not (shutil.which("soffice") and shutil.which("localc")),
-    reason="LibreOffice Calc is not installed (apt-get install libreoffice-calc)",
+    reason="LibreOffice Calc is not installed: run scripts/install-office.sh (libreoffice-calc)",
 )
 def test_features_survive_a_libreoffice_resave(tmp_path: Path) -> None:
     def groups(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
@@ -599,3 +599,69 @@ def test_features_survive_a_libreoffice_resave(tmp_path: Path) -> None:
         (0, 49),
     ]
     assert loaded.warnings == ()
+
+
+def test_of_two_tables_the_one_with_the_meetings_is_read(tmp_path: Path) -> None:
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        sheet.add_table(
+            "F1:G3",
+            {
+                "data": [["Alpha", 2], ["Beta", 1]],
+                "columns": [{"header": "Group"}, {"header": "Attended"}],
+                "name": "Summary",
+            },
+        )
+        sheet.add_table(
+            "A1:C3",
+            {
+                "data": [["Alpha", "Y", "Y"], ["Beta", "Y", "N"]],
+                "columns": [{"header": "Group"}, {"header": "M1"}, {"header": "M2"}],
+                "name": "Marks",
+            },
+        )
+
+    path = build(tmp_path / "two-tables.xlsx", Attendance=attendance)
+    assert figures(load_report(path).report) == [("Alpha", 2, 2), ("Beta", 1, 2)]
+
+
+def test_marks_in_a_column_that_is_no_meeting_warn(tmp_path: Path) -> None:
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        write_rows(
+            sheet,
+            [
+                ["Group", "M1", "M2", "M2b", "Attended", "Notes", None],
+                ["Alpha", "Y", "Y", "Y", 2, "chair", "N"],
+                ["Beta", "Y", "N", "N", 1, None, "Y"],
+            ],
+        )
+
+    assert warnings_of(build(tmp_path / "stray.xlsx", Attendance=attendance)) == [
+        "Attendance!D1: the column headed 'M2b' holds attendance marks but is not a meeting in "
+        "the Meetings sheet, so they are not counted; add the meeting to Meetings (with its "
+        "date) and head the column with its name, or clear the column",
+        "Attendance!G1: this column, with no header, holds attendance marks but is not a meeting "
+        "in the Meetings sheet, so they are not counted; add the meeting to Meetings (with its "
+        "date) and head the column with its name, or clear the column",
+    ]
+
+
+def test_a_header_repeated_lower_down_is_not_the_header(tmp_path: Path) -> None:
+    def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
+        write_rows(
+            sheet,
+            [
+                ["Group", "M1", "M2"],
+                ["Alpha", "Y", "Y"],
+                ["Beta", "Y", "N"],
+                ["Group", "M1", "M2"],  # printed again above a second block
+                ["Gamma-less block"],
+            ],
+        )
+        write_rows(sheet, [["Group", "M2", "M1"]], first_row=5)  # the columns moved
+
+    assert problems_of(build(tmp_path / "repeated.xlsx", Attendance=attendance)) == [
+        "Attendance!6:6: row 6 is a second header row, different from row 1; keep one header "
+        "row per sheet, with the columns in the same places",
+        "Attendance!A5: 'Gamma-less block' is not in the Groups sheet; spell it as in Groups, or "
+        "add the group there",
+    ]

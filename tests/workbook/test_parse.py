@@ -284,8 +284,10 @@ def test_one_cause_gives_one_message(make_workbook: WorkbookFactory) -> None:
 
 
 def test_a_cell_cleared_with_a_space_is_blank(make_workbook: WorkbookFactory) -> None:
-    path = make_workbook(Meetings=[["Meeting", "Date"], ["M1", " "], ["M2", "\u00a0"]])
-    assert problems_of(path) == ["Meetings!B2, B3: Date is blank; fill it in or delete the row"]
+    path = make_workbook(
+        Meetings=[["Meeting", "Date"], ["M1", " "], ["M2", "\u00a0"], ["M3", "_x000D_\u200b"]]
+    )
+    assert problems_of(path) == ["Meetings!B2, B3, B4: Date is blank; fill it in or delete the row"]
 
 
 def test_two_report_dates_are_a_problem_naming_both(make_workbook: WorkbookFactory) -> None:

@@ -27,15 +27,16 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
+from cipdocs.pptx_template.attributes import Scope
 from cipdocs.pptx_template.tags import (
     Names,
     Problem,
+    Tag,
     TemplateError,
+    check_header,
     check_source,
     evaluate,
     iterate,
-    loop_names,
-    loop_source,
     straighten,
 )
 from cipdocs.pptx_template.text import Element
@@ -228,7 +229,7 @@ def colour_of(value: object, expression: str, where: str) -> str | None:
 
 
 def check_binding(
-    name: str, environment: jinja2.Environment, where: str, names: Names, declared: Sequence[str]
+    name: str, environment: jinja2.Environment, where: str, names: Names, declared: Scope
 ) -> list[Problem]:
     """Return the problems of a chart's binding; an unbound chart is one."""
     try:
@@ -245,12 +246,9 @@ def check_binding(
         ]
     if binding.fixed:
         return []
-    try:
-        loop = loop_names(environment, binding.loop)
-    except jinja2.TemplateSyntaxError as error:
-        return [Problem(where, f"broken chart loop 'for {binding.loop}': {error.message}")]
-    problems = check_source(environment, loop_source(binding.loop), where, names, declared)
-    scope = [*declared, *loop, "loop"]
+    tag = Tag("", "for", binding.loop, f"for {binding.loop}", 0, 0)
+    problems, loop = check_header(environment, tag, where, names, declared)
+    scope = {**declared, **loop}
     for expression in (binding.categories, *binding.values, binding.colours):
         if expression:
             problems += check_source(environment, f"{{{{ {expression} }}}}", where, names, scope)

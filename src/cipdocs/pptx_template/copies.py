@@ -190,5 +190,11 @@ def delete_slide(presentation: Any, slide: Any) -> None:
     slide_ids.remove(entry)
     drop_from_sections(presentation, entry.get("id", ""))
     presentation.part.drop_rel(entry.get(RELATIONSHIP_ID))
-    # python-pptx names a new slide after the count of slides: renumber, so none is taken twice.
+    renumber_slides(presentation)
+
+
+def renumber_slides(presentation: Any) -> None:
+    """Name the slide parts slide1.xml, slide2.xml, … in order: python-pptx names a new slide
+    after the count of slides, which must then be free."""
+    slide_ids = presentation.slides._sldIdLst
     presentation.part.rename_slide_parts([entry.get(RELATIONSHIP_ID) for entry in slide_ids])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import jinja2
 
+from cipdocs.pptx_template.attributes import Scope
 from cipdocs.pptx_template.tags import (
     BRANCHES,
     CLOSERS,
@@ -161,17 +162,19 @@ def check_body(
     environment: jinja2.Environment,
     where: str,
     names: Names,
-    declared: Sequence[str] = (),
+    declared: Scope | None = None,
 ) -> list[Problem]:
     """Return every problem of one text body's paragraphs and tags, loops read as loops."""
     problems: list[Problem] = []
-    scopes: list[tuple[str, ...]] = []
+    scopes: list[Scope] = []
     depth: list[str] = []
     for paragraph in paragraphs:
         text = paragraph_text(paragraph)
         if not has_placeholder(text):
             continue
-        in_scope = [*declared, *(name for scope in scopes for name in scope)]
+        in_scope = dict(declared or {})
+        for scope in scopes:
+            in_scope.update(scope)
         tag = whole_tag(text) if has_structure_tag(text, "p") else None
         if tag is None:
             if has_structure_tag(text, "p"):

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
+from pptx.shapes.graphfrm import GraphicFrame
 
+from cipdocs.pptx_template.attributes import Scope
 from cipdocs.pptx_template.chart import Binding, check_binding, fill_chart, read_binding
 from cipdocs.pptx_template.paragraphs import check_body, render_body
 from cipdocs.pptx_template.slide_tags import check_slide_tags, expand_slides
@@ -38,6 +40,7 @@ from cipdocs.pptx_template.text import (
     text_paragraphs,
 )
 
+GRAPHIC_FRAME: Any = GraphicFrame
 CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 
 
@@ -66,6 +69,18 @@ def chart_paragraphs(slide: Any, shape: Element) -> list[Element]:
         return []
     part = slide.part.related_part(reference.get(f"{{{R}}}id"))
     return list(part._element.iter(PARAGRAPH))
+
+
+def chart_frame(slide: Any, shape: Element) -> Any:
+    """Return python-pptx's graphic frame for a chart element, in a group or not."""
+    return GRAPHIC_FRAME(shape, slide.shapes)
+
+
+def iter_charts(slide: Any) -> Iterator[Any]:
+    """Yield every chart's graphic frame on `slide`, those in groups included."""
+    for shape in iter_shape_elements(slide.shapes._spTree):
+        if is_chart(shape):
+            yield chart_frame(slide, shape)
 
 
 def binding_of(name: str, aliases: Mapping[str, str]) -> Binding | None:
@@ -114,7 +129,6 @@ def fill_slide(
             body = shape.find("./p:txBody", NAMESPACES)
             if body is not None:
                 render_body(body, environment, context, f"{filled.where}, notes")
-    by_element = {shape._element: shape for shape in slide.shapes if shape.has_chart}
     for element, here in charts:
         for paragraph in chart_paragraphs(slide, element):
             render_paragraph(paragraph, environment, context, f"{here}, chart title")
@@ -122,8 +136,8 @@ def fill_slide(
             binding = binding_of(shape_name(element), aliases)
         except ValueError as error:
             raise TemplateError(here, str(error)) from None
-        if binding is not None and element in by_element:
-            fill_chart(by_element[element], binding, environment, context, here)
+        if binding is not None:
+            fill_chart(chart_frame(slide, element), binding, environment, context, here)
 
 
 def check_presentation(
@@ -159,7 +173,7 @@ def check_shape(
     where: str,
     environment: jinja2.Environment,
     names: Names,
-    declared: Sequence[str],
+    declared: Scope,
     aliases: Mapping[str, str],
 ) -> list[Problem]:
     """Return the problems of one shape: its text or table, its alt text, its chart binding."""
@@ -189,7 +203,7 @@ def check_text_body(
     where: str,
     environment: jinja2.Environment,
     names: Names,
-    declared: Sequence[str],
+    declared: Scope,
 ) -> list[Problem]:
     """Return the problems of a text box's or note's paragraphs, tags in the wrong place too."""
     problems = check_body(paragraphs, environment, where, names, declared)

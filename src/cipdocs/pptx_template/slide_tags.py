@@ -13,7 +13,13 @@ from typing import Any
 
 import jinja2
 
-from cipdocs.pptx_template.copies import PartNames, delete_slide, duplicate_slide
+from cipdocs.pptx_template.attributes import Scope
+from cipdocs.pptx_template.copies import (
+    PartNames,
+    delete_slide,
+    duplicate_slide,
+    renumber_slides,
+)
 from cipdocs.pptx_template.tags import (
     Names,
     Problem,
@@ -159,17 +165,18 @@ def expand_slides(
             Filled(copied, {**context, **item}, where)
             for copied, item in zip(slides, items, strict=True)
         ]
+    renumber_slides(presentation)
     return filled
 
 
 def check_slide_tags(
     slide: Any, where: str, environment: jinja2.Environment, names: Names
-) -> tuple[list[Problem], tuple[str, ...]]:
+) -> tuple[list[Problem], Scope]:
     """Return the problems of a slide's tag and the names it declares for the slide."""
     try:
         found = read_slide_tag(slide, where)
     except TemplateError as error:
-        return [Problem(error.where, error.message)], ()
+        return [Problem(error.where, error.message)], {}
     if found is None:
-        return [], ()
-    return check_header(environment, found.tag, found.where, names, ())
+        return [], {}
+    return check_header(environment, found.tag, found.where, names, {})

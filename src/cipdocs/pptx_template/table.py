@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import jinja2
 
+from cipdocs.pptx_template.attributes import Scope
 from cipdocs.pptx_template.paragraphs import check_body, render_body
 from cipdocs.pptx_template.tags import (
     Names,
@@ -353,19 +354,19 @@ def check_table(
     where: str,
     environment: jinja2.Environment,
     names: Names,
-    declared: Sequence[str] = (),
+    declared: Scope | None = None,
 ) -> list[Problem]:
     """Return every problem of a table's placeholders and row tags, repeated rows read as loops."""
     problems: list[Problem] = []
     for row_number, row in enumerate(table_rows(table), start=1):
         here = f"{where}, row {row_number}"
         tag = read_row_tag(row)
-        scope = list(declared)
+        scope = dict(declared or {})
         paragraph = first_paragraph(row)
         if tag is not None and tag.word in ("for", "if"):
             found, names_set = check_header(environment, tag, f"{here}, cell 1", names, scope)
             problems += found
-            scope += names_set
+            scope.update(names_set)
         elif tag is not None and tag.word == "endfor":
             problems.append(Problem(f"{here}, cell 1", endfor_message()))
             continue

@@ -11,11 +11,13 @@ import difflib
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
+
+from cipdocs.pptx_template.attributes import Scope, loop_scope, unknown_attributes
 
 PLACEHOLDER_PATTERN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 STRUCTURE_TAG = re.compile(r"\{%-?\s*(slide|p|tr)\s+(\w+)(.*?)-?%\}", re.DOTALL)
@@ -29,6 +31,12 @@ CLOSERS = {"endfor": "for", "endif": "if"}
 BRANCHES = frozenset({"elif", "else"})
 
 LOOP_TARGETS = re.compile(r"\s*([\w\s,()]+?)\s+in\b")
+
+ONE_PARAGRAPH = (
+    "a {% %} block opens and closes in one paragraph; to repeat or drop whole paragraphs, "
+    "put {%p for … %} or {%p if … %} and its {%p endfor %} or {%p endif %} in paragraphs "
+    "of their own"
+)
 
 COLLECT = "_pptx_template_collect"
 
@@ -62,6 +70,8 @@ class Names:
     known: frozenset[str] | None = None
     hint: str = ""
     """Added to an unknown name's message, e.g. where the names are listed."""
+    types: Scope = field(default_factory=dict)
+    """The type of each known name, where known, so attributes can be checked too."""
 
     def suggest(self, name: str) -> str:
         """Return the fix for an unknown name: the closest known name, and the hint."""
@@ -183,7 +193,8 @@ def render_text(
     try:
         return compiled(environment, source).render(context)
     except jinja2.TemplateError as error:
-        raise TemplateError(where, f"cannot render {source.strip()!r}: {error}") from None
+        fix = f"; {ONE_PARAGRAPH}" if "end of template" in str(error) else ""
+        raise TemplateError(where, f"cannot render {source.strip()!r}: {error}{fix}") from None
 
 
 def loop_source(header: str) -> str:
@@ -262,10 +273,11 @@ def check_source(
     source: str,
     where: str,
     names: Names,
-    declared: Sequence[str] = (),
+    declared: Scope | None = None,
 ) -> list[Problem]:
-    """Return every problem of one template text: broken Jinja, unknown names and filters, and
-    attributes the sandbox refuses."""
+    """Return every problem of one template text: broken Jinja, unknown names, filters and
+    attributes, and attributes the sandbox refuses."""
+    declared = declared or {}
     source = straighten(source)
     shown = source.strip()
     try:
@@ -273,7 +285,8 @@ def check_source(
         environment.compile(source)
     except jinja2.TemplateSyntaxError as error:
         reason = (error.message or "invalid syntax").rstrip(".")
-        return [Problem(where, f"broken placeholder {shown!r}: {reason}; fix the Jinja syntax")]
+        fix = ONE_PARAGRAPH if "end of template" in reason else "fix the Jinja syntax"
+        return [Problem(where, f"broken placeholder {shown!r}: {reason}; {fix}")]
     problems = [
         Problem(where, f"{attribute!r} in {shown!r} is refused by the sandbox; remove it")
         for attribute in unsafe_attributes(environment, parsed)
@@ -284,6 +297,10 @@ def check_source(
             Problem(where, f"unknown name {name!r} in {shown!r}; {names.suggest(name)}")
             for name in sorted(unknown)
         ]
+    problems += [
+        Problem(where, f"{expression!r} in {shown!r}: no such attribute; {hint}")
+        for expression, hint in unknown_attributes(parsed, {**names.types, **declared})
+    ]
     return problems
 
 
@@ -303,27 +320,28 @@ def unsafe_attributes(environment: jinja2.Environment, parsed: nodes.Template) -
 
 
 def check_header(
-    environment: jinja2.Environment, tag: Tag, where: str, names: Names, declared: Sequence[str]
-) -> tuple[list[Problem], tuple[str, ...]]:
-    """Return the problems of a tag's header and the names its loop declares."""
+    environment: jinja2.Environment, tag: Tag, where: str, names: Names, declared: Scope
+) -> tuple[list[Problem], Scope]:
+    """Return the problems of a tag's header and the names its loop declares, with their types."""
     if tag.word == "for":
         try:
-            declares = loop_names(environment, tag.header)
+            loop = parse_loop(environment, tag.header)
         except jinja2.TemplateSyntaxError as error:
             reason = (error.message or "invalid syntax").rstrip(".")
             fix = f"write it as {{%{tag.kind} for item in list %}}"
             # The names it was meant to declare, so its body does not report them as unknown.
             meant = LOOP_TARGETS.match(tag.header)
-            guessed = tuple(re.findall(r"\w+", meant.group(1))) if meant else ()
+            guessed = dict.fromkeys(re.findall(r"\w+", meant.group(1))) if meant else {}
             return [Problem(where, f"broken tag {tag.source!r}: {reason}; {fix}")], guessed
         source = loop_source(tag.header)
-        return check_source(environment, source, where, names, declared), (*declares, "loop")
+        declares = {**loop_scope(loop, {**names.types, **declared}), "loop": None}
+        return check_source(environment, source, where, names, declared), declares
     if tag.word in ("if", "elif"):
         if not tag.header:
-            return [Problem(where, f"{tag.source!r} has no condition; add one")], ()
+            return [Problem(where, f"{tag.source!r} has no condition; add one")], {}
         source = f"{{% if {tag.header} %}}{{% endif %}}"
-        return check_source(environment, source, where, names, declared), ()
-    return [], ()
+        return check_source(environment, source, where, names, declared), {}
+    return [], {}
 
 
 BLOCK_WORDS = frozenset({"for", "if", "with", "filter", "macro", "call", "block", "autoescape"})
@@ -336,8 +354,8 @@ def check_lines(
     """Return every problem of a template whose blocks may span lines (one per paragraph):
     each placeholder is checked on its own, in the scope of the loops open around it."""
     problems: list[Problem] = []
-    stack: list[tuple[str, str, str, tuple[str, ...]]] = []  # word, source, where, names
-    assigned: list[str] = []
+    stack: list[tuple[str, str, str, Scope]] = []  # word, source, where, names
+    assigned: dict[str, Any] = {}
     for where, text in lines:
         if has_placeholder(PLACEHOLDER_PATTERN.sub("", text)):
             problems.append(
@@ -348,7 +366,9 @@ def check_lines(
                 )
             )
         for source in find_placeholders(straighten(text)):
-            scope = [*assigned, *(name for *_, declared in stack for name in declared)]
+            scope = dict(assigned)
+            for *_, declared in stack:
+                scope.update(declared)
             tag = TAG_PARTS.fullmatch(source)
             if tag is None:
                 problems += check_source(environment, source, where, names, scope)
@@ -371,14 +391,14 @@ def check_lines(
                 problems += checked
                 stack.append((word, source, where, declared))
             elif word in BLOCK_WORDS:
-                stack.append((word, source, where, ()))
+                stack.append((word, source, where, {}))
             elif word == "set":
                 target, equals, value = header.partition("=")
                 if equals:
                     problems += check_source(environment, f"{{{{ {value} }}}}", where, names, scope)
-                    assigned += re.findall(r"\w+", target)
+                    assigned.update(dict.fromkeys(re.findall(r"\w+", target)))
                 else:
-                    stack.append((word, source, where, tuple(re.findall(r"\w+", target))))
+                    stack.append((word, source, where, dict.fromkeys(re.findall(r"\w+", target))))
             else:
                 problems += check_source(environment, source, where, names, scope)
     for word, source, where, _ in stack:

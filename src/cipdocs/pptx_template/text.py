@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import jinja2
 from lxml import etree
 
+from cipdocs.pptx_template.attributes import Scope
 from cipdocs.pptx_template.tags import (
     PLACEHOLDER_PATTERN,
     Names,
@@ -202,7 +203,7 @@ def check_texts(
     where: str,
     environment: jinja2.Environment,
     names: Names,
-    declared: Sequence[str] = (),
+    declared: Scope | None = None,
 ) -> list[Problem]:
     """Return the problems of the placeholders in `texts`."""
     return [

@@ -38,6 +38,8 @@ _NOT_A_DOCX = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, e
 
 # docxtpl's own prefixes and cell tags, rewritten into the plain Jinja they stand for.
 _DOCXTPL_PREFIX = re.compile(r"(\{[{%#])(?:tr|tc|p|r) ")
+_SLIDE_TAG = re.compile(r"\{%-?\s*slide\b")
+_ROW_TAG = re.compile(r"\{%-?\s*t[rc]\b")
 _DOCXTPL_CELL_TAG = re.compile(r"\{%\s*(?:colspan|cellbg)\s+(.*?)\s*%\}")
 _DOCXTPL_MERGE_TAG = re.compile(r"\{%\s*(?:vm|hm)\s*%\}")
 # Tags that open a block, to find the one left unclosed when Jinja reports the end of template.
@@ -226,10 +228,11 @@ def _check_part(lines: Lines) -> list[Issue]:
     if not any(has_placeholder(text) for _, text in lines):
         return []
     environment = make_environment(autoescape=True)
-    as_jinja = [(where, _as_jinja(text)) for where, text in lines]
+    misplaced = [issue for where, text in lines for issue in _misplaced_tags(where, text)]
+    as_jinja = [(where, _as_jinja(text)) for where, text in lines if not _SLIDE_TAG.search(text)]
     problems = check_lines(environment, as_jinja, template_names())
-    if problems:
-        return [Issue(problem.where, problem.message) for problem in problems]
+    if misplaced or problems:
+        return misplaced + [Issue(problem.where, problem.message) for problem in problems]
     # What no placeholder shows on its own, Jinja still finds in the whole part.
     source = "\n".join(text for _, text in as_jinja)
     try:
@@ -238,6 +241,16 @@ def _check_part(lines: Lines) -> list[Issue]:
     except jinja2.TemplateSyntaxError as error:
         return [_broken_issue(lines, error)]
     return []
+
+
+def _misplaced_tags(where: str, text: str) -> list[Issue]:
+    """Return the tags that stand where Word cannot use them: rows and cells out of tables."""
+    issues: list[Issue] = []
+    if _SLIDE_TAG.search(text):
+        issues.append(Issue(where, "{%slide %} tags are PowerPoint's; in Word use {%p %} tags"))
+    if _ROW_TAG.search(text) and not where.startswith("table"):
+        issues.append(Issue(where, "a {%tr %} or {%tc %} tag belongs in a table cell"))
+    return issues
 
 
 def _broken_issue(lines: Lines, error: jinja2.TemplateSyntaxError) -> Issue:

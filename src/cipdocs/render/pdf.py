@@ -110,9 +110,17 @@ class Office:
             )
 
     def convert(
-        self, conversions: Sequence[Conversion], *, timeout: float, progress: Progress | None
+        self,
+        conversions: Sequence[Conversion],
+        *,
+        timeout: float,
+        progress: Progress | None,
+        written: list[Path] | None = None,
     ) -> list[Path]:
-        """Convert every document in one LibreOffice run; return the PDFs written, in order."""
+        """Convert every document in one LibreOffice run; return the PDFs written, in order.
+
+        Each PDF is also appended to `written` (when given) as soon as it is in place.
+        """
         if isinstance(self.soffice, ConverterProblemError):
             raise self.soffice
         for conversion in conversions:
@@ -141,15 +149,17 @@ class Office:
         names = " and ".join(conversion.source.name for conversion in conversions)
         output = _run_group(command, timeout, what=f"converting {names} to PDF")
         output += self._server_output()
-        written = []
+        pdfs = []
         for conversion, copy in zip(conversions, copies, strict=True):
             pdf = outbox / f"{copy.stem}.pdf"
             data = _read_pdf(pdf, conversion.source, output)
             _check_pages(pdf, conversion)
             write_atomically(conversion.destination, data)
-            written.append(conversion.destination)
+            pdfs.append(conversion.destination)
+            if written is not None:
+                written.append(conversion.destination)
         self.converted = True
-        return written
+        return pdfs
 
     def stop(self) -> None:
         """Let LibreOffice finish (it quits after converting), then make sure it is gone."""

@@ -23,6 +23,7 @@ from cipdocs.pptx_template.presentation import (
     FilledSlide,
     check_presentation,
     fill_presentation,
+    iter_charts,
     iter_places,
 )
 from cipdocs.pptx_template.slides import layout_table
@@ -134,11 +135,11 @@ def lay_out_slide(
         if shape.has_table:
             header_rows = filled.header_rows.get(str(shape.shape_id))
             layout_table(presentation, slide, shape, header_rows, slide_height)
-        elif shape.has_chart:
-            fix_workbook_dates(shape.chart, report.report_date)
         elif is_timeline(shape):
             descr = shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr", "")
             draw_timeline(slide, shape, report.roadmap, report.report_date, descr)
+    for chart in iter_charts(slide):  # in groups too
+        fix_workbook_dates(chart.chart, report.report_date)
 
 
 def set_properties(presentation: Any, report: PresentedReport) -> None:

@@ -157,7 +157,8 @@ def _convert(
 ) -> T | None:
     """Return the converted cell, or record its problem (blank included) and return None."""
     cell = table.cell(row, column)
-    if cell is None:
+    # Text that cleans to nothing (a lone _x000D_ escape, zero-width spaces) is blank too.
+    if cell is None or (isinstance(cell.value, str) and not as_text(cell.value)):
         findings.problem(
             table.where(row, column), f"{column} is blank; fill it in or delete the row"
         )
@@ -354,6 +355,7 @@ def parse_attendance(
             counted.append(row)
     if counted and report_date is not None:
         _check_marks(table, counted, meetings, meeting_columns, report_date, findings)
+    _check_stray_marks(table, counted, meeting_columns, findings)
     for group in groups or ():
         if (
             group.represented
@@ -507,6 +509,42 @@ def _attended_meetings(
         except ValueProblem as problem:
             findings.problem(f"{table.sheet}!{column_letter(column)}{row.number}", str(problem))
     return frozenset(attended)
+
+
+def _check_stray_marks(
+    table: Table, rows: Sequence[RawRow], meeting_columns: dict[str, int], findings: Findings
+) -> None:
+    """Warn about a column of typed attendance marks that is no meeting: it would not count.
+
+    Columns of numbers or formulas (attended, held, rate) are someone's own and stay quiet.
+    """
+    read = {*meeting_columns.values(), table.columns[fold("Group")]}
+    by_column: dict[int, list[RawCell]] = {}
+    for row in rows:
+        for cell in row.cells:
+            if cell.column not in read:
+                by_column.setdefault(cell.column, []).append(cell)
+    for column, cells in sorted(by_column.items()):
+        if all(_is_typed_mark(cell) for cell in cells):
+            header = table.headers.get(column)
+            named = f"the column headed {header!r}" if header else "this column, with no header,"
+            findings.warning(
+                f"{table.sheet}!{column_letter(column)}{table.header_row}",
+                f"{named} holds attendance marks but is not a meeting in the Meetings sheet, so "
+                "they are not counted; add the meeting to Meetings (with its date) and head the "
+                "column with its name, or clear the column",
+            )
+
+
+def _is_typed_mark(cell: RawCell) -> bool:
+    """Return True for a typed text mark (Y, N, a tick): not a number, a formula or other text."""
+    if cell.formula or cell.is_unsaved_formula or not isinstance(cell.value, str):
+        return False
+    try:
+        as_attended(cell)
+    except ValueProblem:
+        return False
+    return True
 
 
 def _colour_only(table: Table, rows: Sequence[RawRow], column: int) -> list[int]:

@@ -428,16 +428,22 @@ def _raw_cell(sheet: Any, cell: Any, formula: str) -> RawCell:
         column=cell.column,
         value=value,
         is_error=cell.data_type == "e",
-        is_percent="%" in _FORMAT_LITERAL.sub("", cell.number_format or ""),
+        # Id 0 is General; only a cell with a number format can be a percentage.
+        is_percent=bool(style.numFmtId) and _is_percent(cell.number_format or ""),
         formula=formula,
         font=font,
-        fill=_fill(cell),
+        fill=_fill(cell) if style.fillId else "",
     )
+
+
+def _is_percent(number_format: str) -> bool:
+    """Return True when the format scales by 100: a ``%`` outside quotes and escapes."""
+    return "%" in number_format and "%" in _FORMAT_LITERAL.sub("", number_format)
 
 
 def _fill(cell: Any) -> str:
     """Return the cell's solid fill as ``rgb:FF00B050`` or ``theme:5``; '' for none or white."""
-    if not cell.has_style or not cell._style.fillId:
+    if not cell._style.fillId:
         return ""
     fill = cell.fill
     if fill.fill_type != "solid" or fill.fgColor is None:

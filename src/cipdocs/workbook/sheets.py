@@ -175,6 +175,7 @@ def read_table(
         ),
         known,
     )
+    data_rows = _without_repeated_headers(sheet.title, data_rows, headers, region, findings)
     if region.table:
         _check_below_table(sheet, region, findings)
     read_columns = {column for key, column in columns.items() if key in known}
@@ -211,6 +212,7 @@ MAX_COLUMN = 16384
 def _find_region(sheet: RawSheet, required: Sequence[str], known: set[str]) -> _Region:
     """Return where the sheet's headers and data are: a Table's range, or the best header row."""
     needed = {fold(header) for header in required}
+    chosen: tuple[int, RawTable] | None = None
     for table in sheet.tables:
         if not table.header_rows:
             continue
@@ -219,28 +221,35 @@ def _find_region(sheet: RawSheet, required: Sequence[str], known: set[str]) -> _
             for cell in _row(sheet, table.first_row).cells
             if table.first_column <= cell.column <= table.last_column
         }
-        if needed <= names:
-            last = table.last_row - table.totals_rows
-            totals = f", totals row {table.last_row} skipped" if table.totals_rows else ""
-            return _Region(
-                table.first_row,
-                last,
-                table.first_column,
-                table.last_column,
-                f"Excel Table {table.name!r} ({_reference(table)}), "
-                f"header row {table.first_row}{totals}",
-                table.name,
-                table.last_row,
-            )
+        # Of several Tables on the sheet, the one with the most known headers holds the data.
+        if needed <= names and (chosen is None or len(names & known) > chosen[0]):
+            chosen = (len(names & known), table)
+    if chosen is not None:
+        table = chosen[1]
+        last = table.last_row - table.totals_rows
+        totals = f", totals row {table.last_row} skipped" if table.totals_rows else ""
+        return _Region(
+            table.first_row,
+            last,
+            table.first_column,
+            table.last_column,
+            f"Excel Table {table.name!r} ({_reference(table)}), "
+            f"header row {table.first_row}{totals}",
+            table.name,
+            table.last_row,
+        )
     best: tuple[int, int] | None = None
     for row in sheet.rows:
         if row.number > HEADER_SEARCH_ROWS:
             break
         names = {fold(as_text(cell.value)) for cell in row.cells}
-        if needed <= names:
-            score = len(names & known)
-            if best is None or score > best[0]:
-                best = (score, row.number)
+        if not needed <= names:
+            continue
+        score = len(names & known)
+        # The first row with the headers wins, unless the row right below it names more (the
+        # second row of a two-row header): a header repeated further down is not the header.
+        if best is None or (row.number == best[1] + 1 and score > best[0]):
+            best = (score, row.number)
     number = best[1] if best else 1
     description = f"header row {number}" if best else ""
     return _Region(number, 1 << 31, 1, MAX_COLUMN, description)
@@ -268,6 +277,37 @@ def _without_header_rows(rows: tuple[RawRow, ...], known: set[str]) -> tuple[Raw
             break
         skipped += 1
     return rows[skipped:]
+
+
+def _without_repeated_headers(
+    sheet: str,
+    rows: tuple[RawRow, ...],
+    headers: dict[int, str],
+    region: _Region,
+    findings: Findings,
+) -> tuple[RawRow, ...]:
+    """Return `rows` without copies of the header row (a block printed with its headers again).
+
+    An exact copy is skipped quietly; a copy with other headers is a problem, as its block's
+    columns would be read under the first header row's names.
+    """
+    expected = {column: fold(text) for column, text in headers.items()}
+    kept = []
+    for row in rows:
+        names = {cell.column: fold(as_text(cell.value)) for cell in row.cells}
+        if not names or sum(name in expected.values() for name in names.values()) * 2 < len(
+            expected
+        ):
+            kept.append(row)
+            continue
+        if names != expected:
+            findings.problem(
+                f"{sheet}!{row.number}:{row.number}",
+                f"row {row.number} is a second header row, different from row "
+                f"{region.header_row}; keep one header row per sheet, with the columns in the "
+                "same places",
+            )
+    return tuple(kept)
 
 
 def _check_below_table(sheet: RawSheet, region: _Region, findings: Findings) -> None:
