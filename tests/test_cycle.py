@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -112,8 +113,11 @@ def test_first_update_has_no_since_section(update_series: tuple[list[Path], Path
     assert "(moved in)" not in document.tables[0].rows[1].cells[1].text
 
 
-def test_history_lists_the_updates_in_order(update_series: tuple[list[Path], Path]) -> None:
-    _, output = update_series
+def test_history_lists_the_updates_in_order(
+    update_series: tuple[list[Path], Path], tmp_path: Path
+) -> None:
+    _, series_output = update_series
+    output = Path(shutil.copytree(series_output, tmp_path / "output"))
     (output / "notes.docx").write_bytes(b"not a Word file")  # not an update: skipped
     entries = cycle.read_history(output)
     assert [entry.report_date.isoformat() for entry in entries] == [

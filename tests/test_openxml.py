@@ -117,3 +117,16 @@ def test_validator_reports_python_pptx_negative_axis_ids(
     assert len(errors) == 6
     assert {error.part for error in errors} == {"/ppt/charts/chart1.xml"}
     assert all("is not a valid 'UInt32' value" in error.description for error in errors)
+
+
+def test_every_update_of_a_series_is_valid(
+    validator: Validator, update_series: tuple[list[Path], Path]
+) -> None:
+    # The third deck has the changes slide, the marked status table and the history chart;
+    # every file carries its report in a custom XML part.
+    _, output = update_series
+    files = sorted(output.glob("CIP-CCG Status Update *.*x"))
+    assert len(files) == 6
+    assert {path.name: validator.validate(path) for path in files} == {
+        path.name: [] for path in files
+    }
