@@ -15,6 +15,7 @@ from cipdocs.errors import CipdocsError, Issue
 
 if TYPE_CHECKING:
     from cipdocs import shipped
+    from cipdocs.app import LoadedReport
     from cipdocs.cycle import Comparison
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -71,6 +72,21 @@ previous_folder_option = click.option(
 
 def _err(line: str) -> None:
     click.echo(line, err=True)
+
+
+def _load_and_compare(
+    workbook: Path | None, since: options.Since, output_dir: Path
+) -> tuple[LoadedReport, Comparison]:
+    """Return the report of WORKBOOK (printing its warnings) and its comparison with the
+    previous update, for the commands that show both."""
+    from cipdocs import app, cycle  # imported here so that --help stays fast
+
+    chosen = _chosen_workbook(workbook)
+    with reported_errors():
+        loaded = app.load_report(chosen)
+        comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
+    _print_warnings(loaded.warnings)
+    return loaded, comparison
 
 
 def _print_warnings(warnings: tuple[Issue, ...]) -> None:
@@ -210,13 +226,7 @@ def summary(workbook: Path | None, as_json: bool, since: options.Since, output_d
       cipdocs summary --json > figures.json
       cipdocs summary --json --since "output/CIP-CCG Status Update 2024-08-30.pptx"
     """
-    from cipdocs import app, cycle  # imported here so that --help stays fast
-
-    workbook = _chosen_workbook(workbook)
-    with reported_errors():
-        loaded = app.load_report(workbook)
-        comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
-    _print_warnings(loaded.warnings)
+    loaded, comparison = _load_and_compare(workbook, since, output_dir)
     if as_json:
         import json
 
@@ -474,14 +484,9 @@ def changes(workbook: Path | None, since: options.Since, output_dir: Path, as_js
     """
     import json
 
-    from cipdocs import app, cycle  # imported here so that --help stays fast
     from cipdocs.report.changes import changes_as_json
 
-    workbook = _chosen_workbook(workbook)
-    with reported_errors():
-        loaded = app.load_report(workbook)
-        comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
-    _print_warnings(loaded.warnings)
+    _, comparison = _load_and_compare(workbook, since, output_dir)
     if as_json:
         click.echo(json.dumps(changes_as_json(comparison.changes), indent=2, ensure_ascii=False))
         return
