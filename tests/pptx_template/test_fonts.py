@@ -53,6 +53,14 @@ def test_calibri_is_measured_with_carlito_bold_with_bold(fonts: Path) -> None:
 
 
 @needs_carlito
+def test_a_family_is_found_by_its_names_when_its_file_is_named_otherwise(tmp_path: Path) -> None:
+    assert CARLITO is not None
+    shutil.copy(CARLITO, tmp_path / "office-body.ttf")
+    face = FontBook([tmp_path]).face("Calibri")
+    assert face is not None and face.family == "Carlito"
+
+
+@needs_carlito
 def test_a_missing_font_is_told_once_naming_it(fonts: Path) -> None:
     told: list[str] = []
     book = FontBook([fonts], warn=told.append)
