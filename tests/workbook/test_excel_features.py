@@ -73,21 +73,26 @@ def write_rows(sheet: Sheet, rows: list[list[object]], first_row: int = 0) -> No
 # -- Excel Tables ------------------------------------------------------------------------------
 
 
+def add_groups_table(sheet: Sheet, where: str) -> None:
+    """Add the three minimal groups at `where` as an Excel Table with a Total Row."""
+    sheet.add_table(
+        where,
+        {
+            "data": [["Alpha", "Yes", "Done"], ["Beta", "Yes", "Open"], ["Gamma", "No", None]],
+            "columns": [
+                {"header": "Group", "total_string": "Total"},
+                {"header": "Representative", "total_function": "count"},
+                {"header": "Framework status"},
+            ],
+            "total_row": True,
+        },
+    )
+
+
 def test_tables_with_totals_rows_give_the_right_figures(tmp_path: Path) -> None:
     def groups(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
         sheet.write(0, 0, "Groups of the CIP-CCG")  # a note above the table
-        sheet.add_table(
-            "B3:D7",
-            {
-                "data": [["Alpha", "Yes", "Done"], ["Beta", "Yes", "Open"], ["Gamma", "No", None]],
-                "columns": [
-                    {"header": "Group", "total_string": "Total"},
-                    {"header": "Representative", "total_function": "count"},
-                    {"header": "Framework status"},
-                ],
-                "total_row": True,
-            },
-        )
+        add_groups_table(sheet, "B3:D7")
 
     def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
         sheet.add_table(
@@ -542,18 +547,7 @@ def test_a_shaded_block_is_decoration_not_attendance(tmp_path: Path) -> None:
 )
 def test_features_survive_a_libreoffice_resave(tmp_path: Path) -> None:
     def groups(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
-        sheet.add_table(
-            "A1:C5",
-            {
-                "data": [["Alpha", "Yes", "Done"], ["Beta", "Yes", "Open"], ["Gamma", "No", None]],
-                "columns": [
-                    {"header": "Group", "total_string": "Total"},
-                    {"header": "Representative", "total_function": "count"},
-                    {"header": "Framework status"},
-                ],
-                "total_row": True,
-            },
-        )
+        add_groups_table(sheet, "A1:C5")
 
     def attendance(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
         sheet.merge_range("A1:D1", "CIP-CCG Attendance 2024")
