@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from cipdocs.errors import OutputProblemError, TemplateProblemError
-from cipdocs.workbook.archive import check_zip_archive
+from cipdocs.package.archive import check_zip_archive
 
 # Office files carry no meaningful member timestamps; a fixed one makes two runs byte-identical.
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)

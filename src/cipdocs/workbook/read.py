@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cipdocs.errors import WorkbookUnreadableError
-from cipdocs.workbook.archive import check_zip_archive
+from cipdocs.package.archive import check_zip_archive
 
 CellValue = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
 

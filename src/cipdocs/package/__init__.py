@@ -1,0 +1,1 @@
+"""Zip and Open Packaging safety that reading the workbook and writing documents both use."""
