@@ -222,7 +222,7 @@ def check_deck(deck: Path) -> None:
     """Check the .pptx at `deck` for accessibility and layout; raise `DeckCheckError` with
     every finding."""
     from cipdocs.errors import DeckCheckError
-    from cipdocs.render.accessibility import check_deck_file
+    from cipdocs.verify.deck import check_deck_file
 
     findings = check_deck_file(deck)
     if findings:

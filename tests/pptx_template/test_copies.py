@@ -11,7 +11,7 @@ from pptx.oxml.ns import nsdecls
 from pptx.util import Inches
 
 from cipdocs.pptx_template.copies import P14, delete_slide, duplicate_slide
-from cipdocs.render.selfcheck import check_office_file
+from cipdocs.verify.selfcheck import check_office_file
 from tests.pptx_template.conftest import add_chart, add_slide, new_deck, titles
 
 # The smallest valid PNG: one transparent pixel.

@@ -10,7 +10,7 @@ import pytest
 
 from cipdocs.pptx_template.presentation import fill_presentation
 from cipdocs.pptx_template.tags import TemplateError
-from cipdocs.render.selfcheck import check_office_file
+from cipdocs.verify.selfcheck import check_office_file
 from tests.pptx_template.conftest import (
     TITLE_ONLY,
     Fill,

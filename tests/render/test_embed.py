@@ -19,9 +19,9 @@ from cipdocs.render.embed import (
     read_record,
     record_xml,
 )
-from cipdocs.render.selfcheck import check_office_bytes
 from cipdocs.report.model import Report
 from cipdocs.report.record import report_record
+from cipdocs.verify.selfcheck import check_office_bytes
 from tests.conftest import DECK_TEMPLATE, UPDATE_TEMPLATE
 
 RECORD = {"format": 1, "name": "R&D <group> \u2192 \u201cquoted\u201d ]]>"}

@@ -9,10 +9,10 @@ from pathlib import Path
 import pptx
 import pytest
 
-from cipdocs.render.accessibility import check_accessibility
 from cipdocs.render.pptx import render_deck
 from cipdocs.render.pptx_timeline import OTHER_COLOUR, status_colour
 from cipdocs.report.present import PhaseView, PresentedReport
+from cipdocs.verify.accessibility import check_accessibility
 from tests.conftest import DECK_TEMPLATE
 
 DONE, UNDER_WAY = "2E7D32", "003B71"

@@ -19,9 +19,9 @@ from pathlib import Path
 from lxml import etree
 
 from cipdocs.errors import NewerUpdateError, PreviousUpdateError
+from cipdocs.package.archive import check_zip_archive
 from cipdocs.report.model import Report
 from cipdocs.report.record import NewerFormatError, RecordError, report_from_json
-from cipdocs.package.archive import check_zip_archive
 
 RECORD_NAMESPACE = "urn:cipdocs:report"
 """The namespace of the record's root element, the same in every format version."""

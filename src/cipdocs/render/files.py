@@ -49,7 +49,7 @@ def write_document(
     With `record`, the report is embedded first (render/embed.py), so the check covers it too.
     The self-check runs before the rename so that a broken document never replaces a good one.
     """
-    from cipdocs.render.selfcheck import raise_if_broken
+    from cipdocs.verify.selfcheck import raise_if_broken
 
     if record is not None:
         from cipdocs.render.embed import embed_record

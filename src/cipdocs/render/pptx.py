@@ -29,20 +29,20 @@ from cipdocs.pptx_template.presentation import (
 )
 from cipdocs.pptx_template.slides import layout_table
 from cipdocs.pptx_template.tags import TemplateError, find_placeholders
-from cipdocs.render.accessibility import check_accessibility, raise_on_new_findings
 from cipdocs.render.files import require_template, write_document
-from cipdocs.render.layoutcheck import (
-    check_layout,
-    overlapping_text_shapes,
-    raise_on_layout_findings,
-    shrink_overflowing_text,
-)
 from cipdocs.render.pptx_chart import fix_workbook_dates
 from cipdocs.render.pptx_timeline import draw_timeline, is_timeline
 from cipdocs.render.pptx_titles import number_continued_titles
 from cipdocs.render.properties import apply_core_properties
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import Placeholder, make_environment, template_names
+from cipdocs.verify.accessibility import check_accessibility, raise_on_new_findings
+from cipdocs.verify.layoutcheck import (
+    check_layout,
+    overlapping_text_shapes,
+    raise_on_layout_findings,
+    shrink_overflowing_text,
+)
 
 # Templates made before charts were bound by name keep working: their chart is this binding.
 CHART_ALIASES = {

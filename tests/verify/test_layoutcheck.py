@@ -1,4 +1,4 @@
-"""Tests for render/layoutcheck.py: text measured past the slide or over another shape is found."""
+"""Tests for verify/layoutcheck.py: text measured past the slide or over another shape is found."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from cipdocs.app import load_report
 from cipdocs.errors import DeckCheckError
 from cipdocs.pptx_template.fonts import FaceMetrics
 from cipdocs.pptx_template.measure import Measurer
-from cipdocs.render.layoutcheck import (
+from cipdocs.render.pptx import render_deck
+from cipdocs.report.present import present_report
+from cipdocs.verify.layoutcheck import (
     FLOOR_SIZE,
     check_layout,
     overlapping_text_shapes,
     raise_on_layout_findings,
     shrink_overflowing_text,
 )
-from cipdocs.render.pptx import render_deck
-from cipdocs.report.present import present_report
 from tests.conftest import DECK_TEMPLATE
 
 # Every character half an em wide, lines 1.2 em: easy sums. At 20 pt a character is 10 pt.

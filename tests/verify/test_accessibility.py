@@ -1,4 +1,4 @@
-"""Tests for render/accessibility.py: titles, alt text, header rows and contrast, as a reader meets them."""
+"""Tests for verify/accessibility.py: titles, alt text, header rows and contrast, as a reader meets them."""
 
 from __future__ import annotations
 
@@ -17,14 +17,11 @@ from pptx.util import Cm, Pt
 
 from cipdocs.app import load_report
 from cipdocs.errors import DeckCheckError, TemplateProblemError
-from cipdocs.render.accessibility import (
-    Finding,
-    check_accessibility,
-    check_deck_file,
-    raise_on_new_findings,
-)
 from cipdocs.render.pptx import render_deck
 from cipdocs.report.present import PresentedReport, present_report
+from cipdocs.verify.accessibility import check_accessibility, raise_on_new_findings
+from cipdocs.verify.deck import check_deck_file
+from cipdocs.verify.shapes import Finding
 from tests.conftest import DECK_TEMPLATE
 
 TITLE_ONLY = 5

@@ -20,8 +20,8 @@ from cipdocs.pptx_template.fonts import theme_fonts
 from cipdocs.pptx_template.measure import Measurer, TextStyle, resolve_typeface
 from cipdocs.pptx_template.measure import measurer as shared_measurer
 from cipdocs.pptx_template.text import paragraph_text
-from cipdocs.render.accessibility import Finding, inherited_elements, placeholder_type
-from cipdocs.render.colours import NAMESPACES
+from cipdocs.verify.colours import NAMESPACES
+from cipdocs.verify.shapes import TITLE_TYPES, Finding, inherited_elements, placeholder_type
 
 EMU_PER_POINT = 12700
 EMU_PER_CM = 360000
@@ -31,7 +31,6 @@ INSETS = {"lIns": 91440, "rIns": 91440, "tIns": 45720, "bIns": 45720}
 """A text box's default inner margins, in EMU."""
 TOLERANCE = EMU_PER_POINT
 """A point of overlap or overhang is rounding, not a fault."""
-TITLE_TYPES = ("title", "ctrTitle")
 TEMPLATE_TAG = re.compile(r"{%.*?%}|{{.*?}}")
 FLOOR_SIZE = 10.0
 """The smallest size, in points, text is shrunk to so that it stays on its slide."""

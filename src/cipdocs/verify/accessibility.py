@@ -3,65 +3,21 @@ table headers and text contrast. See docs/checks.md for each rule and its limits
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pptx
 from lxml import etree
-from pptx.exc import PackageNotFoundError
 
-from cipdocs.errors import DeckCheckError, TemplateProblemError
-from cipdocs.render.colours import FILL_TAGS, NAMESPACES, WHITE, A, Palette, contrast_ratio
+from cipdocs.errors import DeckCheckError
+from cipdocs.verify.colours import FILL_TAGS, NAMESPACES, WHITE, A, Palette, contrast_ratio
+from cipdocs.verify.shapes import TITLE_TYPES, Finding, inherited_elements, placeholder_type
 
 MIN_CONTRAST = 4.5
 """WCAG 2.1 (1.4.3) for normal text; cipdocs asks it of large text too."""
 DECORATIVE = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 """The extension PowerPoint writes when a shape is marked decorative (it needs no alt text)."""
 CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
-TITLE_TYPES = ("title", "ctrTitle")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One accessibility problem, with its slide, shape and the fix."""
-
-    slide: int
-    shape: str
-    """The shape's name, or empty for the slide as a whole."""
-    rule: str
-    """``title``, ``unique title``, ``alt text``, ``header row`` or ``contrast``."""
-    message: str
-
-    def __str__(self) -> str:
-        where = f"slide {self.slide}" + (f", shape {self.shape!r}" if self.shape else "")
-        return f"{where}: {self.message}"
-
-    @property
-    def key(self) -> tuple[str, str]:
-        """Return what identifies the finding whatever slide it is on and whatever text filled
-        it: the rule and the shape."""
-        return self.rule, self.shape
-
-
-def check_deck_file(deck: Path) -> list[Finding]:
-    """Return the accessibility and layout findings of the .pptx at `deck` (any two shapes
-    whose text overlaps count); raise `TemplateProblemError` if it cannot be opened."""
-    if not deck.is_file():
-        raise TemplateProblemError(f"{deck}: no such file; give the path of a .pptx deck")
-    try:
-        presentation = pptx.Presentation(str(deck))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
-        raise TemplateProblemError(
-            f"{deck}: not a PowerPoint .pptx file; save it from PowerPoint as "
-            "'PowerPoint Presentation (.pptx)'"
-        ) from None
-    from cipdocs.render.layoutcheck import check_layout
-
-    findings = check_accessibility(presentation) + check_layout(presentation, set())
-    return sorted(findings, key=lambda finding: finding.slide)
 
 
 def raise_on_new_findings(
@@ -105,12 +61,6 @@ def slide_title(slide: Any) -> str:
         if placeholder_type(shape.element) in TITLE_TYPES and shape.has_text_frame:
             return " ".join(str(shape.text_frame.text).split())
     return ""
-
-
-def placeholder_type(element: etree._Element) -> str | None:
-    """Return the placeholder type of a shape (``obj`` when unstated), None if not one."""
-    found = element.find("./*/p:nvPr/p:ph", NAMESPACES)
-    return str(found.get("type", "obj")) if found is not None else None
 
 
 def duplicate_titles(titles: dict[int, str]) -> list[Finding]:
@@ -331,18 +281,6 @@ def text_defaults(shape: Any, palette: Palette) -> list[str]:
             found.append(palette.colour(fill) or "")
     found.append(palette.scheme_colour("tx1") or "000000")
     return [colour for colour in found if colour]
-
-
-def inherited_elements(shape: Any) -> list[etree._Element]:
-    """Return the layout's and master's placeholders a slide placeholder inherits from."""
-    chain = []
-    base = shape
-    while getattr(base, "is_placeholder", False):
-        base = getattr(base, "_base_placeholder", None)
-        if base is None:
-            break
-        chain.append(base.element)
-    return chain
 
 
 def first_low_contrast(

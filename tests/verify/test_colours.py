@@ -1,11 +1,11 @@
-"""Tests for render/colours.py: WCAG contrast and theme colours with their tints."""
+"""Tests for verify/colours.py: WCAG contrast and theme colours with their tints."""
 
 from __future__ import annotations
 
 import pytest
 from lxml import etree
 
-from cipdocs.render.colours import Palette, contrast_ratio, readable_on
+from cipdocs.verify.colours import Palette, contrast_ratio, readable_on
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 

@@ -14,7 +14,7 @@ from pptx import Presentation
 from pptx.util import Inches
 
 from cipdocs.errors import SelfCheckError
-from cipdocs.render.selfcheck import NS, check_office_bytes, check_office_file, raise_if_broken
+from cipdocs.verify.selfcheck import NS, check_office_bytes, check_office_file, raise_if_broken
 from tests.conftest import DECK_TEMPLATE, UPDATE_TEMPLATE
 
 Edit = Callable[[dict[str, bytes]], object]

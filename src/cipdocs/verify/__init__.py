@@ -1,0 +1,1 @@
+"""Judge a written document: accessibility, layout, colour contrast and package soundness."""
