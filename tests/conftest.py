@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cipdocs.app import load_report
+from cipdocs.loading import load_report
 from cipdocs.report.model import Report
 from cipdocs.report.present import PresentedReport, present_report
 

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from pptx import Presentation
 
-from cipdocs import __version__, app, options
+from cipdocs import __version__, app, loading, options
 from cipdocs.errors import InvalidWorkbookError, TemplateProblemError
 from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE, WorkbookFactory
 
@@ -25,7 +25,7 @@ def build(output_dir: Path, **changes: object) -> list[Path]:
         **changes,
     }
     request = options.DeckRequest(**settings)  # type: ignore[arg-type]
-    return app.build_documents(request, app.load_report(SAMPLE_WORKBOOK), lambda _line: None)
+    return app.build_documents(request, loading.load_report(SAMPLE_WORKBOOK), lambda _line: None)
 
 
 def digest(path: Path) -> str:
@@ -64,7 +64,7 @@ def test_failed_run_leaves_earlier_outputs_untouched(
     broken = make_workbook(Attendance=[["Group", "M1", "M2"], ["Alpha", "maybe", "Y"]])
     workbook_before = digest(broken)
     with pytest.raises(InvalidWorkbookError):
-        app.load_report(broken)
+        loading.load_report(broken)
     with pytest.raises(TemplateProblemError):
         build(output, deck_template=tmp_path / "missing.pptx")
     assert {path.name: digest(path) for path in output.iterdir()} == before

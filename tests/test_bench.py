@@ -9,7 +9,7 @@ import zipfile
 
 from bench.make_workbook import workbook_sheets, write_formatted_workbook, write_workbook
 
-from cipdocs.app import load_report
+from cipdocs.loading import load_report
 from tests.conftest import ROOT, SAMPLE_WORKBOOK
 
 BENCH = ROOT / "bench"

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from pptx import Presentation
 
-from cipdocs import app, cycle, options
+from cipdocs import cycle, loading, options
 from cipdocs.errors import NewerUpdateError, PreviousUpdateError
 from cipdocs.report.changes import changes_as_json
 from cipdocs.report.present import present_report
@@ -36,7 +36,7 @@ def test_changes_read_back_from_either_file_are_the_planted_moves(
     expected: dict[str, object],
 ) -> None:
     workbooks, output = update_series
-    current = app.load_report(workbooks[later]).report
+    current = loading.load_report(workbooks[later]).report
     comparison = cycle.compare_with_previous(current, series_file(output, earlier, suffix), output)
     assert changes_as_json(comparison.changes) == expected
 
@@ -45,13 +45,13 @@ def test_the_previous_update_is_found_in_the_output_folder(
     update_series: tuple[list[Path], Path],
 ) -> None:
     workbooks, output = update_series
-    current = app.load_report(workbooks[2]).report
+    current = loading.load_report(workbooks[2]).report
     comparison = cycle.compare_with_previous(current, None, output)
     assert comparison.previous is not None
     assert comparison.previous.path.name.startswith("CIP-CCG Status Update 2024-08-30")
     assert changes_as_json(comparison.changes) == EXPECTED_THIRD
     # The oldest workbook has nothing earlier in the folder: no comparison, not an error.
-    first = app.load_report(workbooks[0]).report
+    first = loading.load_report(workbooks[0]).report
     assert cycle.compare_with_previous(first, None, output).previous is None
 
 
@@ -59,14 +59,14 @@ def test_an_earlier_workbook_compares_like_its_documents(
     update_series: tuple[list[Path], Path],
 ) -> None:
     workbooks, output = update_series
-    current = app.load_report(workbooks[2]).report
+    current = loading.load_report(workbooks[2]).report
     comparison = cycle.compare_with_previous(current, workbooks[1], output)
     assert changes_as_json(comparison.changes) == EXPECTED_THIRD
 
 
 def test_since_none_compares_with_nothing(update_series: tuple[list[Path], Path]) -> None:
     workbooks, output = update_series
-    current = app.load_report(workbooks[2]).report
+    current = loading.load_report(workbooks[2]).report
     comparison = cycle.compare_with_previous(current, options.NO_PREVIOUS, output)
     assert comparison.previous is None
     assert changes_as_json(comparison.changes)["since"] is None
@@ -155,7 +155,7 @@ def test_since_a_file_cipdocs_did_not_write_names_it(
         Presentation().save(str(since))
     elif content:
         since.write_bytes(content)
-    report = app.load_report(SAMPLE_WORKBOOK).report
+    report = loading.load_report(SAMPLE_WORKBOOK).report
     with pytest.raises(PreviousUpdateError) as raised:
         cycle.compare_with_previous(report, since, tmp_path)
     assert raised.value.message.startswith(f"{since}: ")
@@ -165,7 +165,7 @@ def test_since_a_file_cipdocs_did_not_write_names_it(
 
 def test_since_an_update_not_earlier_names_both_dates(tmp_path: Path) -> None:
     deck, _ = build(tmp_path)
-    report = app.load_report(SAMPLE_WORKBOOK).report
+    report = loading.load_report(SAMPLE_WORKBOOK).report
     with pytest.raises(PreviousUpdateError) as raised:
         cycle.compare_with_previous(report, deck, tmp_path)
     assert raised.value.message == (
@@ -178,7 +178,7 @@ def test_files_without_data_in_the_output_folder_are_skipped(tmp_path: Path) -> 
     Presentation().save(str(tmp_path / "someone else's.pptx"))
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really")
     (tmp_path / "~$CIP-CCG Status Update 2024-08-30.pptx").write_bytes(b"lock")
-    report = app.load_report(SAMPLE_WORKBOOK).report
+    report = loading.load_report(SAMPLE_WORKBOOK).report
     assert cycle.compare_with_previous(report, None, tmp_path).previous is None
     assert cycle.read_history(tmp_path) == ()
 
@@ -187,7 +187,7 @@ def test_the_history_the_templates_see_ends_with_this_update(
     update_series: tuple[list[Path], Path],
 ) -> None:
     workbooks, output = update_series
-    current = app.load_report(workbooks[2]).report
+    current = loading.load_report(workbooks[2]).report
     comparison = cycle.compare_with_previous(current, options.NO_PREVIOUS, output)
     assert [entry.report_date.isoformat() for entry in comparison.earlier] == [
         "2024-08-21",
@@ -213,7 +213,7 @@ def test_an_update_from_a_newer_cipdocs_in_the_folder_says_to_upgrade(tmp_path: 
     with zipfile.ZipFile(newer, "w") as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
-    report = app.load_report(SAMPLE_WORKBOOK).report
+    report = loading.load_report(SAMPLE_WORKBOOK).report
     with pytest.raises(NewerUpdateError, match="upgrade cipdocs"):
         cycle.compare_with_previous(report, None, newer.parent)
 

@@ -13,7 +13,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Cm, Pt
 from scripts.openxml import SetupError, Validator, cache_folder, is_ready
 
-from cipdocs.app import load_report
+from cipdocs.loading import load_report
 from cipdocs.render.docx import render_update
 from cipdocs.render.pptx import render_deck
 from cipdocs.report.present import PresentedReport, present_report

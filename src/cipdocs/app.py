@@ -10,43 +10,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cipdocs.errors import Issue, TemplateProblemError
+from cipdocs.loading import LoadedReport
 from cipdocs.options import DeckRequest, OutputFormat
 from cipdocs.report.changes import NO_CHANGES
-from cipdocs.report.compute import compute_report
 from cipdocs.report.model import Report
 from cipdocs.report.present import PresentedReport, present_report
 from cipdocs.templating import Placeholder
-from cipdocs.workbook.parse import parse_workbook
-from cipdocs.workbook.read import read_workbook
 
 if TYPE_CHECKING:
     from cipdocs.cycle import Comparison
-    from cipdocs.render.pdf import Office
+    from cipdocs.office.pdf import Office
 
 Progress = Callable[[str], None]
 PDF_TIMEOUT = 120.0
 """Seconds LibreOffice may take to convert the documents of one run."""
-
-
-@dataclass(frozen=True)
-class LoadedReport:
-    """The computed report and the warnings met on the way."""
-
-    report: Report
-    warnings: tuple[Issue, ...]
-
-
-def load_report(workbook: Path) -> LoadedReport:
-    """Return the report computed from the workbook at `workbook`; raise on any problem."""
-    data, warnings = parse_workbook(read_workbook(workbook))
-    return LoadedReport(compute_report(data), warnings)
-
-
-def describe_workbook(workbook: Path) -> list[str]:
-    """Return where each sheet's header row was found in the workbook (``Groups: header row 2``)."""
-    from cipdocs.workbook.parse import describe_layout
-
-    return describe_layout(read_workbook(workbook))
 
 
 def output_stem(report: Report) -> str:
@@ -108,7 +85,7 @@ def office_for(request: DeckRequest) -> Iterator[Office | None]:
     if not (request.pdf or request.preview):
         yield None
         return
-    from cipdocs.render.pdf import started_office
+    from cipdocs.office.pdf import started_office
 
     with started_office() as office:
         yield office
@@ -170,7 +147,7 @@ def convert_documents(
     """
     import tempfile
 
-    from cipdocs.render.pdf import Conversion, render_previews, substitute_font_warning
+    from cipdocs.office.pdf import Conversion, render_previews, substitute_font_warning
 
     font_warning = substitute_font_warning()
     if font_warning:

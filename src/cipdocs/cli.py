@@ -15,8 +15,8 @@ from cipdocs.errors import CipdocsError, Issue
 
 if TYPE_CHECKING:
     from cipdocs import shipped
-    from cipdocs.app import LoadedReport
     from cipdocs.cycle import Comparison
+    from cipdocs.loading import LoadedReport
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -79,11 +79,11 @@ def _load_and_compare(
 ) -> tuple[LoadedReport, Comparison]:
     """Return the report of WORKBOOK (printing its warnings) and its comparison with the
     previous update, for the commands that show both."""
-    from cipdocs import app, cycle  # imported here so that --help stays fast
+    from cipdocs import cycle, loading  # imported here so that --help stays fast
 
     chosen = _chosen_workbook(workbook)
     with reported_errors():
-        loaded = app.load_report(chosen)
+        loaded = loading.load_report(chosen)
         comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
     _print_warnings(loaded.warnings)
     return loaded, comparison
@@ -187,12 +187,12 @@ def check(workbook: Path | None, verbose: bool) -> None:
       cipdocs check "CIP-CCG tracker.xlsx"
       cipdocs check -v                   # also where each header row was found
     """
-    from cipdocs import app  # imported here so that --help stays fast
+    from cipdocs import loading  # imported here so that --help stays fast
 
     workbook = _chosen_workbook(workbook)
     with reported_errors():
-        loaded = app.load_report(workbook)
-        layout = app.describe_workbook(workbook) if verbose else []
+        loaded = loading.load_report(workbook)
+        layout = loading.describe_workbook(workbook) if verbose else []
     for line in layout:
         _err(f"note: {line}")
     _print_warnings(loaded.warnings)
@@ -348,12 +348,12 @@ def deck(
         parallel=not _debug_requested(),
         since=since,
     )
-    from cipdocs import app, cycle  # imported here so that --help stays fast
+    from cipdocs import app, cycle, loading  # imported here so that --help stays fast
 
     written: list[Path] = []
     try:
         with reported_errors(), app.office_for(request) as office:
-            loaded = app.load_report(workbook)
+            loaded = loading.load_report(workbook)
             _print_warnings(loaded.warnings)
             comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
             if comparison.previous is not None:

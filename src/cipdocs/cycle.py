@@ -87,7 +87,7 @@ def find_previous_update(
 def read_previous_update(path: Path) -> EarlierUpdate:
     """Return the update at `path`: a deck or Word update cipdocs wrote, or a workbook."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        from cipdocs.app import load_report  # app renders with a Comparison: import when used
+        from cipdocs.loading import load_report  # reading a workbook is heavy: import when used
 
         return EarlierUpdate(path, load_report(path).report)
     if not path.is_file():

@@ -15,7 +15,7 @@ import pytest
 from pptx.util import Inches, Pt
 
 from cipdocs.errors import TemplateProblemError
-from cipdocs.render.pdf import convert_to_pdf, count_pdf_pages
+from cipdocs.office.pdf import convert_to_pdf, count_pdf_pages
 from cipdocs.render.pptx import check_template, list_placeholders, render_deck
 from cipdocs.report.compute import compute_report
 from cipdocs.report.model import (

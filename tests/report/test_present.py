@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cipdocs.app import load_report
+from cipdocs.loading import load_report
 from cipdocs.report.changes import NO_CHANGES, Changes, Move, compute_changes
 from cipdocs.report.model import Report
 from cipdocs.report.present import (

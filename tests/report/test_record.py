@@ -33,7 +33,7 @@ def test_record_reads_back_into_the_same_report(sample_report: Report) -> None:
 
 def damaged(change: str) -> object:
     """Return the sample's record with one thing broken, as `change` says."""
-    from cipdocs.app import load_report
+    from cipdocs.loading import load_report
     from tests.conftest import SAMPLE_WORKBOOK
 
     record = copy.deepcopy(report_record(load_report(SAMPLE_WORKBOOK).report))

@@ -15,8 +15,8 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.util import Cm, Pt
 
-from cipdocs.app import load_report
 from cipdocs.errors import DeckCheckError, TemplateProblemError
+from cipdocs.loading import load_report
 from cipdocs.render.pptx import render_deck
 from cipdocs.report.present import PresentedReport, present_report
 from cipdocs.verify.accessibility import check_accessibility, raise_on_new_findings

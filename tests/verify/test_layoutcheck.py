@@ -9,8 +9,8 @@ import pytest
 from bench.make_workbook import write_workbook
 from pptx.util import Cm, Pt
 
-from cipdocs.app import load_report
 from cipdocs.errors import DeckCheckError
+from cipdocs.loading import load_report
 from cipdocs.pptx_template.fonts import FaceMetrics
 from cipdocs.pptx_template.measure import Measurer
 from cipdocs.render.pptx import render_deck

@@ -18,9 +18,9 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 
-from cipdocs.app import load_report
 from cipdocs.cli import cli
 from cipdocs.errors import InvalidWorkbookError, WorkbookUnreadableError
+from cipdocs.loading import load_report
 from cipdocs.report.model import Report
 from cipdocs.workbook.read import read_workbook
 from tests.conftest import minimal_sheets

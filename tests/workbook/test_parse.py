@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cipdocs.app import load_report
 from cipdocs.errors import InvalidWorkbookError
+from cipdocs.loading import load_report
 from cipdocs.workbook.parse import parse_workbook
 from cipdocs.workbook.read import read_workbook
 from tests.conftest import WorkbookFactory, minimal_sheets

@@ -11,11 +11,11 @@ import openpyxl.xml
 import pytest
 from openpyxl.styles import Font
 
-from cipdocs.app import load_report
 from cipdocs.errors import InvalidWorkbookError, WorkbookUnreadableError
+from cipdocs.loading import load_report
 from cipdocs.workbook.read import iter_unsaved_formulas, read_workbook
 from tests.conftest import WorkbookFactory, minimal_sheets, write_sheets
-from tests.workbook.test_archive import BILLION_LAUGHS, patch_central_directory
+from tests.package.test_archive import BILLION_LAUGHS, patch_central_directory
 
 # The first bytes of a real .xls (and of any password-protected .xlsx): an OLE2 compound file.
 OLE_HEADER = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(16) + bytes.fromhex("3e000300feff0900")

@@ -1,4 +1,4 @@
-"""Tests for render/pdf.py: LibreOffice conversion, page counts, fonts, previews and failures."""
+"""Tests for office/pdf.py: LibreOffice conversion, page counts, fonts, previews and failures."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from pptx.util import Inches, Pt
 
 from cipdocs.cli import cli
 from cipdocs.errors import ConverterProblemError
-from cipdocs.render import pdf as pdf_module
-from cipdocs.render.pdf import (
+from cipdocs.office import pdf as pdf_module
+from cipdocs.office.pdf import (
     Conversion,
     convert_to_pdf,
     count_pdf_pages,

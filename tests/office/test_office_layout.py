@@ -12,7 +12,7 @@ import pytest
 from bench.make_workbook import group_name, workbook_sheets, write_workbook
 from pptx.util import Inches
 
-from cipdocs.app import load_report
+from cipdocs.loading import load_report
 from cipdocs.render.pptx import render_deck
 from cipdocs.report.present import present_report
 from tests.conftest import DECK_TEMPLATE, write_sheets

@@ -1,0 +1,1 @@
+"""LibreOffice: start it, convert documents to PDF, and slides to PNG previews."""
