@@ -1,0 +1,1 @@
+"""What a person changed in a document cipdocs wrote, and carrying it into the next one."""
