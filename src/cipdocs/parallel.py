@@ -11,38 +11,53 @@ import pickle
 import sys
 import traceback
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from cipdocs.errors import CipdocsError
 
 _ERROR = b"E"
 _CRASH = b"C"
+_RESULT = b"R"
+T = TypeVar("T")
 
 
-class Pending:
+class Pending(Generic[T]):
     """A task started by `run_beside`; `wait` collects its outcome."""
 
-    def wait(self, *, raise_error: bool = True) -> None:
-        """Wait for the task to end; re-raise its error unless `raise_error` is False."""
+    def __init__(self, result: T | None = None) -> None:
+        self._result = result
+
+    def wait(self, *, raise_error: bool = True) -> T | None:
+        """Wait for the task to end and return what it returned (None after an error);
+        re-raise its error unless `raise_error` is False."""
+        return self._result
 
 
-class _Child(Pending):
+class _Child(Pending[T]):
     def __init__(self, pid: int, outcome_fd: int) -> None:
+        super().__init__()
         self._pid = pid
         self._outcome_fd = outcome_fd
 
-    def wait(self, *, raise_error: bool = True) -> None:
+    def wait(self, *, raise_error: bool = True) -> T | None:
         with os.fdopen(self._outcome_fd, "rb") as stream:
             outcome = stream.read()
         _, status = os.waitpid(self._pid, 0)
+        if outcome.startswith(_RESULT):
+            result: T = pickle.loads(outcome[1:])
+            return result
         if raise_error:
             _raise_outcome(outcome, os.waitstatus_to_exitcode(status))
+        return None
 
 
-def run_beside(task: Callable[[], None], *, in_child: bool = True) -> Pending:
-    """Start `task` in a forked child and return at once; run it here where forking is off."""
+def run_beside(task: Callable[[], T], *, in_child: bool = True) -> Pending[T]:
+    """Start `task` in a forked child and return at once; run it here where forking is off.
+
+    What the task returns (pickled, from the child) is what `wait` returns.
+    """
     if not in_child or not hasattr(os, "fork"):
-        task()
-        return Pending()
+        return Pending(task())
     outcome_fd, report_fd = os.pipe()
     # Buffered output would otherwise be written twice, once by each process.
     sys.stdout.flush()
@@ -56,12 +71,11 @@ def run_beside(task: Callable[[], None], *, in_child: bool = True) -> Pending:
     raise AssertionError("unreachable: _run_as_child always exits")  # pragma: no cover
 
 
-def _run_as_child(task: Callable[[], None], report_fd: int) -> None:
-    """Run `task`, send its error (if any) to the parent, and exit without the parent's clean-up."""
+def _run_as_child(task: Callable[[], object], report_fd: int) -> None:
+    """Run `task`, send its result or error to the parent, and exit without its clean-up."""
     status = 0
     try:
-        task()
-        outcome = b""
+        outcome = _RESULT + pickle.dumps(task())
     except CipdocsError as error:
         status = 1
         outcome = _ERROR + pickle.dumps(error)
