@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from cipdocs.templating import Placeholder
 
 if TYPE_CHECKING:
     from cipdocs.cycle import Comparison
+    from cipdocs.edits.model import Carried
     from cipdocs.office.pdf import Office
 
 Progress = Callable[[str], None]
@@ -69,7 +71,10 @@ def build_documents(
     with contextlib.ExitStack() as stack:
         if office is None and (request.pdf or request.preview):
             office = stack.enter_context(office_for(request))
-        deck, slide_count, update = _render_documents(request, presented, stem, record)
+        edits_from = update_edits_source(request.output_dir / f"{stem}.docx", comparison)
+        deck, slide_count, update = _render_documents(
+            request, presented, stem, record, (edits_from, progress)
+        )
         written += [path for path in (deck, update) if path is not None]
         if office is not None:
             convert_documents(request, stem, (deck, slide_count), update, progress, office, written)
@@ -92,9 +97,16 @@ def office_for(request: DeckRequest) -> Iterator[Office | None]:
 
 
 def _render_documents(
-    request: DeckRequest, presented: PresentedReport, stem: str, record: dict[str, object]
+    request: DeckRequest,
+    presented: PresentedReport,
+    stem: str,
+    record: dict[str, object],
+    edits: tuple[Path | None, Progress],
 ) -> tuple[Path | None, int, Path | None]:
-    """Render the deck and the Word update asked for; return their paths and the slide count."""
+    """Render the deck and the Word update asked for; return their paths and the slide count.
+
+    `edits` is the Word update to carry hand edits from and where to say what became of them.
+    """
     from cipdocs.parallel import run_beside
 
     deck = update = None
@@ -105,7 +117,9 @@ def _render_documents(
     pending = None
     if update is not None:
         pending = run_beside(
-            functools.partial(_render_update, presented, request.update_template, update, record),
+            functools.partial(
+                _render_update, presented, request.update_template, update, record, edits[0]
+            ),
             in_child=request.parallel and deck is not None,
         )
     slide_count = 0
@@ -119,16 +133,48 @@ def _render_documents(
             pending.wait(raise_error=False)
         raise
     if pending is not None:
-        pending.wait()
+        say_carried(pending.wait(), edits[1])
     return deck, slide_count, update
 
 
 def _render_update(
-    presented: PresentedReport, template: Path, destination: Path, record: dict[str, object]
-) -> None:
+    presented: PresentedReport,
+    template: Path,
+    destination: Path,
+    record: dict[str, object],
+    edits_from: Path | None,
+) -> Carried | None:
     from cipdocs.render.docx import render_update
 
-    render_update(presented, template, destination, record=record)
+    carried = render_update(presented, template, destination, record=record, edits_from=edits_from)
+    # Only the outcome goes back to the parent (from the child process), not the document.
+    return None if carried is None else dataclasses.replace(carried, data=b"")
+
+
+def update_edits_source(destination: Path, comparison: Comparison | None) -> Path | None:
+    """Return the Word update to carry hand edits from: the one `destination` is about to
+    replace (same report date), else the previous update's (`comparison`), or None."""
+    if destination.is_file():
+        return destination
+    previous = comparison.previous.path if comparison and comparison.previous else None
+    if previous is None or previous.suffix.lower() not in (".pptx", ".docx"):
+        return None
+    # The previous update may be its deck (cycle.py takes the .pptx); its Word update is beside it.
+    beside = previous.with_suffix(".docx")
+    return beside if beside.is_file() else None
+
+
+def say_carried(carried: Carried | None, progress: Progress) -> None:
+    """Say how many hand edits were carried and from where, and each one that was not."""
+    if carried is None or not (carried.carried or carried.not_carried):
+        return
+    count = len(carried.carried)
+    progress(
+        f"carried {count} hand {'edit' if count == 1 else 'edits'} into the Word update "
+        f"from {carried.source}"
+    )
+    for item in carried.not_carried:
+        progress(f"  {item}")
 
 
 def convert_documents(

@@ -1,0 +1,278 @@
+"""The Word update read as units: body paragraphs and tables (by rows), each with its text and look.
+
+A unit is what a person edits as one: a paragraph of the body, or a row of a table. Its *look* is
+a short hash of its text and the formatting a person changes by hand (paragraph style and
+alignment; bold, italic, underline, colour, size, highlight of each stretch of text), read so that
+a save by Word or LibreOffice Writer without edits leaves it unchanged: LibreOffice writes the
+default style and spacing out, renames the Hyperlink character style, numbers list paragraphs
+directly, and splits or merges runs; none of those is part of the look.
+
+The snapshot is the list of units cipdocs wrote, each with where it came from in the template
+(`mark_origins`): the key that finds it again in the next update, whatever its figures are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+ORIGIN_NAMESPACE = "urn:cipdocs:origin"
+ORIGIN = f"{{{ORIGIN_NAMESPACE}}}o"
+"""The attribute `mark_origins` puts on template elements; read and removed after rendering."""
+SNAPSHOT_FORMAT = 1
+
+_PLACEHOLDER = re.compile(r"\{\{|\{%")
+_TOGGLES = ("b", "i", "strike", "dstrike", "caps", "smallCaps", "vanish")
+_VALUED = {"u": "none", "color": "auto", "sz": "", "highlight": "none", "vertAlign": "baseline"}
+_OFF = frozenset({"0", "false", "off"})
+_ALIGNMENTS = {"start": "", "left": "", "end": "right", "distribute": "both"}
+_SKIPPED = frozenset({f"{{{W}}}del", f"{{{W}}}moveFrom", f"{{{MC}}}Fallback"})
+
+
+def w(name: str) -> str:
+    """Return the Clark name of WordprocessingML element or attribute `name`."""
+    return f"{{{W}}}{name}"
+
+
+@dataclass(frozen=True)
+class Written:
+    """A paragraph, table or table row as cipdocs wrote it: one entry of the snapshot."""
+
+    key: str
+    """Where it came from in the template and which time: ``3f2a9c1e:0``; tables ``t…``."""
+    data: bool
+    """Made from the workbook (figures, lists, rows), not the template's own wording."""
+    text: str
+    look: str
+    rows: tuple[Written, ...] = ()
+
+    @property
+    def origin(self) -> str:
+        """Return the template element it came from, without which time."""
+        return self.key.rpartition(":")[0]
+
+    def as_json(self) -> list[object]:
+        """Return the unit as the snapshot stores it."""
+        entry: list[object] = [self.key, int(self.data), self.text, self.look]
+        if self.rows:
+            entry.append([row.as_json() for row in self.rows])
+        return entry
+
+
+@dataclass(frozen=True)
+class Found:
+    """A paragraph, table or table row as it stands in a document."""
+
+    element: etree._Element = field(compare=False)
+    kind: str
+    """``p`` for a paragraph (or content control) of the body, ``t`` a table, ``r`` a row."""
+    text: str
+    look: str
+    rows: tuple[Found, ...] = ()
+
+
+def mark_origins(body: etree._Element) -> None:
+    """Tag each paragraph and table row of a template's `body` with where it stands.
+
+    The tag is the hash of the element's own text with a count for repeats, so a paragraph
+    added to the template does not move the others; ``*`` marks text with placeholders.
+    docxtpl copies the tag to every paragraph or row a loop makes.
+    """
+    seen: Counter[str] = Counter()
+    for element in _iter_marked(body):
+        source = unit_text(element)
+        origin = _short_hash(source)
+        seen[origin] += 1
+        if seen[origin] > 1:
+            origin = f"{origin}.{seen[origin] - 1}"
+        element.set(ORIGIN, origin + ("*" if _PLACEHOLDER.search(source) else ""))
+
+
+def _iter_marked(body: etree._Element) -> Iterator[etree._Element]:
+    for child in body:
+        if child.tag == w("tbl"):
+            yield from child.iterchildren(w("tr"))
+        elif child.tag in (w("p"), w("sdt")):
+            yield child
+
+
+def take_snapshot(body: etree._Element) -> tuple[Written, ...]:
+    """Return the units of a rendered, marked `body`, and remove the marks."""
+    found = read_units(body)
+    occurrences = Counter(
+        element.get(ORIGIN) or "" for element in body.iter() if element.get(ORIGIN) is not None
+    )
+    counter: Counter[str] = Counter()
+    snapshot = tuple(_written(unit, occurrences, counter) for unit in found)
+    for element in body.iter():
+        if ORIGIN in element.attrib:
+            del element.attrib[ORIGIN]
+    etree.cleanup_namespaces(body)
+    return snapshot
+
+
+def _written(unit: Found, occurrences: Counter[str], counter: Counter[str]) -> Written:
+    rows = tuple(_written(row, occurrences, counter) for row in unit.rows)
+    if unit.kind == "t":
+        origin = "t" + (rows[0].origin if rows else "")
+        counter[origin] += 1
+        return Written(
+            f"{origin}:{counter[origin] - 1}",
+            any(row.data for row in rows),
+            unit.text,
+            unit.look,
+            rows,
+        )
+    mark = unit.element.get(ORIGIN) or "x"
+    origin = mark.rstrip("*")
+    counter[origin] += 1
+    data = mark.endswith("*") or occurrences[mark] > 1 or mark == "x"
+    return Written(f"{origin}:{counter[origin] - 1}", data, unit.text, unit.look)
+
+
+def read_units(body: etree._Element) -> tuple[Found, ...]:
+    """Return the paragraphs and tables of a document's `body`, in order."""
+    units = []
+    for child in body:
+        if child.tag == w("tbl"):
+            rows = tuple(_row(row) for row in child.iterchildren(w("tr")))
+            units.append(Found(child, "t", rows[0].text if rows else "", _combined(rows), rows))
+        elif child.tag in (w("p"), w("sdt")):
+            units.append(Found(child, "p", unit_text(child), _paragraphs_look(child)))
+    return tuple(units)
+
+
+def _row(row: etree._Element) -> Found:
+    return Found(row, "r", unit_text(row), _paragraphs_look(row))
+
+
+def _combined(units: Sequence[Found]) -> str:
+    return _short_hash("\n".join(unit.look for unit in units))
+
+
+def unit_text(element: etree._Element) -> str:
+    """Return the text a reader sees in a paragraph, row (cells joined by `` | ``) or table."""
+    if element.tag == w("tr"):
+        return " | ".join(unit_text(cell) for cell in element.iterchildren(w("tc")))
+    if element.tag == w("p"):
+        return "".join(_run_text(run) for run in _iter_runs(element))
+    return "\n".join(unit_text(paragraph) for paragraph in _iter_paragraphs(element))
+
+
+def _iter_paragraphs(element: etree._Element) -> Iterator[etree._Element]:
+    for paragraph in element.iter(w("p")):
+        if not any(ancestor.tag in _SKIPPED for ancestor in paragraph.iterancestors()):
+            yield paragraph
+
+
+def _iter_runs(paragraph: etree._Element) -> Iterator[etree._Element]:
+    """Yield the runs of `paragraph` a reader sees: not deleted ones, not text box fallbacks."""
+    for run in paragraph.iter(w("r")):
+        path = []
+        for ancestor in run.iterancestors():
+            if ancestor is paragraph:
+                break
+            path.append(ancestor.tag)
+        if not _SKIPPED.intersection(path) and w("txbxContent") not in path:
+            yield run
+
+
+def _run_text(run: etree._Element) -> str:
+    parts = []
+    for child in run:
+        if child.tag == w("t"):
+            parts.append(child.text or "")
+        elif child.tag == w("tab"):
+            parts.append("\t")
+        elif child.tag in (w("br"), w("cr")):
+            parts.append("\n")
+        elif child.tag == w("noBreakHyphen"):
+            parts.append("-")
+    return "".join(parts)
+
+
+def _paragraphs_look(element: etree._Element) -> str:
+    paragraphs = [element] if element.tag == w("p") else list(_iter_paragraphs(element))
+    return _short_hash(json.dumps([_paragraph_look(p) for p in paragraphs], ensure_ascii=False))
+
+
+def _paragraph_look(paragraph: etree._Element) -> list[object]:
+    properties = paragraph.find(w("pPr"))
+    style = alignment = ""
+    if properties is not None:
+        style = _value(properties.find(w("pStyle")))
+        alignment = _value(properties.find(w("jc")))
+    if style == "Normal":
+        style = ""
+    stretches: list[list[str]] = []
+    for run in _iter_runs(paragraph):
+        text = _run_text(run)
+        if not text:
+            continue
+        look = _run_look(run)
+        if stretches and stretches[-1][1] == look:
+            stretches[-1][0] += text
+        else:
+            stretches.append([text, look])
+    return [style, _ALIGNMENTS.get(alignment, alignment), stretches]
+
+
+def _run_look(run: etree._Element) -> str:
+    properties = run.find(w("rPr"))
+    if properties is None:
+        return ""
+    marks = []
+    for name in _TOGGLES:
+        toggle = properties.find(w(name))
+        if toggle is not None and _value(toggle).lower() not in _OFF:
+            marks.append(name)
+    for name, neutral in _VALUED.items():
+        value = _value(properties.find(w(name)))
+        if value and value.lower() != neutral:
+            marks.append(f"{name}={value.upper()}")
+    return " ".join(marks)
+
+
+def _value(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
+    return element.get(w("val")) or ""
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
+
+
+def snapshot_json(snapshot: Sequence[Written]) -> bytes:
+    """Return `snapshot` as the bytes the package keeps."""
+    document = {"update": SNAPSHOT_FORMAT, "units": [unit.as_json() for unit in snapshot]}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def parse_snapshot(data: bytes) -> tuple[Written, ...] | None:
+    """Return the snapshot in `data`, or None when it is not a Word update's snapshot."""
+    try:
+        document = json.loads(data)
+        if not isinstance(document, dict) or document.get("update") != SNAPSHOT_FORMAT:
+            return None
+        return tuple(_parse_unit(entry) for entry in document["units"])
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _parse_unit(entry: list[object]) -> Written:
+    key, data, text, look = entry[:4]
+    rows = entry[4] if len(entry) > 4 else []
+    if not (isinstance(key, str) and isinstance(text, str) and isinstance(look, str)):
+        raise TypeError("not a unit")
+    if not isinstance(rows, list):
+        raise TypeError("not a list of rows")
+    return Written(key, bool(data), text, look, tuple(_parse_unit(row) for row in rows))
