@@ -11,6 +11,7 @@ from pptx import Presentation
 
 from cipdocs import __version__, app, loading, options
 from cipdocs.errors import InvalidWorkbookError, TemplateProblemError
+from cipdocs.report.model import Report
 from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE, WorkbookFactory
 
 STEM = "CIP-CCG Status Update 2024-08-30"
@@ -110,3 +111,20 @@ def test_both_documents_carry_the_same_core_properties(tmp_path: Path) -> None:
         )
         assert core.created.date().isoformat() == core.modified.date().isoformat() == "2024-08-30"
         assert core.revision == 1
+
+
+def test_word_edits_come_from_the_file_replaced_else_the_previous_update(
+    tmp_path: Path, sample_report: Report
+) -> None:
+    from cipdocs.cycle import Comparison, EarlierUpdate
+    from cipdocs.report.changes import NO_CHANGES
+
+    replaced = tmp_path / "CIP-CCG Status Update 2024-08-30.docx"
+    previous_deck = tmp_path / "CIP-CCG Status Update 2024-08-21.pptx"
+    comparison = Comparison(EarlierUpdate(previous_deck, sample_report), NO_CHANGES)
+    assert app.update_edits_source(replaced, None) is None
+    assert app.update_edits_source(replaced, comparison) is None  # no Word update beside it
+    previous_deck.with_suffix(".docx").write_bytes(b"")
+    assert app.update_edits_source(replaced, comparison) == previous_deck.with_suffix(".docx")
+    replaced.write_bytes(b"")
+    assert app.update_edits_source(replaced, comparison) == replaced

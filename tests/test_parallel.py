@@ -64,3 +64,16 @@ def test_in_child_false_runs_here_and_raises_at_once() -> None:
 
     with pytest.raises(TemplateProblemError, match="now"):
         run_beside(fail, in_child=False)
+
+
+@needs_fork
+def test_what_the_task_returns_comes_back_from_the_child() -> None:
+    pending = run_beside(lambda: {"pid": os.getpid(), "lines": ("a", "b")})
+    result = pending.wait()
+    assert result is not None
+    assert result["lines"] == ("a", "b")
+    assert result["pid"] != os.getpid()
+
+
+def test_what_the_task_returns_comes_back_without_a_child() -> None:
+    assert run_beside(lambda: 42, in_child=False).wait() == 42

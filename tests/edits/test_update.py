@@ -1,0 +1,414 @@
+"""Hand edits of the Word update: listed against its snapshot, carried into a rerun and the next
+update, from a document edited with python-docx and from one saved again by LibreOffice Writer."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm
+from docx.text.paragraph import Paragraph
+
+from cipdocs.app import build_documents
+from cipdocs.cycle import compare_with_previous
+from cipdocs.edits.model import EditKind
+from cipdocs.edits.update import NoSnapshotError, counterparts, list_update_edits
+from cipdocs.edits.update_units import Written
+from cipdocs.loading import load_report
+from cipdocs.options import DeckRequest, OutputFormat
+from tests.conftest import ROOT, UPDATE_TEMPLATE
+from tests.edits.test_snapshot import resave_with_libreoffice
+from tests.series import SECOND, THIRD, Planted, write_series
+
+NO_SOFFICE = "LibreOffice (soffice) is not installed: run scripts/install-office.sh"
+SECOND_NAME = "CIP-CCG Status Update 2024-08-30.docx"
+THIRD_NAME = "CIP-CCG Status Update 2024-09-20.docx"
+DRAFT = "DRAFT: figures to be confirmed by the CCG chair."
+REWORDED = "The CIP-CCG first met in January 2024 to develop the CIP Framework. Its tasks:"
+MILESTONE = "Formulating the CIP Framework, for each SO, AC and the NomCom"
+ATTENDANCE = "table 'Group, Attended, Held, Rate'"
+ROADMAP = "table 'Phase, Start, End, Status'"
+
+ADDED = (EditKind.PARAGRAPH_ADDED, "after 'CIP-CCG Framework: Status Update (30 Aug…'", DRAFT)
+BOLDED = (
+    EditKind.FORMAT_CHANGED,
+    "paragraph 'Attendance by Group (meetings attended…'",
+    "Attendance by Group (meetings attended out of those held)",
+)
+SSAC_CELL = (EditKind.CELL_CHANGED, f"{ATTENDANCE}, row 'SSAC'", "SSAC | 10 | 13 | 77% (see note)")
+REMOVED = (
+    EditKind.PARAGRAPH_REMOVED,
+    "paragraph 'CIP-CCG Representatives regularly…'",
+    "CIP-CCG Representatives regularly reported updates from their Constituencies on ongoing "
+    "CIP internal efforts and feedback on CIP Framework throughout 2024, as reported in "
+    "meeting reports and transcripts.",
+)
+STATIC_REWORDED = (
+    EditKind.TEXT_CHANGED,
+    "paragraph 'CIP-CCG, convened in January 2024, with…'",
+    REWORDED,
+)
+LIST_REWORDED = (
+    EditKind.TEXT_CHANGED,
+    "paragraph 'Formulating a CIP Framework, to be used…'",
+    f"{MILESTONE} — In Progress",
+)
+ROADMAP_CELL = (
+    EditKind.CELL_CHANGED,
+    f"{ROADMAP}, row 'Final CIP Framework'",
+    "Final CIP Framework | 1 Apr 2025 | 30 Jun 2025 | Planned (Board approval)",
+)
+PLANTED = [ADDED, BOLDED, SSAC_CELL, REMOVED, STATIC_REWORDED, LIST_REWORDED, ROADMAP_CELL]
+"""The edits `plant_edits` makes, as `list_update_edits` reports them, in document order."""
+
+
+def plant_edits(path: Path) -> None:
+    """Edit the Word update at `path` as staff might, with python-docx, and save it."""
+    document = Document(str(path))
+
+    def paragraph(start: str) -> Paragraph:
+        return next(p for p in document.paragraphs if p.text.startswith(start))
+
+    convened = paragraph("CIP-CCG, convened in January 2024")
+    for run in convened.runs[1:]:
+        run._r.getparent().remove(run._r)
+    convened.runs[0].text = REWORDED
+    heading = paragraph("CIP-CCG Framework: Status Update")
+    heading._p.addnext(parse_xml(f"<w:p {nsdecls('w')}/>"))
+    Paragraph(heading._p.getnext(), heading._parent).add_run(DRAFT).bold = True
+    paragraph("Attendance by Group").runs[1].bold = True
+    paragraph("Formulating a CIP Framework").runs[0].text = MILESTONE
+    removed = paragraph("CIP-CCG Representatives regularly reported")
+    removed._p.getparent().remove(removed._p)
+    _cell(document.tables[2], "SSAC", 3).runs[0].text = "77% (see note)"
+    _cell(document.tables[3], "Final CIP Framework", 3).runs[0].text = "Planned (Board approval)"
+    document.save(str(path))
+
+
+def _cell(table: object, first: str, column: int) -> Paragraph:
+    row = next(row for row in table.rows if row.cells[0].text == first)  # type: ignore[attr-defined]
+    paragraph: Paragraph = row.cells[column].paragraphs[0]
+    return paragraph
+
+
+@dataclass(frozen=True)
+class WrittenUpdate:
+    """A Word update written by `write_update`, with what the run said on stderr."""
+
+    path: Path
+    said: list[str]
+
+
+def write_update(workbook: Path, folder: Path) -> WrittenUpdate:
+    """Write the Word update of `workbook` into `folder` as `cipdocs deck --format docx` does."""
+    loaded = load_report(workbook)
+    request = DeckRequest(
+        workbook=workbook,
+        output_dir=folder,
+        update_template=UPDATE_TEMPLATE,
+        output_format=OutputFormat.DOCX,
+    )
+    comparison = compare_with_previous(loaded.report, None, folder)
+    said: list[str] = []
+    [path] = build_documents(request, loaded, said.append, comparison=comparison)
+    return WrittenUpdate(path, said)
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    books = write_series(tmp_path_factory.mktemp("books"))
+    return {book.stem.split()[-1]: book for book in books}
+
+
+def book(workbooks: dict[str, Path], planted: Planted) -> Path:
+    return workbooks[planted.report_date.isoformat()]
+
+
+@pytest.fixture(scope="module", params=["python-docx", "libreoffice"])
+def edited(
+    request: pytest.FixtureRequest,
+    workbooks: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
+    """Return a folder holding the 30 Aug update, edited (and saved again by LibreOffice)."""
+    if request.param == "libreoffice" and shutil.which("soffice") is None:
+        pytest.skip(NO_SOFFICE)
+    folder = tmp_path_factory.mktemp(f"edited-{request.param}")
+    path = write_update(book(workbooks, SECOND), folder).path
+    plant_edits(path)
+    if request.param == "libreoffice":
+        resave_with_libreoffice(path, folder / "resaved").replace(path)
+        shutil.rmtree(folder / "resaved")
+    return folder
+
+
+def copy_of(folder: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "output"
+    shutil.copytree(folder, target)
+    return target
+
+
+def edits_in(path: Path) -> list[tuple[EditKind, str, str]]:
+    return [(edit.kind, edit.place, edit.content) for edit in list_update_edits(path.read_bytes())]
+
+
+def body_texts(path: Path) -> list[str]:
+    return [paragraph.text for paragraph in Document(str(path)).paragraphs]
+
+
+def row_texts(path: Path, table: int) -> list[list[str]]:
+    rows = Document(str(path)).tables[table].rows
+    return [[cell.text for cell in row.cells] for row in rows]
+
+
+# --- listing --------------------------------------------------------------------------------
+
+
+def test_an_update_as_written_has_no_edits(workbooks: dict[str, Path], tmp_path: Path) -> None:
+    path = write_update(book(workbooks, SECOND), tmp_path).path
+    assert edits_in(path) == []
+
+
+@pytest.mark.office
+@pytest.mark.skipif(shutil.which("soffice") is None, reason=NO_SOFFICE)
+def test_a_libreoffice_save_alone_is_no_edit(workbooks: dict[str, Path], tmp_path: Path) -> None:
+    # Writer writes default styles, spacing and list numbers out, renames the Hyperlink style
+    # and splits runs: none of it is an edit.
+    path = write_update(book(workbooks, SECOND), tmp_path).path
+    assert edits_in(resave_with_libreoffice(path, tmp_path / "resaved")) == []
+
+
+def test_the_planted_edits_are_listed_with_place_and_content(edited: Path) -> None:
+    assert edits_in(edited / SECOND_NAME) == PLANTED
+
+
+def test_a_document_cipdocs_did_not_write_has_no_snapshot() -> None:
+    with pytest.raises(NoSnapshotError):
+        list_update_edits(UPDATE_TEMPLATE.read_bytes())
+
+
+# --- carrying -------------------------------------------------------------------------------
+
+
+def test_a_rerun_of_the_same_date_carries_every_edit(
+    edited: Path, workbooks: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = copy_of(edited, tmp_path)
+
+    rerun = write_update(book(workbooks, SECOND), folder)
+
+    assert rerun.said == [f"carried 7 hand edits into the Word update from {folder / SECOND_NAME}"]
+    texts = body_texts(rerun.path)
+    heading = texts.index("CIP-CCG Framework: Status Update (30 Aug 2024)")
+    assert texts[heading + 1] == DRAFT
+    assert REWORDED in texts
+    assert not any(text.startswith("CIP-CCG Representatives regularly") for text in texts)
+    assert ["SSAC", "10", "13", "77% (see note)"] in row_texts(rerun.path, 2)
+    # The carried edits are hand edits of the new document too: the next run carries them again.
+    assert edits_in(rerun.path) == PLANTED
+
+
+def test_the_next_update_carries_edits_where_the_content_did_not_change(
+    edited: Path, workbooks: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = copy_of(edited, tmp_path)
+
+    update = write_update(book(workbooks, THIRD), folder)
+
+    assert update.said == [
+        f"carried 6 hand edits into the Word update from {folder / SECOND_NAME}",
+        f"  {ATTENDANCE}, row 'SSAC': table cell changed not carried (the figures there changed)",
+    ]
+    texts = body_texts(update.path)
+    # The added paragraph stays after the heading it followed, whose date changed.
+    heading = texts.index("CIP-CCG Framework: Status Update (20 Sep 2024)")
+    assert texts[heading + 1] == DRAFT
+    assert REWORDED in texts
+    assert f"{MILESTONE} — In Progress" in texts
+    # SSAC's figures changed: the new ones win over the edit.
+    assert ["SSAC", "12", "14", "85%"] in row_texts(update.path, 2)
+    # The roadmap phase did not change: its edited cell is carried.
+    assert [
+        "Final CIP Framework",
+        "1 Apr 2025",
+        "30 Jun 2025",
+        "Planned (Board approval)",
+    ] in row_texts(update.path, 3)
+    bold = [
+        run.bold
+        for paragraph in Document(str(update.path)).paragraphs
+        if paragraph.text.startswith("Attendance by Group")
+        for run in paragraph.runs
+    ]
+    assert bold and all(bold)  # LibreOffice merges the two bold runs into one
+    next_heading = (
+        EditKind.PARAGRAPH_ADDED,
+        "after 'CIP-CCG Framework: Status Update (20 Sep…'",
+        DRAFT,
+    )
+    assert edits_in(update.path) == [next_heading, *PLANTED[1:2], *PLANTED[3:]]
+
+    # A rerun of the new date carries them again, from the document just written.
+    rerun = write_update(book(workbooks, THIRD), folder)
+    assert rerun.said == [f"carried 6 hand edits into the Word update from {folder / THIRD_NAME}"]
+
+
+def test_an_update_without_edits_before_it_says_nothing(
+    workbooks: dict[str, Path], tmp_path: Path
+) -> None:
+    write_update(book(workbooks, SECOND), tmp_path)
+    assert write_update(book(workbooks, SECOND), tmp_path).said == []
+    assert write_update(book(workbooks, THIRD), tmp_path).said == []
+
+
+def test_links_and_pictures_are_carried_and_footnotes_reported(
+    workbooks: dict[str, Path], tmp_path: Path
+) -> None:
+    path = write_update(book(workbooks, SECOND), tmp_path).path
+    document = Document(str(path))
+    linked = document.add_paragraph("See the ")
+    rel_id = linked.part.relate_to(
+        "https://www.icann.org/cip",
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+        is_external=True,
+    )
+    linked._p.append(
+        parse_xml(
+            f'<w:hyperlink {nsdecls("w", "r")} r:id="{rel_id}"><w:r><w:t>CIP page</w:t></w:r>'
+            "</w:hyperlink>"
+        )
+    )
+    document.add_picture(str(ROOT / "docs" / "deck-slide-3.png"), width=Cm(8))
+    noted = document.add_paragraph("A sentence with a footnote.")
+    noted.runs[0]._r.addnext(
+        parse_xml(f'<w:r {nsdecls("w")}><w:footnoteReference w:id="1"/></w:r>')
+    )
+    document.save(str(path))
+
+    rerun = write_update(book(workbooks, SECOND), tmp_path)
+
+    assert rerun.said == [
+        f"carried 2 hand edits into the Word update from {path}",
+        "  after 'Source: cip-ccg 2024-08-30.xlsx, as of…': paragraph added not carried "
+        "(it holds a footnote, which cipdocs cannot carry)",
+    ]
+    carried = Document(str(rerun.path))
+    assert carried.paragraphs[-2].text == "See the CIP page"
+    assert carried.inline_shapes[0].width == Cm(8)
+    image = carried.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    assert (
+        carried.part.related_parts[image].blob == (ROOT / "docs" / "deck-slide-3.png").read_bytes()
+    )
+    links = [
+        rel.target_ref for rel in carried.part.rels.values() if rel.reltype.endswith("/hyperlink")
+    ]
+    assert "https://www.icann.org/cip" in links
+    assert qn("w:footnoteReference") not in {e.tag for e in carried.element.body.iter()}
+
+
+# --- the counterpart of each unit in the next update ------------------------------------------
+
+
+def rows(*texts: str, origin: str = "r") -> tuple[Written, ...]:
+    return tuple(
+        Written(f"{origin}:{n}", True, text, f"look {text}") for n, text in enumerate(texts)
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        # A group added in the middle: the others keep their rows, changed or not.
+        (
+            rows("ALAC | 13", "GAC | 9", "SSAC | 10"),
+            rows("ALAC | 13", "GAC | 9", "TLG | 1", "SSAC | 12"),
+            {0: 0, 1: 1, 2: 3},
+        ),
+        # A group gone: its row has no counterpart.
+        (rows("ALAC | 13", "GAC | 9", "SSAC | 10"), rows("ALAC | 14", "SSAC | 11"), {0: 0, 2: 1}),
+        # Paragraphs of a loop (the changes lines) pair by their place in it.
+        (rows("a", "b"), rows("c", "d", "e"), {0: 0, 1: 1}),
+        # A different template element is never a counterpart.
+        (rows("a"), rows("a", origin="q"), {}),
+    ],
+)
+def test_counterparts(
+    before: tuple[Written, ...], after: tuple[Written, ...], expected: dict[int, int]
+) -> None:
+    assert counterparts(before, after) == expected
+
+
+# --- what Word, the validator and LibreOffice make of a carried update ----------------------
+
+
+@pytest.fixture(scope="module")
+def validate() -> Callable[[Path], list[object]]:
+    from scripts.openxml import SetupError, Validator, cache_folder, is_ready
+
+    if importlib.util.find_spec("pythonnet") is None or not is_ready(cache_folder()):
+        pytest.skip(
+            "the Open XML SDK validator is not set up: run `python scripts/openxml.py setup`"
+        )
+    try:
+        validator = Validator(cache_folder())
+    except SetupError as error:
+        pytest.skip(f"{error}; run `python scripts/openxml.py setup`")
+    return validator.validate  # type: ignore[return-value]
+
+
+@pytest.mark.openxml
+def test_carried_updates_are_valid(
+    edited: Path,
+    workbooks: dict[str, Path],
+    tmp_path: Path,
+    validate: Callable[[Path], list[object]],
+) -> None:
+    folder = copy_of(edited, tmp_path)
+    same_date = write_update(book(workbooks, SECOND), folder).path
+    assert validate(same_date) == []
+    assert validate(write_update(book(workbooks, THIRD), folder).path) == []
+
+
+@pytest.mark.office
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice or poppler is not installed: run scripts/install-office.sh",
+)
+def test_libreoffice_opens_a_carried_update(
+    edited: Path, workbooks: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = copy_of(edited, tmp_path)
+    update = write_update(book(workbooks, THIRD), folder).path
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(update),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / f"{update.stem}.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert DRAFT in text
+    assert "4. Formulating the CIP Framework, for each SO, AC and the NomCom" in " ".join(
+        text.split()
+    ).replace("4.  ", "4. ")
