@@ -19,6 +19,7 @@ from cipdocs.templating import Placeholder
 
 if TYPE_CHECKING:
     from cipdocs.cycle import Comparison
+    from cipdocs.edits.deck import DeckEdits
     from cipdocs.office.pdf import Office
 
 Progress = Callable[[str], None]
@@ -69,7 +70,10 @@ def build_documents(
     with contextlib.ExitStack() as stack:
         if office is None and (request.pdf or request.preview):
             office = stack.enter_context(office_for(request))
-        deck, slide_count, update = _render_documents(request, presented, stem, record)
+        hand_edits = deck_edits(request, stem, comparison)
+        deck, slide_count, update = _render_documents(request, presented, stem, record, hand_edits)
+        for line in hand_edits.lines() if hand_edits is not None else ():
+            progress(line)
         written += [path for path in (deck, update) if path is not None]
         if office is not None:
             convert_documents(request, stem, (deck, slide_count), update, progress, office, written)
@@ -91,8 +95,28 @@ def office_for(request: DeckRequest) -> Iterator[Office | None]:
         yield office
 
 
+def deck_edits(request: DeckRequest, stem: str, comparison: Comparison | None) -> DeckEdits | None:
+    """Return the hand-edit step of the deck (docs/cycle.md): edits are taken from the deck
+    about to be replaced, else from the previous update's deck; none with --fresh."""
+    if not request.output_format.includes(OutputFormat.PPTX):
+        return None
+    from cipdocs.edits.deck import DeckEdits
+
+    earlier: Path | None = request.output_dir / f"{stem}.pptx"
+    previous = comparison.previous if comparison is not None else None
+    if request.fresh:
+        earlier = None
+    elif not (earlier and earlier.is_file()) and previous is not None:
+        earlier = previous.path.with_suffix(".pptx")
+    return DeckEdits(earlier if earlier is not None and earlier.is_file() else None)
+
+
 def _render_documents(
-    request: DeckRequest, presented: PresentedReport, stem: str, record: dict[str, object]
+    request: DeckRequest,
+    presented: PresentedReport,
+    stem: str,
+    record: dict[str, object],
+    hand_edits: DeckEdits | None = None,
 ) -> tuple[Path | None, int, Path | None]:
     """Render the deck and the Word update asked for; return their paths and the slide count."""
     from cipdocs.parallel import run_beside
@@ -113,7 +137,9 @@ def _render_documents(
         if deck is not None:
             from cipdocs.render.pptx import render_deck
 
-            slide_count = render_deck(presented, request.deck_template, deck, record=record)
+            slide_count = render_deck(
+                presented, request.deck_template, deck, record=record, hand_edits=hand_edits
+            )
     except BaseException:
         if pending is not None:
             pending.wait(raise_error=False)
