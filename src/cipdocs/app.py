@@ -20,6 +20,7 @@ from cipdocs.templating import Placeholder
 
 if TYPE_CHECKING:
     from cipdocs.cycle import Comparison
+    from cipdocs.edits.deck import DeckEdits
     from cipdocs.edits.model import Carried
     from cipdocs.office.pdf import Office
 
@@ -71,10 +72,19 @@ def build_documents(
     with contextlib.ExitStack() as stack:
         if office is None and (request.pdf or request.preview):
             office = stack.enter_context(office_for(request))
-        edits_from = update_edits_source(request.output_dir / f"{stem}.docx", comparison)
-        deck, slide_count, update = _render_documents(
-            request, presented, stem, record, (edits_from, progress)
+        hand_edits = deck_edits(request, stem, comparison)
+        update_edits = (
+            None
+            if request.fresh
+            else update_edits_source(request.output_dir / f"{stem}.docx", comparison)
         )
+        deck, slide_count, update, carried = _render_documents(
+            request, presented, stem, record, hand_edits, update_edits
+        )
+        for line in hand_edits.lines() if hand_edits is not None else ():
+            progress(line)
+        for line in carried_lines(carried):
+            progress(line)
         written += [path for path in (deck, update) if path is not None]
         if office is not None:
             convert_documents(request, stem, (deck, slide_count), update, progress, office, written)
@@ -96,17 +106,32 @@ def office_for(request: DeckRequest) -> Iterator[Office | None]:
         yield office
 
 
+def deck_edits(request: DeckRequest, stem: str, comparison: Comparison | None) -> DeckEdits | None:
+    """Return the hand-edit step of the deck (docs/cycle.md): edits are taken from the deck
+    about to be replaced, else from the previous update's deck; none with --fresh."""
+    if not request.output_format.includes(OutputFormat.PPTX):
+        return None
+    from cipdocs.edits.deck import DeckEdits
+
+    earlier: Path | None = request.output_dir / f"{stem}.pptx"
+    previous = comparison.previous if comparison is not None else None
+    if request.fresh:
+        earlier = None
+    elif not (earlier and earlier.is_file()) and previous is not None:
+        earlier = previous.path.with_suffix(".pptx")
+    return DeckEdits(earlier if earlier is not None and earlier.is_file() else None)
+
+
 def _render_documents(
     request: DeckRequest,
     presented: PresentedReport,
     stem: str,
     record: dict[str, object],
-    edits: tuple[Path | None, Progress],
-) -> tuple[Path | None, int, Path | None]:
-    """Render the deck and the Word update asked for; return their paths and the slide count.
-
-    `edits` is the Word update to carry hand edits from and where to say what became of them.
-    """
+    hand_edits: DeckEdits | None = None,
+    update_edits: Path | None = None,
+) -> tuple[Path | None, int, Path | None, Carried | None]:
+    """Render the deck and the Word update asked for; return their paths, the slide count and
+    the hand edits carried into the Word update from `update_edits`."""
     from cipdocs.parallel import run_beside
 
     deck = update = None
@@ -118,7 +143,7 @@ def _render_documents(
     if update is not None:
         pending = run_beside(
             functools.partial(
-                _render_update, presented, request.update_template, update, record, edits[0]
+                _render_update, presented, request.update_template, update, record, update_edits
             ),
             in_child=request.parallel and deck is not None,
         )
@@ -127,14 +152,15 @@ def _render_documents(
         if deck is not None:
             from cipdocs.render.pptx import render_deck
 
-            slide_count = render_deck(presented, request.deck_template, deck, record=record)
+            slide_count = render_deck(
+                presented, request.deck_template, deck, record=record, hand_edits=hand_edits
+            )
     except BaseException:
         if pending is not None:
             pending.wait(raise_error=False)
         raise
-    if pending is not None:
-        say_carried(pending.wait(), edits[1])
-    return deck, slide_count, update
+    carried = pending.wait() if pending is not None else None
+    return deck, slide_count, update, carried
 
 
 def _render_update(
@@ -164,17 +190,15 @@ def update_edits_source(destination: Path, comparison: Comparison | None) -> Pat
     return beside if beside.is_file() else None
 
 
-def say_carried(carried: Carried | None, progress: Progress) -> None:
-    """Say how many hand edits were carried and from where, and each one that was not."""
+def carried_lines(carried: Carried | None) -> list[str]:
+    """Return what to say of the Word update's hand edits: how many were carried and from
+    where, and a warning for each left behind; nothing when there were none."""
     if carried is None or not (carried.carried or carried.not_carried):
-        return
+        return []
     count = len(carried.carried)
-    progress(
-        f"carried {count} hand {'edit' if count == 1 else 'edits'} into the Word update "
-        f"from {carried.source}"
-    )
-    for item in carried.not_carried:
-        progress(f"  {item}")
+    noun = "hand edit" if count == 1 else "hand edits"
+    lines = [f"carried {count} {noun} into the Word update from {carried.source}"]
+    return lines + [f"warning: {left}" for left in carried.not_carried]
 
 
 def convert_documents(

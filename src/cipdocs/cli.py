@@ -289,6 +289,12 @@ def summary(workbook: Path | None, as_json: bool, since: options.Since, output_d
     help="Also write a PNG preview of each slide (needs LibreOffice and poppler).",
 )
 @since_option
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Carry no hand edits from an earlier deck: write the plain documents (the edits stay "
+    "in the earlier file).",
+)
 def deck(
     workbook: Path | None,
     output_dir: Path,
@@ -298,6 +304,7 @@ def deck(
     pdf: bool,
     preview: bool,
     since: options.Since,
+    fresh: bool,
 ) -> None:
     """Write the status-update deck (.pptx) and Word update (.docx) from WORKBOOK.
 
@@ -314,6 +321,11 @@ def deck(
     update: the newest earlier one in the output folder, or the one named with --since
     (docs/cycle.md).
 
+    Edits made by hand to the deck about to be replaced (or, for a new date, to the previous
+    update's deck) are carried into the new deck wherever the content they touch did not
+    change; a few lines on stderr say how many, and name each edit not carried and why.
+    --fresh carries none (`cipdocs edits FILE` lists a deck's hand edits).
+
     \b
     Examples:
       cipdocs deck
@@ -321,6 +333,7 @@ def deck(
       cipdocs deck --format docx --docx-template "ICANN letterhead.docx"
       cipdocs deck --pdf --preview
       cipdocs deck --since "old/CIP-CCG Status Update 2024-08-02.docx"
+      cipdocs deck --fresh
     """
     from cipdocs import shipped
 
@@ -347,6 +360,7 @@ def deck(
         # One process under --debug, so a traceback shows where the failure happened.
         parallel=not _debug_requested(),
         since=since,
+        fresh=fresh,
     )
     from cipdocs import app, cycle, loading  # imported here so that --help stays fast
 
@@ -368,6 +382,35 @@ def deck(
         raise
     for path in written:
         click.echo(str(path))
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("document", type=click.Path(path_type=Path, dir_okay=False, readable=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the edits as JSON.")
+def edits(document: Path, as_json: bool) -> None:
+    """List the hand edits in DOCUMENT, a deck (.pptx) or Word update (.docx) cipdocs wrote.
+
+    Each edit is what a person changed after cipdocs wrote the file, with its place and its
+    content as it stands now: the text typed, the title of a slide added or deleted, the name
+    of a shape added or moved. An unedited document lists nothing. A file cipdocs did not make
+    is refused (exit 3). `cipdocs deck` carries these edits into the next deck (docs/cycle.md).
+
+    \b
+    Examples:
+      cipdocs edits "output/CIP-CCG Status Update 2024-08-30.pptx"
+      cipdocs edits "output/CIP-CCG Status Update 2024-08-30.docx" --json
+    """
+    import json
+
+    from cipdocs.edits.listing import read_edits
+
+    with reported_errors():
+        found = read_edits(document)
+    if as_json:
+        click.echo(json.dumps([edit.as_json() for edit in found], indent=2, ensure_ascii=False))
+        return
+    for edit in found:
+        click.echo(f"{edit.place}: {edit.kind.value}: {edit.content}")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

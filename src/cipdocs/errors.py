@@ -47,6 +47,12 @@ class PreviousUpdateError(CipdocsError):
     exit_code = 3
 
 
+class NotCipdocsDocumentError(CipdocsError):
+    """`cipdocs edits` was given a file cipdocs did not make (it holds no snapshot)."""
+
+    exit_code = 3
+
+
 class NewerUpdateError(PreviousUpdateError):
     """An earlier update's embedded data is in a format newer than this cipdocs reads."""
 

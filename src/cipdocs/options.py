@@ -48,3 +48,5 @@ class DeckRequest:
     """Render the Word update in a child process beside the deck, where the platform can fork."""
     since: Since = None
     """The previous update to compare with (docs/cycle.md)."""
+    fresh: bool = False
+    """Carry no hand edits from an earlier deck (`--fresh`)."""

@@ -225,7 +225,7 @@ def test_the_next_update_carries_edits_where_the_content_did_not_change(
 
     assert update.said == [
         f"carried 6 hand edits into the Word update from {folder / SECOND_NAME}",
-        f"  {ATTENDANCE}, row 'SSAC': table cell changed not carried (the figures there changed)",
+        f"warning: {ATTENDANCE}, row 'SSAC': table cell changed not carried (the figures there changed)",
     ]
     texts = body_texts(update.path)
     # The added paragraph stays after the heading it followed, whose date changed.
@@ -297,7 +297,7 @@ def test_links_and_pictures_are_carried_and_footnotes_reported(
 
     assert rerun.said == [
         f"carried 2 hand edits into the Word update from {path}",
-        "  after 'Source: cip-ccg 2024-08-30.xlsx, as of…': paragraph added not carried "
+        "warning: after 'Source: cip-ccg 2024-08-30.xlsx, as of…': paragraph added not carried "
         "(it holds a footnote, which cipdocs cannot carry)",
     ]
     carried = Document(str(rerun.path))

@@ -9,6 +9,7 @@ named ``Timeline`` stands, and tables laid out onto follow-on slides.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -44,6 +45,9 @@ from cipdocs.verify.layoutcheck import (
     shrink_overflowing_text,
 )
 
+P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
 # Templates made before charts were bound by name keep working: their chart is this binding.
 CHART_ALIASES = {
     "Participation chart": "Chart: for row in participation_by_band; categories=row.group; "
@@ -51,6 +55,9 @@ CHART_ALIASES = {
 }
 
 OPEN: Callable[[str], Any] = Presentation
+HandEdits = Callable[[Any, bytes], bytes]
+"""Given the filled deck and its saved bytes, return the bytes to write (edits/deck.py
+`DeckEdits`: the snapshot of what cipdocs wrote embedded, hand edits of an earlier deck carried)."""
 
 
 def render_deck(
@@ -59,11 +66,13 @@ def render_deck(
     destination: Path,
     *,
     record: Mapping[str, object] | None = None,
+    hand_edits: HandEdits | None = None,
 ) -> int:
     """Fill `template` with `report`, write the deck to `destination` (the same bytes on every
     run) and return how many slides a PDF of it will have: the slides not hidden.
 
-    `record` (the report as data, report/record.py) is embedded in the file when given."""
+    `record` (the report as data, report/record.py) is embedded in the file when given;
+    `hand_edits` (checked filled deck, bytes) -> bytes runs last, before the self-check."""
     presentation = open_template(template)
     template_findings = check_accessibility(presentation)
     template_overlaps = overlapping_text_shapes(presentation)
@@ -86,10 +95,32 @@ def render_deck(
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)
-    write_document(destination, buffer.getvalue(), record=record)
-    return sum(
+    data = buffer.getvalue()
+    visible = sum(
         1 for slide in presentation.slides if slide._element.get("show") not in ("0", "false")
     )
+    if hand_edits is not None:
+        data = hand_edits(presentation, data)
+        visible = visible_slide_count(data)
+    write_document(destination, data, record=record)
+    return visible
+
+
+def visible_slide_count(data: bytes) -> int:
+    """Return how many slides of the deck `data` (zip bytes) are not hidden."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        presentation = etree.fromstring(archive.read("ppt/presentation.xml"))
+        rels = etree.fromstring(archive.read("ppt/_rels/presentation.xml.rels"))
+        targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+        count = 0
+        for entry in presentation.iterfind(f"{{{P}}}sldIdLst/{{{P}}}sldId"):
+            target = targets.get(entry.get(f"{{{R}}}id"), "").lstrip("/")
+            name = target if target.startswith("ppt/") else f"ppt/{target}"
+            with archive.open(name) as stream:
+                head = stream.read(4096)
+            root = re.search(rb"<p:sld\b[^>]*>", head)
+            count += not (root and re.search(rb'\sshow="(0|false)"', root.group(0)))
+        return count
 
 
 def list_placeholders(template: Path) -> list[Placeholder]:

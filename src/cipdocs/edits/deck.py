@@ -1,0 +1,224 @@
+"""Hand edits of a deck cipdocs wrote: list them, and carry them into the next deck.
+
+The deck cipdocs writes keeps a snapshot of what it showed (edits/snapshot.py); the edits are
+what the saved deck shows beyond it. Carrying is a three-way comparison with the deck written
+now: an edit is carried where the content it touches is the same now as in the snapshot. The new
+deck's snapshot is of the new content alone, so carried edits stay hand edits and the next
+update carries them again. Then the layout and accessibility checks run on the result: an edit
+that new content would now run into (or that would make the deck fail a check) is left out and
+reported by name, never written over silently.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pptx import Presentation
+
+from cipdocs.edits.deck_carry import Decks, Plan, plan_carrying
+from cipdocs.edits.deck_changes import Change, find_changes
+from cipdocs.edits.deck_view import DeckView, decode_deck_view, describe_deck, encode_deck_view
+from cipdocs.edits.model import Carried, Edit, NotCarried
+from cipdocs.edits.snapshot import embed_snapshot, read_snapshot
+from cipdocs.verify.accessibility import check_accessibility
+from cipdocs.verify.layoutcheck import check_layout, overlapping_text_shapes
+from cipdocs.verify.shapes import Finding
+
+MAX_ROUNDS = 4
+"""Each round leaves out the edits the checks blame; a few rounds settle any deck."""
+
+
+class NoSnapshotError(ValueError):
+    """The document holds no snapshot of what cipdocs wrote (cipdocs did not write it)."""
+
+
+def snapshot_deck(fresh: bytes) -> bytes:
+    """Return the deck `fresh` with the snapshot of what it shows embedded."""
+    return embed_snapshot(fresh, encode_deck_view(describe_deck(open_deck(fresh))))
+
+
+def list_deck_edits(package: bytes) -> list[Edit]:
+    """Return the hand edits of the deck `package` relative to what cipdocs wrote.
+
+    Raise `NoSnapshotError` when cipdocs did not write it (or wrote it before it kept
+    snapshots).
+    """
+    pristine = pristine_view(package)
+    if pristine is None:
+        raise NoSnapshotError("no snapshot")
+    return [change.edit for change in find_changes(pristine, describe_deck(open_deck(package)))]
+
+
+def carry_deck_edits(earlier: bytes, earlier_path: Path, fresh: bytes) -> Carried:
+    """Return the deck `fresh` (cipdocs' new deck) with the hand edits of `earlier` carried into
+    it where the content they touch did not change, and its snapshot embedded."""
+    return carry_into(earlier, earlier_path, fresh, describe_deck(open_deck(fresh)))
+
+
+def carry_into(earlier: bytes, earlier_path: Path, fresh: bytes, fresh_view: DeckView) -> Carried:
+    """Return `carry_deck_edits`, the new deck's view already made."""
+    snapshot = encode_deck_view(fresh_view)
+    stamped = embed_snapshot(fresh, snapshot)
+    pristine = pristine_view(earlier)
+    if pristine is None:
+        return Carried(stamped, earlier_path, (), ())
+    saved = open_deck(earlier)
+    saved_view = describe_deck(saved)
+    changes = find_changes(pristine, saved_view)
+    if not changes:
+        return Carried(stamped, earlier_path, (), ())
+    blamed: dict[int, str] = {}
+    deck = open_deck(fresh)
+    for _ in range(MAX_ROUNDS):
+        decks = Decks(pristine, saved, saved_view, deck, fresh_view)
+        plan = plan_carrying(decks, changes, set(blamed))
+        for _change, action in plan.actions:
+            action()
+        findings = check_carried(deck, fresh, saved)
+        if not findings:
+            return carried_result(deck, snapshot, earlier_path, changes, plan, blamed)
+        blamed.update(blame(findings, deck, changes, plan))
+        deck = open_deck(stamped)
+    return Carried(stamped, earlier_path, (), tuple(left_out(changes, blamed, "")))
+
+
+def check_carried(deck: Any, fresh: bytes, saved: Any) -> list[Finding]:
+    """Return the layout and accessibility findings the carried edits bring into `deck`.
+
+    The new deck passed the checks before (render/pptx.py), so a finding is new unless the new
+    deck or the saved one already had it (an overlap the person made on purpose is theirs).
+    The checks of the other decks run only when the carried deck has findings at all.
+    """
+    findings = check_layout(deck, set())
+    if findings:
+        fresh_deck = open_deck(fresh)
+        allowed = overlapping_text_shapes(fresh_deck) | overlapping_text_shapes(saved)
+        findings = check_layout(deck, allowed)
+    accessibility = check_accessibility(deck)
+    if accessibility:
+        known = {finding.key for finding in check_accessibility(open_deck(fresh))}
+        findings += [finding for finding in accessibility if finding.key not in known]
+    return findings
+
+
+def carried_result(
+    deck: Any,
+    snapshot: bytes,
+    source: Path,
+    changes: Sequence[Change],
+    plan: Plan,
+    blamed: dict[int, str],
+) -> Carried:
+    """Return the carried deck's bytes, with the new deck's snapshot (not the edits: they stay
+    hand edits), and what was carried and what was not."""
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    refused = [NotCarried(change.edit, reason) for change, reason in plan.refused]
+    return Carried(
+        embed_snapshot(buffer.getvalue(), snapshot),
+        source,
+        tuple(change.edit for change, _ in plan.actions),
+        tuple(refused + left_out(changes, blamed, "")),
+    )
+
+
+def left_out(changes: Sequence[Change], blamed: dict[int, str], default: str) -> list[NotCarried]:
+    """Return the changes the checks blamed, each with the finding that blamed it."""
+    return [NotCarried(changes[index].edit, reason or default) for index, reason in blamed.items()]
+
+
+def blame(
+    findings: Sequence[Finding], deck: Any, changes: Sequence[Change], plan: Plan
+) -> dict[int, str]:
+    """Return the changes each finding falls on (the shape it names, else its slide)."""
+    numbers = {id(slide.part): number for number, slide in enumerate(deck.slides, start=1)}
+    carried = {id(change): index for index, change in enumerate(changes)}
+    blamed: dict[int, str] = {}
+    for finding in findings:
+        on_slide = [
+            (carried[id(change)], name)
+            for change, _ in plan.actions
+            for slide, name in [plan.touched.get(carried[id(change)], (None, ""))]
+            if slide is not None and numbers.get(id(slide.part)) == finding.slide
+        ]
+        named = [
+            index
+            for index, name in on_slide
+            if name and (name == finding.shape or repr(name) in finding.message)
+        ]
+        reason = why(finding)
+        for index in named or [index for index, _ in on_slide] or list(carried.values()):
+            blamed.setdefault(index, reason)
+    return blamed
+
+
+def why(finding: Finding) -> str:
+    """Return why a check leaves an edit out, in a reader's words."""
+    if finding.rule == "overlap":
+        other = finding.message.split("over shape ", 1)[-1].split(" (", 1)[0]
+        return f"the new content would run into it (shape {finding.shape!r} over {other})"
+    return f"the deck would fail a check: {finding.message}"
+
+
+def pristine_view(package: bytes) -> DeckView | None:
+    """Return the snapshot `package` holds, or None."""
+    snapshot = read_snapshot(package)
+    return None if snapshot is None else decode_deck_view(snapshot)
+
+
+def open_deck(package: bytes) -> Any:
+    """Return the python-pptx presentation of `package`."""
+    return Presentation(io.BytesIO(package))
+
+
+class DeckEdits:
+    """The hand-edit step of one `cipdocs deck` run: embed the new deck's snapshot and, when
+    there is an earlier deck, carry its edits; then say what happened, in a few lines."""
+
+    def __init__(self, earlier: Path | None) -> None:
+        """Take edits from the deck at `earlier` (None: carry nothing, embed the snapshot)."""
+        self.earlier = earlier
+        self.result: Carried | None = None
+        self.problem = ""
+
+    def __call__(self, presentation: Any, fresh: bytes) -> bytes:
+        """Return the deck `fresh` (the python-pptx `presentation` saved) with its snapshot
+        and the edits carried."""
+        view = describe_deck(presentation)
+        earlier = self.read_earlier()
+        if earlier is None:
+            return embed_snapshot(fresh, encode_deck_view(view))
+        self.result = carry_into(earlier, self.earlier or Path(), fresh, view)
+        return self.result.data
+
+    def read_earlier(self) -> bytes | None:
+        """Return the earlier deck's bytes, or None (noting why) when it cannot be used."""
+        if self.earlier is None or not self.earlier.is_file():
+            return None
+        from cipdocs.errors import CipdocsError
+        from cipdocs.package.archive import check_zip_archive
+
+        try:
+            check_zip_archive(self.earlier, what="earlier deck", error=CipdocsError)
+            data = self.earlier.read_bytes()
+            return data if read_snapshot(data) is not None else None
+        except (CipdocsError, OSError) as error:
+            self.problem = str(getattr(error, "message", error)).split(";")[0]
+            return None
+
+    def lines(self) -> list[str]:
+        """Return what to print: how many edits were carried and from where, and one line per
+        edit left behind; nothing when the earlier deck holds no edits."""
+        if self.problem:
+            return [f"warning: no hand edits carried: {self.problem}"]
+        result = self.result
+        if result is None or not (result.carried or result.not_carried):
+            return []
+        count = len(result.carried)
+        noun = "hand edit" if count == 1 else "hand edits"
+        lines = [f"carried {count} {noun} into the deck from {result.source}"]
+        lines += [f"warning: {left}" for left in result.not_carried]
+        return lines
