@@ -292,8 +292,8 @@ def summary(workbook: Path | None, as_json: bool, since: options.Since, output_d
 @click.option(
     "--fresh",
     is_flag=True,
-    help="Carry no hand edits from an earlier deck: write the plain documents (the edits stay "
-    "in the earlier file).",
+    help="Carry no hand edits from an earlier deck or Word update: write the plain documents "
+    "(the edits stay in the earlier files).",
 )
 def deck(
     workbook: Path | None,
@@ -321,10 +321,10 @@ def deck(
     update: the newest earlier one in the output folder, or the one named with --since
     (docs/cycle.md).
 
-    Edits made by hand to the deck about to be replaced (or, for a new date, to the previous
-    update's deck) are carried into the new deck wherever the content they touch did not
-    change; a few lines on stderr say how many, and name each edit not carried and why.
-    --fresh carries none (`cipdocs edits FILE` lists a deck's hand edits).
+    Edits made by hand to the deck and Word update about to be replaced (or, for a new date, to
+    the previous update's) are carried into the new ones wherever the content they touch did
+    not change; a few lines on stderr say how many, and name each edit not carried and why.
+    --fresh carries none (`cipdocs edits FILE` lists a document's hand edits).
 
     \b
     Examples:

@@ -4,6 +4,7 @@ update, from a document edited with python-docx and from one saved again by Libr
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -18,6 +20,7 @@ from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 
 from cipdocs.app import build_documents
+from cipdocs.cli import cli
 from cipdocs.cycle import compare_with_previous
 from cipdocs.edits.model import EditKind
 from cipdocs.edits.update import NoSnapshotError, counterparts, list_update_edits
@@ -107,7 +110,7 @@ class WrittenUpdate:
     said: list[str]
 
 
-def write_update(workbook: Path, folder: Path) -> WrittenUpdate:
+def write_update(workbook: Path, folder: Path, *, fresh: bool = False) -> WrittenUpdate:
     """Write the Word update of `workbook` into `folder` as `cipdocs deck --format docx` does."""
     loaded = load_report(workbook)
     request = DeckRequest(
@@ -115,6 +118,7 @@ def write_update(workbook: Path, folder: Path) -> WrittenUpdate:
         output_dir=folder,
         update_template=UPDATE_TEMPLATE,
         output_format=OutputFormat.DOCX,
+        fresh=fresh,
     )
     comparison = compare_with_previous(loaded.report, None, folder)
     said: list[str] = []
@@ -190,6 +194,14 @@ def test_the_planted_edits_are_listed_with_place_and_content(edited: Path) -> No
     assert edits_in(edited / SECOND_NAME) == PLANTED
 
 
+def test_edits_json_lists_the_word_update_edits(edited: Path) -> None:
+    result = CliRunner().invoke(cli, ["edits", str(edited / SECOND_NAME), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [
+        {"kind": kind.value, "place": place, "content": content} for kind, place, content in PLANTED
+    ]
+
+
 def test_a_document_cipdocs_did_not_write_has_no_snapshot() -> None:
     with pytest.raises(NoSnapshotError):
         list_update_edits(UPDATE_TEMPLATE.read_bytes())
@@ -259,6 +271,15 @@ def test_the_next_update_carries_edits_where_the_content_did_not_change(
     # A rerun of the new date carries them again, from the document just written.
     rerun = write_update(book(workbooks, THIRD), folder)
     assert rerun.said == [f"carried 6 hand edits into the Word update from {folder / THIRD_NAME}"]
+
+
+def test_fresh_carries_nothing(edited: Path, workbooks: dict[str, Path], tmp_path: Path) -> None:
+    folder = copy_of(edited, tmp_path)
+
+    rerun = write_update(book(workbooks, SECOND), folder, fresh=True)
+
+    assert rerun.said == []
+    assert edits_in(rerun.path) == []
 
 
 def test_an_update_without_edits_before_it_says_nothing(

@@ -2,10 +2,10 @@
 
 A unit is what a person edits as one: a paragraph of the body, or a row of a table. Its *look* is
 a short hash of its text and the formatting a person changes by hand (paragraph style and
-alignment; bold, italic, underline, colour, size, highlight of each stretch of text), read so that
-a save by Word or LibreOffice Writer without edits leaves it unchanged: LibreOffice writes the
-default style and spacing out, renames the Hyperlink character style, numbers list paragraphs
-directly, and splits or merges runs; none of those is part of the look.
+alignment; bold, italic, underline, colour, size, font, highlight and shading of each stretch of
+text), read so that a save by Word or LibreOffice Writer without edits leaves it unchanged:
+LibreOffice writes the default style and spacing out, renames the Hyperlink character style,
+numbers list paragraphs directly, and splits or merges runs; none of those is part of the look.
 
 The snapshot is the list of units cipdocs wrote, each with where it came from in the template
 (`mark_origins`): the key that finds it again in the next update, whatever its figures are.
@@ -238,6 +238,12 @@ def _run_look(run: etree._Element) -> str:
         value = _value(properties.find(w(name)))
         if value and value.lower() != neutral:
             marks.append(f"{name}={value.upper()}")
+    fonts = properties.find(w("rFonts"))
+    if fonts is not None and fonts.get(w("ascii")):
+        marks.append(f"font={fonts.get(w('ascii'))}")
+    shading = properties.find(w("shd"))
+    if shading is not None and (shading.get(w("fill")) or "auto").lower() != "auto":
+        marks.append(f"shd={(shading.get(w('fill')) or '').upper()}")
     return " ".join(marks)
 
 
