@@ -3,10 +3,13 @@ update, from a document edited with python-docx and from one saved again by Libr
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +21,18 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from cipdocs.app import build_documents
 from cipdocs.cli import cli
 from cipdocs.cycle import compare_with_previous
 from cipdocs.edits.model import EditKind
-from cipdocs.edits.update import NoSnapshotError, counterparts, list_update_edits
+from cipdocs.edits.update import (
+    NoSnapshotError,
+    carry_update_edits,
+    counterparts,
+    list_update_edits,
+)
 from cipdocs.edits.update_units import Written
 from cipdocs.loading import load_report
 from cipdocs.options import DeckRequest, OutputFormat
@@ -333,6 +342,69 @@ def test_links_and_pictures_are_carried_and_footnotes_reported(
     ]
     assert "https://www.icann.org/cip" in links
     assert qn("w:footnoteReference") not in {e.tag for e in carried.element.body.iter()}
+
+
+def corpus_folder() -> Path | None:
+    """Return the shared corpus of third-party Office files, or None where it is absent."""
+    configured = os.environ.get("CIPDOCS_CORPUS")
+    for folder in (Path(configured) if configured else None, ROOT.parent / "shared" / "corpus"):
+        if folder is not None and (folder / "MANIFEST.json").is_file():
+            return folder
+    fallback = Path("/work/shared/corpus")
+    return fallback if (fallback / "MANIFEST.json").is_file() else None
+
+
+def word_documents() -> list[Path]:
+    folder = corpus_folder()
+    if folder is None:
+        return []
+    manifest = json.loads((folder / "MANIFEST.json").read_text())
+    return [
+        folder / entry["file"]
+        for entry in manifest["files"]
+        if entry["kind"] == "docx" and "encrypted" not in entry["producer"]
+    ]
+
+
+@pytest.mark.openxml
+@pytest.mark.skipif(corpus_folder() is None, reason="the shared corpus is not here")
+def test_paragraphs_pasted_from_other_producers_are_carried_or_reported(
+    workbooks: dict[str, Path], tmp_path: Path, validate: Callable[[Path], list[object]]
+) -> None:
+    # Paragraphs, tables and content controls as Word, LibreOffice and Google Docs wrote them
+    # (tracked changes, comments, equations, drawings, fields), pasted under the title.
+    written = write_update(book(workbooks, SECOND), tmp_path).path
+    document = Document(str(written))
+    title = document.paragraphs[0]._p
+    sources = 0
+    for source in word_documents():
+        with zipfile.ZipFile(source) as archive:
+            body = etree.fromstring(archive.read("word/document.xml")).find(qn("w:body"))
+        if body is None:  # Strict Open XML: another namespace, not a Word update's
+            continue
+        sources += 1
+        blocks = [child for child in body if child.tag in (qn("w:p"), qn("w:tbl"), qn("w:sdt"))]
+        for block in reversed(blocks[:15]):
+            title.addnext(copy.deepcopy(block))
+    edited = tmp_path / "pasted.docx"
+    document.save(str(edited))
+
+    pasted = list_update_edits(edited.read_bytes())
+    carried = carry_update_edits(edited.read_bytes(), edited, written.read_bytes())
+
+    assert sources >= 10
+    assert len(pasted) > 100
+    assert len(carried.carried) + len(carried.not_carried) == len(pasted)
+    # Pictures and links pasted without their parts are refused, never written dangling.
+    assert {left.reason for left in carried.not_carried} <= {
+        "it holds an object, which cipdocs cannot carry",
+        "it refers to a part the document does not hold",
+    }
+    result = tmp_path / "carried.docx"
+    result.write_bytes(carried.data)
+    assert validate(result) == []
+    # What was carried is still a hand edit of the new document.
+    assert len(edits_in(result)) == len(carried.carried)
 
 
 # --- the counterpart of each unit in the next update ------------------------------------------

@@ -30,6 +30,12 @@ _NUMBERING = f"{R}/numbering"
 _HYPERLINK = f"{R}/hyperlink"
 _IMAGE = f"{R}/image"
 _OBJECTS = {"chart": "a chart", "oleObject": "an embedded file", "package": "an embedded file"}
+_RANGES = {
+    f"{kind}{end}": kind
+    for kind in ("bookmark", "moveFromRange", "moveToRange", "perm", "customXmlInsRange")
+    for end in ("Start", "End")
+} | {"customXmlDelRangeStart": "customXmlDelRange", "customXmlDelRangeEnd": "customXmlDelRange"}
+"""Elements that open or close a range, by the kind of range: a start and its end share an id."""
 _PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
 
 
@@ -129,7 +135,7 @@ class Graft:
         self._next_rel = itertools.count(_max_number(fresh.rels, "Id", "rId") + 1)
         bookmarks = fresh.body.iter(w("bookmarkStart"))
         self._bookmark_names = {mark.get(w("name")) for mark in bookmarks}
-        self._next_bookmark = itertools.count(_max_number(fresh.body, w("id")) + 1)
+        self._next_id = itertools.count(_max_number(fresh.body, w("id")) + 1)
         self._next_drawing = itertools.count(
             max((int(d.get("id") or 0) for d in fresh.body.iter(f"{{{WP}}}docPr")), default=0) + 1
         )
@@ -212,22 +218,33 @@ class Graft:
         return posixpath.relpath(new_name, posixpath.dirname(self.fresh.main))
 
     def _renumber(self, element: etree._Element) -> None:
-        """Give bookmarks and drawings numbers of their own in the fresh document."""
-        numbers: dict[str, str] = {}
-        for mark in list(element.iter(w("bookmarkStart"))):
-            if mark.get(w("name")) in self._bookmark_names:
-                numbers[mark.get(w("id")) or ""] = ""
-                _remove(mark)
+        """Give bookmarks, tracked changes and drawings numbers of their own in the document.
+
+        A range's start and end keep one number between them; a bookmark whose name the new
+        document (or a paragraph carried before) already has is dropped, with its end.
+        """
+        numbers: dict[tuple[str, str], str] = {}
+        for node in list(element.iter()):
+            old = node.get(w("id"))
+            if old is None or not isinstance(node.tag, str):
+                continue
+            name = etree.QName(node).localname
+            family = _RANGES.get(name)
+            if family is None:
+                node.set(w("id"), str(next(self._next_id)))
+                continue
+            if name == "bookmarkStart":
+                if node.get(w("name")) in self._bookmark_names:
+                    _remove(node)
+                    continue
+                self._bookmark_names.add(node.get(w("name")))
+            if name.endswith("Start"):
+                numbers[family, old] = str(next(self._next_id))
+            number = numbers.get((family, old))
+            if number is None:
+                _remove(node)  # an end whose start is not carried
             else:
-                numbers[mark.get(w("id")) or ""] = str(next(self._next_bookmark))
-                mark.set(w("id"), numbers[mark.get(w("id")) or ""])
-        for end in list(element.iter(w("bookmarkEnd"))):
-            number = numbers.get(end.get(w("id")) or "")
-            if number:
-                end.set(w("id"), number)
-            else:
-                # Its start was dropped, or is in a paragraph not carried.
-                _remove(end)
+                node.set(w("id"), number)
         for drawing in element.iter(f"{{{WP}}}docPr"):
             drawing.set("id", str(next(self._next_drawing)))
 
