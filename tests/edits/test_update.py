@@ -342,6 +342,11 @@ def test_links_and_pictures_are_carried_and_footnotes_reported(
     ]
     assert "https://www.icann.org/cip" in links
     assert qn("w:footnoteReference") not in {e.tag for e in carried.element.body.iter()}
+    # Carried again from the rerun: the same bytes, so nothing circulated looks changed.
+    first = rerun.path.read_bytes()
+    again = write_update(book(workbooks, SECOND), tmp_path)
+    assert again.said[0] == f"carried 2 hand edits into the Word update from {path}"
+    assert again.path.read_bytes() == first
 
 
 def corpus_folder() -> Path | None:

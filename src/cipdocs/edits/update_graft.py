@@ -200,6 +200,8 @@ class Graft:
         if name not in self.earlier.parts:
             raise CannotCarry("it holds a picture the document does not hold")
         stem, extension = posixpath.splitext(posixpath.basename(name))
+        # Carried again next time under the same name, so a rerun writes the same bytes.
+        stem = stem.removeprefix("carried-")
         folder = posixpath.join(posixpath.dirname(self.fresh.main), "media")
         new_name = posixpath.join(folder, f"carried-{stem}{extension}")
         for number in itertools.count(2):
