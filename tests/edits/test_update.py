@@ -30,9 +30,9 @@ from cipdocs.edits.model import EditKind
 from cipdocs.edits.update import (
     NoSnapshotError,
     carry_update_edits,
-    counterparts,
     list_update_edits,
 )
+from cipdocs.edits.update_carry import counterparts
 from cipdocs.edits.update_units import Written
 from cipdocs.loading import load_report
 from cipdocs.options import DeckRequest, OutputFormat
