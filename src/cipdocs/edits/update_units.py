@@ -34,10 +34,29 @@ MAX_SNAPSHOT_JSON = 64 * 1024 * 1024
 
 _PLACEHOLDER = re.compile(r"\{\{|\{%")
 _TOGGLES = ("b", "i", "strike", "dstrike", "caps", "smallCaps", "vanish")
-_VALUED = {"u": "none", "color": "auto", "sz": "", "highlight": "none", "vertAlign": "baseline"}
+_VALUED = {
+    "u": "none",
+    "color": "auto",
+    "sz": "",
+    "highlight": "none",
+    "vertAlign": "baseline",
+    "shd": "auto",
+    "font": "",
+}
+"""Run properties with a value, and the value that means none."""
 _OFF = frozenset({"0", "false", "off"})
 _ALIGNMENTS = {"start": "", "left": "", "end": "right", "distribute": "both"}
 _SKIPPED = frozenset({f"{{{W}}}del", f"{{{W}}}moveFrom", f"{{{MC}}}Fallback"})
+_P, _R, _T, _TR, _TC = (f"{{{W}}}{name}" for name in ("p", "r", "t", "tr", "tc"))
+_PPR, _RPR, _PSTYLE, _JC, _VAL = (
+    f"{{{W}}}{name}" for name in ("pPr", "rPr", "pStyle", "jc", "val")
+)
+_TEXT_BOX = f"{{{W}}}txbxContent"
+_RUN_MARKS = {f"{{{W}}}{name}": mark for name, mark in (("tab", "\t"), ("br", "\n"), ("cr", "\n"))}
+_RUN_MARKS[f"{{{W}}}noBreakHyphen"] = "-"
+_RUN_PROPERTIES = {f"{{{W}}}{name}": name for name in (*_TOGGLES, *_VALUED) if name != "font"}
+_RUN_PROPERTIES[f"{{{W}}}rFonts"] = "font"
+_VALUE_ATTRIBUTES = {"font": f"{{{W}}}ascii", "shd": f"{{{W}}}fill"}
 
 
 def w(name: str) -> str:
@@ -163,56 +182,56 @@ def _combined(units: Sequence[Found]) -> str:
 
 def unit_text(element: etree._Element) -> str:
     """Return the text a reader sees in a paragraph, row (cells joined by `` | ``) or table."""
-    if element.tag == w("tr"):
-        return " | ".join(unit_text(cell) for cell in element.iterchildren(w("tc")))
-    if element.tag == w("p"):
+    if element.tag == _TR:
+        return " | ".join(unit_text(cell) for cell in element.iterchildren(_TC))
+    if element.tag == _P:
         return "".join(_run_text(run) for run in _iter_runs(element))
     return "\n".join(unit_text(paragraph) for paragraph in _iter_paragraphs(element))
 
 
 def _iter_paragraphs(element: etree._Element) -> Iterator[etree._Element]:
-    for paragraph in element.iter(w("p")):
-        if not any(ancestor.tag in _SKIPPED for ancestor in paragraph.iterancestors()):
+    hidden = next(element.iter(*_SKIPPED), None) is not None
+    for paragraph in element.iter(_P):
+        if not hidden or not any(a.tag in _SKIPPED for a in paragraph.iterancestors()):
             yield paragraph
 
 
 def _iter_runs(paragraph: etree._Element) -> Iterator[etree._Element]:
     """Yield the runs of `paragraph` a reader sees: not deleted ones, not text box fallbacks."""
-    for run in paragraph.iter(w("r")):
+    if next(paragraph.iter(*_SKIPPED, _TEXT_BOX), None) is None:
+        yield from paragraph.iter(_R)
+        return
+    for run in paragraph.iter(_R):
         path = []
         for ancestor in run.iterancestors():
             if ancestor is paragraph:
                 break
             path.append(ancestor.tag)
-        if not _SKIPPED.intersection(path) and w("txbxContent") not in path:
+        if not _SKIPPED.intersection(path) and _TEXT_BOX not in path:
             yield run
 
 
 def _run_text(run: etree._Element) -> str:
     parts = []
     for child in run:
-        if child.tag == w("t"):
+        if child.tag == _T:
             parts.append(child.text or "")
-        elif child.tag == w("tab"):
-            parts.append("\t")
-        elif child.tag in (w("br"), w("cr")):
-            parts.append("\n")
-        elif child.tag == w("noBreakHyphen"):
-            parts.append("-")
+        elif child.tag in _RUN_MARKS:
+            parts.append(_RUN_MARKS[child.tag])
     return "".join(parts)
 
 
 def _paragraphs_look(element: etree._Element) -> str:
-    paragraphs = [element] if element.tag == w("p") else list(_iter_paragraphs(element))
+    paragraphs = [element] if element.tag == _P else list(_iter_paragraphs(element))
     return _short_hash(json.dumps([_paragraph_look(p) for p in paragraphs], ensure_ascii=False))
 
 
 def _paragraph_look(paragraph: etree._Element) -> list[object]:
-    properties = paragraph.find(w("pPr"))
+    properties = paragraph.find(_PPR)
     style = alignment = ""
     if properties is not None:
-        style = _value(properties.find(w("pStyle")))
-        alignment = _value(properties.find(w("jc")))
+        style = _value(properties.find(_PSTYLE))
+        alignment = _value(properties.find(_JC))
     if style == "Normal":
         style = ""
     stretches: list[list[str]] = []
@@ -229,31 +248,28 @@ def _paragraph_look(paragraph: etree._Element) -> list[object]:
 
 
 def _run_look(run: etree._Element) -> str:
-    properties = run.find(w("rPr"))
+    properties = run.find(_RPR)
     if properties is None:
         return ""
     marks = []
-    for name in _TOGGLES:
-        toggle = properties.find(w(name))
-        if toggle is not None and _value(toggle).lower() not in _OFF:
-            marks.append(name)
-    for name, neutral in _VALUED.items():
-        value = _value(properties.find(w(name)))
-        if value and value.lower() != neutral:
-            marks.append(f"{name}={value.upper()}")
-    fonts = properties.find(w("rFonts"))
-    if fonts is not None and fonts.get(w("ascii")):
-        marks.append(f"font={fonts.get(w('ascii'))}")
-    shading = properties.find(w("shd"))
-    if shading is not None and (shading.get(w("fill")) or "auto").lower() != "auto":
-        marks.append(f"shd={(shading.get(w('fill')) or '').upper()}")
-    return " ".join(marks)
+    for child in properties:
+        name = _RUN_PROPERTIES.get(child.tag)
+        if name is None:
+            continue
+        if name in _TOGGLES:
+            if _value(child).lower() not in _OFF:
+                marks.append(name)
+            continue
+        value = (child.get(_VALUE_ATTRIBUTES.get(name, _VAL)) or "").lower()
+        if value and value != _VALUED[name]:
+            marks.append(f"{name}={value}")
+    return " ".join(sorted(marks))
 
 
 def _value(element: etree._Element | None) -> str:
     if element is None:
         return ""
-    return element.get(w("val")) or ""
+    return element.get(_VAL) or ""
 
 
 def _short_hash(text: str) -> str:
