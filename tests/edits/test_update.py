@@ -36,6 +36,8 @@ from cipdocs.edits.update_carry import counterparts
 from cipdocs.edits.update_units import Written
 from cipdocs.loading import load_report
 from cipdocs.options import DeckRequest, OutputFormat
+from cipdocs.render.docx import render_update
+from cipdocs.report.present import present_report
 from tests.conftest import ROOT, UPDATE_TEMPLATE
 from tests.edits.test_snapshot import resave_with_libreoffice
 from tests.series import SECOND, THIRD, Planted, write_series
@@ -289,6 +291,33 @@ def test_fresh_carries_nothing(edited: Path, workbooks: dict[str, Path], tmp_pat
 
     assert rerun.said == []
     assert edits_in(rerun.path) == []
+
+
+def test_a_paragraph_reworded_in_the_template_starts_afresh(
+    edited: Path, workbooks: dict[str, Path], tmp_path: Path
+) -> None:
+    template = Document(str(UPDATE_TEMPLATE))
+    convened = next(p for p in template.paragraphs if p.text.startswith("CIP-CCG, convened"))
+    convened.runs[0].text = "The CIP-CCG was convened in January 2024. It was tasked with:"
+    template.save(str(tmp_path / "template.docx"))
+    loaded = load_report(book(workbooks, SECOND))
+
+    carried = render_update(
+        present_report(loaded.report),
+        tmp_path / "template.docx",
+        tmp_path / "update.docx",
+        edits_from=edited / SECOND_NAME,
+    )
+
+    assert carried is not None
+    assert [str(left) for left in carried.not_carried] == [
+        "paragraph 'CIP-CCG, convened in January 2024, with…': text changed not carried "
+        "(that part is no longer in the update)"
+    ]
+    assert len(carried.carried) == 6
+    assert "The CIP-CCG was convened in January 2024. It was tasked with:" in body_texts(
+        tmp_path / "update.docx"
+    )
 
 
 def test_an_update_without_edits_before_it_says_nothing(
