@@ -441,6 +441,59 @@ def test_paragraphs_pasted_from_other_producers_are_carried_or_reported(
     assert len(edits_in(result)) == len(carried.carried)
 
 
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+
+
+def save_as_word_might(path: Path) -> None:
+    """Rewrite the body of `path` with the markup Word adds when it saves: paragraph ids,
+    revision ids, proofing marks, the _GoBack bookmark, and runs split at each word."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    for number, paragraph in enumerate(root.iter(qn("w:p"))):
+        paragraph.set(f"{{{W14}}}paraId", f"{0x10000000 + number:08X}")
+        paragraph.set(f"{{{W14}}}textId", "77777777")
+        paragraph.set(qn("w:rsidR"), "00AB12CD")
+        for run in list(paragraph.iter(qn("w:r"))):
+            text = run.find(qn("w:t"))
+            if text is None or " " not in (text.text or ""):
+                continue
+            words = (text.text or "").split(" ")
+            for index, word in enumerate(words[:-1]):
+                piece = copy.deepcopy(run)
+                piece.find(qn("w:t")).text = word + " "
+                piece.find(qn("w:t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                run.addprevious(piece)
+                if index == 0:
+                    run.addprevious(etree.Element(qn("w:proofErr"), {qn("w:type"): "spellStart"}))
+            text.text = words[-1]
+    first = root.find(qn("w:body")).find(qn("w:p"))
+    first.append(etree.Element(qn("w:bookmarkStart"), {qn("w:id"): "0", qn("w:name"): "_GoBack"}))
+    first.append(etree.Element(qn("w:bookmarkEnd"), {qn("w:id"): "0"}))
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.openxml
+def test_word_markup_is_no_edit_and_is_carried_cleanly(
+    workbooks: dict[str, Path], tmp_path: Path, validate: Callable[[Path], list[object]]
+) -> None:
+    unedited = write_update(book(workbooks, SECOND), tmp_path / "unedited").path
+    save_as_word_might(unedited)
+    assert edits_in(unedited) == []
+    path = write_update(book(workbooks, SECOND), tmp_path).path
+    plant_edits(path)
+    save_as_word_might(path)
+    assert edits_in(path) == PLANTED
+
+    update = write_update(book(workbooks, THIRD), tmp_path)
+
+    assert update.said[0] == f"carried 6 hand edits into the Word update from {path}"
+    assert validate(update.path) == []
+
+
 # --- the counterpart of each unit in the next update ------------------------------------------
 
 
