@@ -23,7 +23,7 @@ from cipdocs.edits.update_units import Found, Written, w
 GONE = "that part is no longer in the update"
 TABLE_GONE = "that table is no longer in the update"
 FIGURES_CHANGED = "the figures there changed"
-WORDING_CHANGED = "the template's wording there changed"
+WORDING_CHANGED = "the template changed there"
 
 
 @dataclass
