@@ -66,6 +66,10 @@ class ShapeView:
     @property
     def label(self) -> str:
         """Return how a reader knows the shape: its name, else its first words."""
+        if self.placeholder == "title":
+            return "title"
+        if self.kind == "chart" and self.name.startswith("Chart:"):
+            return "chart"  # a template's binding, not a name
         if self.name and not self.name.startswith("PlaceHolder "):
             return self.name
         words = " ".join(p.text for p in self.paragraphs).strip()
