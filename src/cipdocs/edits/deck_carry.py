@@ -397,10 +397,10 @@ def replace_chart(target: Any, source: Any) -> None:
     need not be valid for PowerPoint (LibreOffice's data labels are not), and the chart's
     workbook is rewritten with it.
     """
-    from pptx.chart.data import CategoryChartData
+    from cipdocs.pptx_template.chart import CHART_DATA
 
     saved = source.chart
-    data = CategoryChartData()
+    data = CHART_DATA()
     data.categories = list(saved.plots[0].categories) if len(saved.plots) else []
     for plot in saved.plots:
         for series in plot.series:
