@@ -3,6 +3,7 @@ the next update (or reported), after python-pptx edits and after a LibreOffice r
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pptx import Presentation
+from pptx.util import Cm, Emu, Pt
 from scripts.openxml import SetupError, Validator, cache_folder, is_ready
 
 from cipdocs.app import build_documents
@@ -23,7 +25,9 @@ from cipdocs.edits.deck import list_deck_edits
 from cipdocs.edits.model import EditKind
 from cipdocs.loading import load_report
 from cipdocs.options import DeckRequest, OutputFormat
+from cipdocs.pptx_template.fonts import theme_fonts
 from cipdocs.verify.deck import check_deck_file
+from cipdocs.verify.layoutcheck import shared_measurer, text_box
 from tests.conftest import DECK_TEMPLATE, UPDATE_TEMPLATE
 from tests.edits.editing import (
     ADDED_PARAGRAPH,
@@ -39,7 +43,7 @@ from tests.edits.editing import (
     shape,
     slide_with,
 )
-from tests.series import SECOND, THIRD, write_variant
+from tests.series import SECOND, THIRD, Planted, write_variant
 
 SECOND_DECK = "CIP-CCG Status Update 2024-08-30.pptx"
 THIRD_DECK = "CIP-CCG Status Update 2024-09-20.pptx"
@@ -317,3 +321,42 @@ def convert_to_pdf(deck: Path, folder: Path) -> Path:
 def pdf_pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_a_box_new_longer_content_would_run_into_is_left_out_and_named(tmp_path: Path) -> None:
+    # Two groups without a representative, with long names: the representation sentence of the
+    # next deck is a line longer and reaches the box staff put just below it.
+    longer = Planted(
+        dt.date(2024, 8, 31),
+        new_groups=[
+            (
+                "Internationalized Domain Names Policy Development Working Group",
+                "No",
+                "Not started",
+            ),
+            ("Universal Acceptance Steering Group Liaison", "No", "Not started"),
+        ],
+    )
+    output = tmp_path / "output"
+    deck = write_deck(write_variant(SECOND, tmp_path / "a.xlsx"), output).deck
+    edited = Presentation(str(deck))
+    status = slide_with(edited, "Status table")
+    sentence = shape(status, "Representation")
+    bottom = text_box(sentence, shared_measurer(), theme_fonts(edited)).bottom
+    note = status.shapes.add_textbox(sentence.left, Emu(bottom + 60000), Cm(15), Cm(1))
+    note.name = "Note"
+    note.text_frame.text = "Figures are provisional."
+    note.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+    status.shapes.add_textbox(Cm(24), Cm(17), Cm(5), Cm(1)).text_frame.text = DRAFT
+    edited.save(str(deck))
+
+    run = write_deck(write_variant(longer, tmp_path / "b.xlsx"), output)
+
+    assert run.lines == [
+        f"carried 1 hand edit into the deck from {deck}",
+        "warning: slide 2, 'Note': shape added not carried (the new text of shape "
+        "'Representation' would now run over it)",
+    ]
+    names = {s.name for s in slide_with(Presentation(str(run.deck)), "Status table").shapes}
+    assert "Note" not in names
+    assert check_deck_file(run.deck) == []

@@ -149,17 +149,21 @@ def blame(
             for index, name in on_slide
             if name and (name == finding.shape or repr(name) in finding.message)
         ]
-        reason = why(finding)
         for index in named or [index for index, _ in on_slide] or list(carried.values()):
-            blamed.setdefault(index, reason)
+            name = plan.touched.get(index, (None, ""))[1]
+            blamed.setdefault(index, why(finding, name))
     return blamed
 
 
-def why(finding: Finding) -> str:
-    """Return why a check leaves an edit out, in a reader's words."""
+def why(finding: Finding, name: str) -> str:
+    """Return why a check leaves out the edit of shape `name`, in a reader's words."""
     if finding.rule == "overlap":
         other = finding.message.split("over shape ", 1)[-1].split(" (", 1)[0]
-        return f"the new content would run into it (shape {finding.shape!r} over {other})"
+        if name and name == finding.shape:
+            return f"its text would now run over shape {other}"
+        return f"the new text of shape {finding.shape!r} would now run over it"
+    if finding.rule == "past the slide":
+        return f"the text would run past the slide ({finding.message})"
     return f"the deck would fail a check: {finding.message}"
 
 
