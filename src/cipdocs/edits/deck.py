@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from cipdocs.edits.deck_changes import Change, find_changes
 from cipdocs.edits.deck_view import DeckView, decode_deck_view, describe_deck, encode_deck_view
 from cipdocs.edits.model import Carried, Edit, NotCarried
 from cipdocs.edits.snapshot import embed_snapshot, read_snapshot
-from cipdocs.verify.accessibility import check_accessibility
+from cipdocs.verify.accessibility import check_accessibility, duplicate_titles, slide_title
 from cipdocs.verify.layoutcheck import check_layout, overlapping_text_shapes
 from cipdocs.verify.shapes import Finding
 
@@ -77,7 +78,7 @@ def carry_into(earlier: bytes, earlier_path: Path, fresh: bytes, fresh_view: Dec
         plan = plan_carrying(decks, changes, set(blamed))
         for _change, action in plan.actions:
             action()
-        findings = check_carried(deck, fresh, saved)
+        findings = check_carried(deck, fresh, saved, [s for s, _ in plan.touched.values()])
         if not findings:
             return carried_result(deck, snapshot, earlier_path, changes, plan, blamed)
         blamed.update(blame(findings, deck, changes, plan))
@@ -85,23 +86,54 @@ def carry_into(earlier: bytes, earlier_path: Path, fresh: bytes, fresh_view: Dec
     return Carried(stamped, earlier_path, (), tuple(left_out(changes, blamed, "")))
 
 
-def check_carried(deck: Any, fresh: bytes, saved: Any) -> list[Finding]:
-    """Return the layout and accessibility findings the carried edits bring into `deck`.
+class SomeSlides:
+    """A presentation seen through some of its slides, so the checks look at those alone."""
+
+    def __init__(self, presentation: Any, slides: list[Any]) -> None:
+        self.presentation = presentation
+        self.slides = slides
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.presentation, name)
+
+
+def check_carried(deck: Any, fresh: bytes, saved: Any, touched: list[Any]) -> list[Finding]:
+    """Return the layout and accessibility findings the carried edits bring into `deck`, on
+    the `touched` slides (numbered as in `deck`).
 
     The new deck passed the checks before (render/pptx.py), so a finding is new unless the new
     deck or the saved one already had it (an overlap the person made on purpose is theirs).
     The checks of the other decks run only when the carried deck has findings at all.
     """
-    findings = check_layout(deck, set())
+    numbers = {id(slide.part): n for n, slide in enumerate(deck.slides, start=1)}
+    slides = sorted(
+        {id(slide.part): slide for slide in touched if id(slide.part) in numbers}.values(),
+        key=lambda slide: numbers[id(slide.part)],
+    )
+    if not slides:
+        return []
+    some = SomeSlides(deck, slides)
+    findings = check_layout(some, set())
     if findings:
-        fresh_deck = open_deck(fresh)
-        allowed = overlapping_text_shapes(fresh_deck) | overlapping_text_shapes(saved)
-        findings = check_layout(deck, allowed)
-    accessibility = check_accessibility(deck)
+        allowed = overlapping_text_shapes(open_deck(fresh)) | overlapping_text_shapes(saved)
+        findings = check_layout(some, allowed)
+    accessibility = [f for f in check_accessibility(some) if f.rule != "unique title"]
     if accessibility:
         known = {finding.key for finding in check_accessibility(open_deck(fresh))}
         findings += [finding for finding in accessibility if finding.key not in known]
-    return findings
+    findings = [replace(f, slide=numbers[id(slides[f.slide - 1].part)]) for f in findings]
+    return findings + repeated_titles(deck, {numbers[id(slide.part)] for slide in slides})
+
+
+def repeated_titles(deck: Any, touched: set[int]) -> list[Finding]:
+    """Return the accessibility check's finding for a touched slide whose title another slide
+    of the whole deck has too."""
+    titles = {n: slide_title(slide) for n, slide in enumerate(deck.slides, start=1)}
+    return [
+        finding
+        for finding in duplicate_titles({n: t for n, t in titles.items() if t})
+        if finding.slide in touched or any(titles[n] == titles[finding.slide] for n in touched)
+    ]
 
 
 def carried_result(

@@ -62,6 +62,7 @@ def plan_carrying(decks: Decks, changes: Sequence[Change], skip: set[int]) -> Pl
             reason = f"it points to {error}, which cannot be carried"
         if reason:
             plan.refused.append((change, reason))
+            plan.touched.pop(index, None)
     return plan
 
 

@@ -158,8 +158,15 @@ class Inherited:
 def describe_deck(presentation: Any) -> DeckView:
     """Return what the python-pptx `presentation` shows."""
     inherited = Inherited()
-    slides = tuple(describe_slide(slide, inherited) for slide in presentation.slides)
-    return DeckView(slides, keeps_ids=not saved_by_libreoffice(presentation))
+    ids = {
+        entry.get(f"{{{R}}}id"): int(entry.get("id", "0"))
+        for entry in presentation.slides._sldIdLst
+    }
+    slides = []
+    for rel_id in ids:
+        slide = presentation.part.related_slide(rel_id)
+        slides.append(describe_slide(slide, ids[rel_id], inherited))
+    return DeckView(tuple(slides), keeps_ids=not saved_by_libreoffice(presentation))
 
 
 def saved_by_libreoffice(presentation: Any) -> bool:
@@ -172,26 +179,38 @@ def saved_by_libreoffice(presentation: Any) -> bool:
     return found is not None and "LibreOffice" in (found.text or "")
 
 
-def describe_slide(slide: Any, inherited: Inherited) -> SlideView:
+def describe_slide(slide: Any, slide_id: int, inherited: Inherited) -> SlideView:
     """Return what one slide shows."""
     shapes = tuple(
         describe_shape(slide, element, inherited)
         for element in shape_elements(slide.shapes._spTree)
     )
     title = next((s for s in shapes if s.placeholder == "title"), None)
-    notes: tuple[str, ...] = ()
-    if slide.has_notes_slide:
-        frame = slide.notes_slide.notes_text_frame
-        if frame is not None:
-            notes = tuple(paragraph_text(p) for p in frame._txBody.iterfind(f"{{{A}}}p"))
     return SlideView(
-        id=int(slide.slide_id),
+        id=slide_id,
         layout=str(slide.slide_layout.name),
         title=" ".join(p.text for p in title.paragraphs).strip() if title else "",
         hidden=slide._element.get("show") in ("0", "false"),
         shapes=shapes,
-        notes=notes,
+        notes=notes_of(slide),
     )
+
+
+NOTES_SLIDE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide"
+
+
+def notes_of(slide: Any) -> tuple[str, ...]:
+    """Return the paragraphs of a slide's speaker notes (its notes page's body placeholder)."""
+    for relationship in slide.part.rels.values():
+        if relationship.reltype == NOTES_SLIDE and not relationship.is_external:
+            notes = relationship.target_part._element
+            for shape in notes.iterfind("p:cSld/p:spTree/p:sp", NAMESPACES):
+                ph = shape.find("p:nvSpPr/p:nvPr/p:ph", NAMESPACES)
+                if ph is not None and ph.get("type") == "body":
+                    return tuple(
+                        paragraph_text(p) for p in shape.iterfind("p:txBody/a:p", NAMESPACES)
+                    )
+    return ()
 
 
 def shape_elements(tree: etree._Element) -> list[etree._Element]:
