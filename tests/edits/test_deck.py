@@ -360,3 +360,14 @@ def test_a_box_new_longer_content_would_run_into_is_left_out_and_named(tmp_path:
     names = {s.name for s in slide_with(Presentation(str(run.deck)), "Status table").shapes}
     assert "Note" not in names
     assert check_deck_file(run.deck) == []
+
+
+def test_a_rerun_over_an_unedited_deck_says_nothing_new(
+    workbooks: tuple[Path, Path], pristine: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    shutil.copy(pristine, output / SECOND_DECK)
+
+    assert write_deck(workbooks[0], output).lines == []
+    assert write_deck(workbooks[1], output).lines == []

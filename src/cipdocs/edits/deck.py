@@ -21,7 +21,13 @@ from pptx import Presentation
 
 from cipdocs.edits.deck_carry import Decks, Plan, plan_carrying
 from cipdocs.edits.deck_changes import Change, find_changes
-from cipdocs.edits.deck_view import DeckView, decode_deck_view, describe_deck, encode_deck_view
+from cipdocs.edits.deck_view import (
+    DeckView,
+    decode_deck_view,
+    describe_deck,
+    encode_deck_view,
+    parts_digest,
+)
 from cipdocs.edits.model import Carried, Edit, NotCarried
 from cipdocs.edits.snapshot import embed_snapshot, read_snapshot
 from cipdocs.verify.accessibility import check_accessibility, duplicate_titles, slide_title
@@ -38,7 +44,8 @@ class NoSnapshotError(ValueError):
 
 def snapshot_deck(fresh: bytes) -> bytes:
     """Return the deck `fresh` with the snapshot of what it shows embedded."""
-    return embed_snapshot(fresh, encode_deck_view(describe_deck(open_deck(fresh))))
+    view = replace(describe_deck(open_deck(fresh)), parts=parts_digest(fresh))
+    return embed_snapshot(fresh, encode_deck_view(view))
 
 
 def list_deck_edits(package: bytes) -> list[Edit]:
@@ -59,20 +66,23 @@ def carry_deck_edits(earlier: bytes, earlier_path: Path, fresh: bytes) -> Carrie
     return carry_into(earlier, earlier_path, fresh, describe_deck(open_deck(fresh)))
 
 
-def carry_into(earlier: bytes, earlier_path: Path, fresh: bytes, fresh_view: DeckView) -> Carried:
-    """Return `carry_deck_edits`, the new deck's view already made."""
+def carry_into(
+    earlier: bytes, earlier_path: Path, fresh: bytes, fresh_view: DeckView, deck: Any = None
+) -> Carried:
+    """Return `carry_deck_edits`, the new deck's view already made; `deck`, when given, is the
+    new deck opened (python-pptx), free to be changed."""
+    fresh_view = replace(fresh_view, parts=parts_digest(fresh))
     snapshot = encode_deck_view(fresh_view)
-    stamped = embed_snapshot(fresh, snapshot)
     pristine = pristine_view(earlier)
-    if pristine is None:
-        return Carried(stamped, earlier_path, (), ())
+    if pristine is None or pristine.parts == parts_digest(earlier):
+        return Carried(embed_snapshot(fresh, snapshot), earlier_path, (), ())
     saved = open_deck(earlier)
     saved_view = describe_deck(saved)
     changes = find_changes(pristine, saved_view)
     if not changes:
-        return Carried(stamped, earlier_path, (), ())
+        return Carried(embed_snapshot(fresh, snapshot), earlier_path, (), ())
     blamed: dict[int, str] = {}
-    deck = open_deck(fresh)
+    deck = open_deck(fresh) if deck is None else deck
     for _ in range(MAX_ROUNDS):
         decks = Decks(pristine, saved, saved_view, deck, fresh_view)
         plan = plan_carrying(decks, changes, set(blamed))
@@ -82,7 +92,8 @@ def carry_into(earlier: bytes, earlier_path: Path, fresh: bytes, fresh_view: Dec
         if not findings:
             return carried_result(deck, snapshot, earlier_path, changes, plan, blamed)
         blamed.update(blame(findings, deck, changes, plan))
-        deck = open_deck(stamped)
+        deck = open_deck(fresh)
+    stamped = embed_snapshot(fresh, snapshot)
     return Carried(stamped, earlier_path, (), tuple(left_out(changes, blamed, "")))
 
 
@@ -226,8 +237,10 @@ class DeckEdits:
         view = describe_deck(presentation)
         earlier = self.read_earlier()
         if earlier is None:
+            view = replace(view, parts=parts_digest(fresh))
             return embed_snapshot(fresh, encode_deck_view(view))
-        self.result = carry_into(earlier, self.earlier or Path(), fresh, view)
+        # The filled deck is saved already: the edits are carried into it directly.
+        self.result = carry_into(earlier, self.earlier or Path(), fresh, view, presentation)
         return self.result.data
 
     def read_earlier(self) -> bytes | None:

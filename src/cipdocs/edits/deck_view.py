@@ -12,7 +12,9 @@ among others (edits/deck_match.py).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
 import zlib
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -95,6 +97,9 @@ class DeckView:
     slides: tuple[SlideView, ...]
     keeps_ids: bool = True
     """False when the program that saved it renumbers ids (LibreOffice)."""
+    parts: str = ""
+    """A digest of the deck's content parts as cipdocs wrote them (`parts_digest`): when the
+    saved deck's parts still have it, nobody changed them and there is nothing to compare."""
 
 
 class Inherited:
@@ -441,9 +446,24 @@ def digest(values: list[str]) -> str:
     return hashlib.sha1("\x1f".join(values).encode()).hexdigest()[:16]
 
 
+def parts_digest(package: bytes) -> str:
+    """Return a digest of the package's content parts: all but the document properties, custom
+    XML, relationships and content types, which cipdocs changes after the snapshot is made."""
+    found = hashlib.sha1()
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        for name in sorted(archive.namelist()):
+            if not name.startswith(("customXml/", "docProps/", "[")) and not name.endswith(".rels"):
+                found.update(name.encode() + b"\0" + archive.read(name))
+    return found.hexdigest()
+
+
 def encode_deck_view(view: DeckView) -> bytes:
     """Return `view` as snapshot bytes: compact JSON, deflated."""
-    data = {"format": SNAPSHOT_FORMAT, "slides": [asdict(slide) for slide in view.slides]}
+    data = {
+        "format": SNAPSHOT_FORMAT,
+        "parts": view.parts,
+        "slides": [asdict(slide) for slide in view.slides],
+    }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return zlib.compress(text.encode(), 9)
 
@@ -454,7 +474,8 @@ def decode_deck_view(snapshot: bytes) -> DeckView | None:
         data = json.loads(zlib.decompress(snapshot))
         if data.get("format") != SNAPSHOT_FORMAT:
             return None
-        return DeckView(tuple(slide_from_json(slide) for slide in data["slides"]))
+        slides = tuple(slide_from_json(slide) for slide in data["slides"])
+        return DeckView(slides, parts=str(data.get("parts", "")))
     except (zlib.error, ValueError, KeyError, TypeError, AttributeError):
         return None
 
