@@ -371,3 +371,22 @@ def test_a_rerun_over_an_unedited_deck_says_nothing_new(
 
     assert write_deck(workbooks[0], output).lines == []
     assert write_deck(workbooks[1], output).lines == []
+
+
+def test_deck_command_says_what_it_carried_and_fresh_carries_nothing(
+    workbooks: tuple[Path, Path], edited: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    arguments = ["deck", str(workbooks[0]), "-o", str(output), "--format", "pptx"]
+    arguments += ["--template", str(DECK_TEMPLATE)]
+    shutil.copy(edited, output / SECOND_DECK)
+    fresh = CliRunner().invoke(cli, [*arguments, "--fresh"])
+    assert fresh.exit_code == 0, fresh.output
+    assert "carried" not in fresh.stderr
+
+    shutil.copy(edited, output / SECOND_DECK)
+    carried = CliRunner().invoke(cli, arguments)
+    assert carried.exit_code == 0, carried.output
+    assert f"carried 14 hand edits into the deck from {output / SECOND_DECK}" in carried.stderr
+    assert carried.stdout == f"{output / SECOND_DECK}\n"
