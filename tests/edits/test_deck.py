@@ -390,3 +390,20 @@ def test_deck_command_says_what_it_carried_and_fresh_carries_nothing(
     assert carried.exit_code == 0, carried.output
     assert f"carried 14 hand edits into the deck from {output / SECOND_DECK}" in carried.stderr
     assert carried.stdout == f"{output / SECOND_DECK}\n"
+
+
+@pytest.mark.parametrize(
+    "damage", [b"not a zip at all", b"PK\x03\x04 a zip cut short"], ids=["text", "cut"]
+)
+def test_a_damaged_earlier_deck_is_named_and_the_deck_written(
+    workbooks: tuple[Path, Path], tmp_path: Path, damage: bytes
+) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / SECOND_DECK).write_bytes(damage)
+
+    run = write_deck(workbooks[0], output)
+
+    assert len(run.lines) == 1
+    assert run.lines[0].startswith(f"warning: no hand edits carried: {output / SECOND_DECK}")
+    assert list_deck_edits(run.deck.read_bytes()) == []

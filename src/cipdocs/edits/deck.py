@@ -12,12 +12,15 @@ reported by name, never written over silently.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from lxml.etree import XMLSyntaxError
 from pptx import Presentation
+from pptx.exc import PackageNotFoundError
 
 from cipdocs.edits.deck_carry import Decks, Plan, plan_carrying
 from cipdocs.edits.deck_changes import Change, find_changes
@@ -34,6 +37,8 @@ from cipdocs.verify.accessibility import check_accessibility, duplicate_titles, 
 from cipdocs.verify.layoutcheck import check_layout, overlapping_text_shapes
 from cipdocs.verify.shapes import Finding
 
+UNREADABLE = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError)
+"""What python-pptx raises for a deck it cannot read: a damaged earlier deck is skipped."""
 MAX_ROUNDS = 4
 """Each round leaves out the edits the checks blame; a few rounds settle any deck."""
 
@@ -239,8 +244,12 @@ class DeckEdits:
         if earlier is None:
             view = replace(view, parts=parts_digest(fresh))
             return embed_snapshot(fresh, encode_deck_view(view))
-        # The filled deck is saved already: the edits are carried into it directly.
-        self.result = carry_into(earlier, self.earlier or Path(), fresh, view, presentation)
+        try:
+            # The filled deck is saved already: the edits are carried into it directly.
+            self.result = carry_into(earlier, self.earlier or Path(), fresh, view, presentation)
+        except UNREADABLE:
+            self.problem = f"{self.earlier}: the deck is damaged; open it and save it again"
+            return embed_snapshot(fresh, encode_deck_view(replace(view, parts=parts_digest(fresh))))
         return self.result.data
 
     def read_earlier(self) -> bytes | None:
@@ -254,7 +263,7 @@ class DeckEdits:
             check_zip_archive(self.earlier, what="earlier deck", error=CipdocsError)
             data = self.earlier.read_bytes()
             return data if read_snapshot(data) is not None else None
-        except (CipdocsError, OSError) as error:
+        except (CipdocsError, OSError, zipfile.BadZipFile) as error:
             self.problem = str(getattr(error, "message", error)).split(";")[0]
             return None
 
