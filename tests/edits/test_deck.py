@@ -407,3 +407,29 @@ def test_a_damaged_earlier_deck_is_named_and_the_deck_written(
     assert len(run.lines) == 1
     assert run.lines[0].startswith(f"warning: no hand edits carried: {output / SECOND_DECK}")
     assert list_deck_edits(run.deck.read_bytes()) == []
+
+
+def test_a_slide_moved_keeps_its_new_figures_in_its_new_place(
+    workbooks: tuple[Path, Path], pristine: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    deck = Presentation(str(pristine))
+    ids = deck.slides._sldIdLst
+    ids.insert(1, ids[-1])  # the roadmap moved up to second place
+    deck.save(str(output / SECOND_DECK))
+    assert [(e.kind, e.place) for e in list_deck_edits((output / SECOND_DECK).read_bytes())] == [
+        (EditKind.SLIDE_MOVED, "slide 2")
+    ]
+
+    run = write_deck(workbooks[1], output)
+
+    assert run.lines == [f"carried 1 hand edit into the deck from {output / SECOND_DECK}"]
+    # After the slide it followed (the title slide), before the new "Since" slide.
+    assert titles(run.deck)[:3] == [
+        "CIP-CCG Roadmap (2024)",
+        "Continuous Improvement Program Roadmap",
+        "Since the last update (30 Aug 2024)",
+    ]
+    roadmap = Presentation(str(run.deck)).slides[1]
+    assert "20 September 2024" in roadmap.notes_slide.notes_text_frame.text

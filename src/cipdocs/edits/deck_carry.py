@@ -85,6 +85,10 @@ def plan_change(
     if change.area == "slide deleted":
         plan.actions.append((change, lambda: delete_slide(decks.fresh, slide)))
         return ""
+    if change.area == "slide moved":
+        anchor, follows = slide_anchor(decks, change.saved_slide, slide_pairs)
+        plan.actions.append((change, lambda: place_slide(decks.fresh, slide, anchor, follows)))
+        return ""
     saved_slide = saved_slides[change.saved_slide]
     pristine_slide = decks.pristine.slides[change.slide]
     fresh_view = decks.fresh_view.slides[slide_pairs[change.slide]]
@@ -140,23 +144,8 @@ def plan_slide_added(
     plan: Plan,
 ) -> str:
     """Plan a slide added by hand: after the slide it followed, else before the one after it."""
-    saved_pairs = align_slides(decks.pristine.slides, decks.saved_view.slides, trust_ids=False)
-    saved_pairs = {j: i for i, j in saved_pairs.items()}
-    j = change.saved_slide
-    fresh_slides = list(decks.fresh.slides)
-    anchor, after = None, True
-    for earlier in range(j - 1, -1, -1):
-        i = saved_pairs.get(earlier)
-        if i is not None and i in slide_pairs:
-            anchor = fresh_slides[slide_pairs[i]]
-            break
-    if anchor is None:
-        for later in range(j + 1, len(decks.saved_view.slides)):
-            i = saved_pairs.get(later)
-            if i is not None and i in slide_pairs:
-                anchor, after = fresh_slides[slide_pairs[i]], False
-                break
-    source = list(decks.saved.slides)[j]
+    anchor, after = slide_anchor(decks, change.saved_slide, slide_pairs)
+    source = list(decks.saved.slides)[change.saved_slide]
 
     def add() -> None:
         slide = copy_slide(copier, source, decks.fresh)
@@ -165,6 +154,24 @@ def plan_slide_added(
 
     plan.actions.append((change, add))
     return ""
+
+
+def slide_anchor(decks: Decks, j: int, slide_pairs: dict[int, int]) -> tuple[Any, bool]:
+    """Return the new deck's slide that saved slide `j` goes next to, and whether after it:
+    the slide it followed in the saved deck, else the one it preceded (None: first)."""
+    trust = decks.saved_view.keeps_ids
+    in_order = align_slides(decks.pristine.slides, decks.saved_view.slides, trust_ids=trust)
+    saved_pairs = {saved: i for i, saved in in_order.items()}
+    fresh_slides = list(decks.fresh.slides)
+    for earlier in range(j - 1, -1, -1):
+        i = saved_pairs.get(earlier)
+        if i is not None and i in slide_pairs:
+            return fresh_slides[slide_pairs[i]], True
+    for later in range(j + 1, len(decks.saved_view.slides)):
+        i = saved_pairs.get(later)
+        if i is not None and i in slide_pairs:
+            return fresh_slides[slide_pairs[i]], False
+    return None, True
 
 
 def plan_shape_added(
@@ -422,10 +429,10 @@ def delete_slide(presentation: Any, slide: Any) -> None:
 
 
 def place_slide(presentation: Any, slide: Any, anchor: Any, after: bool) -> None:
-    """Move the new `slide` (added last) next to `anchor` (at the start when None)."""
+    """Move `slide` next to `anchor` (at the start when None)."""
     id_list = presentation.slides._sldIdLst
     entries = list(id_list)
-    mine = entries[-1]
+    mine = next(e for e in entries if presentation.part.related_part(e.rId) is slide.part)
     target = next(
         (
             e

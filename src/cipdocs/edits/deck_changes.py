@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from cipdocs.edits.deck_match import align_slides, match_shapes
+from cipdocs.edits.deck_match import align_slides, match_shapes, pair_moved
 from cipdocs.edits.deck_view import DeckView, ParagraphView, ShapeView, SlideView
 from cipdocs.edits.model import Edit, EditKind
 
@@ -40,7 +40,8 @@ class Change:
 def find_changes(pristine: DeckView, saved: DeckView) -> list[Change]:
     """Return every hand edit of `saved` relative to `pristine`, in the saved deck's order."""
     pairs = align_slides(pristine.slides, saved.slides, trust_ids=saved.keeps_ids)
-    saved_to_pristine = {j: i for i, j in pairs.items()}
+    moved = pair_moved(pristine.slides, saved.slides, pairs, trust_ids=saved.keeps_ids)
+    saved_to_pristine = {j: i for i, j in (pairs | moved).items()}
     changes: list[Change] = []
     for j, slide in enumerate(saved.slides):
         place = f"slide {j + 1}"
@@ -49,9 +50,12 @@ def find_changes(pristine: DeckView, saved: DeckView) -> list[Change]:
             changes.append(Change(edit, "slide added", saved_slide=j))
             continue
         i = saved_to_pristine[j]
+        if i in moved:
+            edit = Edit(EditKind.SLIDE_MOVED, place, slide.title or "(no title)")
+            changes.append(Change(edit, "slide moved", slide=i, saved_slide=j))
         changes += slide_changes(pristine.slides[i], slide, i, j, trust_ids=saved.keeps_ids)
     for i, slide in enumerate(pristine.slides):
-        if i not in pairs:
+        if i not in pairs and i not in moved:
             place = f"slide {i + 1} of the deck cipdocs wrote"
             edit = Edit(EditKind.SLIDE_REMOVED, place, slide.title or "(no title)")
             changes.append(Change(edit, "slide deleted", slide=i))
