@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from scripts.openxml import SetupError, Validator, cache_folder, is_ready
 from cipdocs.app import build_documents
 from cipdocs.cli import cli
 from cipdocs.cycle import compare_with_previous
-from cipdocs.edits.deck import list_deck_edits
+from cipdocs.edits.deck import list_deck_edits, snapshot_deck
 from cipdocs.edits.model import EditKind
 from cipdocs.loading import load_report
 from cipdocs.options import DeckRequest, OutputFormat
@@ -433,3 +434,36 @@ def test_a_slide_moved_keeps_its_new_figures_in_its_new_place(
     ]
     roadmap = Presentation(str(run.deck)).slides[1]
     assert "20 September 2024" in roadmap.notes_slide.notes_text_frame.text
+
+
+def corpus_folder() -> Path | None:
+    """Return the folder of real third-party Office files, if this machine has it."""
+    root = Path(__file__).resolve().parents[2]
+    for candidate in (
+        os.environ.get("CIPDOCS_CORPUS"),
+        root.parent / "shared" / "corpus",
+        Path("/work/shared/corpus"),
+    ):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return None
+
+
+@pytest.mark.office
+@pytest.mark.parametrize("name", ["p-themes.pptx", "p-ececapstonespring2012.pptx"])
+def test_a_third_party_deck_resaved_by_libreoffice_shows_no_edits(
+    name: str, tmp_path: Path
+) -> None:
+    # Ten themes, or 24 slides of shapes and pictures: LibreOffice spells out every format,
+    # renumbers every id and renames placeholders, and none of it is a hand edit.
+    corpus = corpus_folder()
+    if corpus is None or not (corpus / "files" / name).is_file():
+        pytest.skip("the corpus of third-party files is not here (set CIPDOCS_CORPUS)")
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed: run scripts/install-office.sh")
+    deck = tmp_path / name
+    deck.write_bytes(snapshot_deck((corpus / "files" / name).read_bytes()))
+
+    resaved = resave_with_libreoffice(deck, tmp_path / "resaved")
+
+    assert list_deck_edits(resaved.read_bytes()) == []

@@ -109,7 +109,7 @@ def match_shapes(
     pairs: dict[int, int] = {}
     rules: list[Callable[[ShapeView, ShapeView], bool]] = [
         lambda b, a: trust_ids and b.id == a.id and b.name == a.name,
-        lambda b, a: bool(b.name) and b.name == a.name and not b.placeholder,
+        lambda b, a: bool(b.name) and b.name == a.name,
         lambda b, a: bool(b.placeholder) and b.placeholder == a.placeholder,
         lambda b, a: trust_ids and b.id == a.id,
     ]
@@ -117,10 +117,14 @@ def match_shapes(
         for i, shape in enumerate(before):
             if i in pairs:
                 continue
+            # By name or placeholder, a shape may change kind (LibreOffice turns a filled picture
+            # placeholder into a picture); by id or text alone it may not.
             free = [
                 j
                 for j, other in enumerate(after)
-                if j not in pairs.values() and other.kind == shape.kind and rule(shape, other)
+                if j not in pairs.values()
+                and (other.kind == shape.kind or rule in rules[1:3])
+                and rule(shape, other)
             ]
             if free:
                 pairs[i] = free[0]

@@ -59,6 +59,8 @@ class ShapeView:
     """Left, top, width, height in EMU (a group: its members' bounds)."""
     grows: bool
     """The shape's height follows its text, so another program may set it anew."""
+    unwrapped: bool
+    """Its text does not wrap: with `grows`, the width follows the text too."""
     paragraphs: tuple[ParagraphView, ...]
     cells: tuple[tuple[str, ...], ...]
     """A table's cells' text, row by row."""
@@ -255,6 +257,7 @@ def describe_shape(slide: Any, element: etree._Element, inherited: Inherited) ->
         placeholder=placeholder,
         box=inherited.box(slide, element),
         grows=element_grows(element),
+        unwrapped=element.find("p:txBody/a:bodyPr[@wrap='none']", NAMESPACES) is not None,
         paragraphs=paragraphs,
         cells=cells,
         content=content_digest(slide, element, kind),
@@ -347,6 +350,9 @@ def describe_paragraph(
         text = "\n" if name == "br" else child.findtext("a:t", "", NAMESPACES)
         if not text:
             continue
+        if name == "br" and stretches:
+            stretches[-1][0] += 1  # a line break shows no formatting of its own
+            continue
         style = run_style(child.find("a:rPr", NAMESPACES), defaults, colour, palette)
         if stretches and stretches[-1][1] == style:
             stretches[-1][0] += len(text)
@@ -391,7 +397,8 @@ def run_style(
         # A link's colour and underline come from the theme; programs spell them out or not.
         underline, own = False, "link"
     flags = "".join("1" if flag else "0" for flag in (bold, italic, underline, strike))
-    return f"{flags},{first('sz', '1800')},{own or colour}"
+    # An inherited colour is marked: programs that spell colours out may resolve it otherwise.
+    return f"{flags},{first('sz', '1800')},{own or '~' + colour}"
 
 
 def text_colour(shape: Any, palette: Palette) -> str:
