@@ -113,12 +113,15 @@ def deck_edits(request: DeckRequest, stem: str, comparison: Comparison | None) -
         return None
     from cipdocs.edits.deck import DeckEdits
 
-    earlier: Path | None = request.output_dir / f"{stem}.pptx"
+    replaced = request.output_dir / f"{stem}.pptx"
     previous = comparison.previous if comparison is not None else None
+    earlier: Path | None = replaced
     if request.fresh:
         earlier = None
-    elif not (earlier and earlier.is_file()) and previous is not None:
-        earlier = previous.path.with_suffix(".pptx")
+    elif not replaced.is_file() and previous is not None:
+        # The previous update may be its Word update: its deck is beside it (not a workbook's).
+        is_update = previous.path.suffix.lower() in (".pptx", ".docx")
+        earlier = previous.path.with_suffix(".pptx") if is_update else None
     return DeckEdits(earlier if earlier is not None and earlier.is_file() else None)
 
 

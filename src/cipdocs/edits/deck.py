@@ -12,21 +12,33 @@ reported by name, never written over silently.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from lxml.etree import XMLSyntaxError
 from pptx import Presentation
+from pptx.exc import PackageNotFoundError
 
 from cipdocs.edits.deck_carry import Decks, Plan, plan_carrying
 from cipdocs.edits.deck_changes import Change, find_changes
-from cipdocs.edits.deck_view import DeckView, decode_deck_view, describe_deck, encode_deck_view
+from cipdocs.edits.deck_view import (
+    DeckView,
+    decode_deck_view,
+    describe_deck,
+    encode_deck_view,
+    parts_digest,
+)
 from cipdocs.edits.model import Carried, Edit, NotCarried
 from cipdocs.edits.snapshot import embed_snapshot, read_snapshot
-from cipdocs.verify.accessibility import check_accessibility
+from cipdocs.verify.accessibility import check_accessibility, duplicate_titles, slide_title
 from cipdocs.verify.layoutcheck import check_layout, overlapping_text_shapes
 from cipdocs.verify.shapes import Finding
 
+UNREADABLE = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError)
+"""What python-pptx raises for a deck it cannot read: a damaged earlier deck is skipped."""
 MAX_ROUNDS = 4
 """Each round leaves out the edits the checks blame; a few rounds settle any deck."""
 
@@ -37,7 +49,8 @@ class NoSnapshotError(ValueError):
 
 def snapshot_deck(fresh: bytes) -> bytes:
     """Return the deck `fresh` with the snapshot of what it shows embedded."""
-    return embed_snapshot(fresh, encode_deck_view(describe_deck(open_deck(fresh))))
+    view = replace(describe_deck(open_deck(fresh)), parts=parts_digest(fresh))
+    return embed_snapshot(fresh, encode_deck_view(view))
 
 
 def list_deck_edits(package: bytes) -> list[Edit]:
@@ -58,50 +71,85 @@ def carry_deck_edits(earlier: bytes, earlier_path: Path, fresh: bytes) -> Carrie
     return carry_into(earlier, earlier_path, fresh, describe_deck(open_deck(fresh)))
 
 
-def carry_into(earlier: bytes, earlier_path: Path, fresh: bytes, fresh_view: DeckView) -> Carried:
-    """Return `carry_deck_edits`, the new deck's view already made."""
+def carry_into(
+    earlier: bytes, earlier_path: Path, fresh: bytes, fresh_view: DeckView, deck: Any = None
+) -> Carried:
+    """Return `carry_deck_edits`, the new deck's view already made; `deck`, when given, is the
+    new deck opened (python-pptx), free to be changed."""
+    fresh_view = replace(fresh_view, parts=parts_digest(fresh))
     snapshot = encode_deck_view(fresh_view)
-    stamped = embed_snapshot(fresh, snapshot)
     pristine = pristine_view(earlier)
-    if pristine is None:
-        return Carried(stamped, earlier_path, (), ())
+    if pristine is None or pristine.parts == parts_digest(earlier):
+        return Carried(embed_snapshot(fresh, snapshot), earlier_path, (), ())
     saved = open_deck(earlier)
     saved_view = describe_deck(saved)
     changes = find_changes(pristine, saved_view)
     if not changes:
-        return Carried(stamped, earlier_path, (), ())
+        return Carried(embed_snapshot(fresh, snapshot), earlier_path, (), ())
     blamed: dict[int, str] = {}
-    deck = open_deck(fresh)
+    deck = open_deck(fresh) if deck is None else deck
     for _ in range(MAX_ROUNDS):
         decks = Decks(pristine, saved, saved_view, deck, fresh_view)
         plan = plan_carrying(decks, changes, set(blamed))
         for _change, action in plan.actions:
             action()
-        findings = check_carried(deck, fresh, saved)
+        findings = check_carried(deck, fresh, saved, [s for s, _ in plan.touched.values()])
         if not findings:
             return carried_result(deck, snapshot, earlier_path, changes, plan, blamed)
         blamed.update(blame(findings, deck, changes, plan))
-        deck = open_deck(stamped)
+        deck = open_deck(fresh)
+    stamped = embed_snapshot(fresh, snapshot)
     return Carried(stamped, earlier_path, (), tuple(left_out(changes, blamed, "")))
 
 
-def check_carried(deck: Any, fresh: bytes, saved: Any) -> list[Finding]:
-    """Return the layout and accessibility findings the carried edits bring into `deck`.
+class SomeSlides:
+    """A presentation seen through some of its slides, so the checks look at those alone."""
+
+    def __init__(self, presentation: Any, slides: list[Any]) -> None:
+        self.presentation = presentation
+        self.slides = slides
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.presentation, name)
+
+
+def check_carried(deck: Any, fresh: bytes, saved: Any, touched: list[Any]) -> list[Finding]:
+    """Return the layout and accessibility findings the carried edits bring into `deck`, on
+    the `touched` slides (numbered as in `deck`).
 
     The new deck passed the checks before (render/pptx.py), so a finding is new unless the new
     deck or the saved one already had it (an overlap the person made on purpose is theirs).
     The checks of the other decks run only when the carried deck has findings at all.
     """
-    findings = check_layout(deck, set())
+    numbers = {id(slide.part): n for n, slide in enumerate(deck.slides, start=1)}
+    slides = sorted(
+        {id(slide.part): slide for slide in touched if id(slide.part) in numbers}.values(),
+        key=lambda slide: numbers[id(slide.part)],
+    )
+    if not slides:
+        return []
+    some = SomeSlides(deck, slides)
+    findings = check_layout(some, set())
     if findings:
-        fresh_deck = open_deck(fresh)
-        allowed = overlapping_text_shapes(fresh_deck) | overlapping_text_shapes(saved)
-        findings = check_layout(deck, allowed)
-    accessibility = check_accessibility(deck)
+        allowed = overlapping_text_shapes(open_deck(fresh)) | overlapping_text_shapes(saved)
+        findings = check_layout(some, allowed)
+    accessibility = [f for f in check_accessibility(some) if f.rule != "unique title"]
     if accessibility:
         known = {finding.key for finding in check_accessibility(open_deck(fresh))}
         findings += [finding for finding in accessibility if finding.key not in known]
-    return findings
+    findings = [replace(f, slide=numbers[id(slides[f.slide - 1].part)]) for f in findings]
+    return findings + repeated_titles(deck, {numbers[id(slide.part)] for slide in slides})
+
+
+def repeated_titles(deck: Any, touched: set[int]) -> list[Finding]:
+    """Return the accessibility check's finding for a touched slide whose title another slide
+    of the whole deck has too."""
+    titles = {n: slide_title(slide) for n, slide in enumerate(deck.slides, start=1)}
+    return [
+        finding
+        for finding in duplicate_titles({n: t for n, t in titles.items() if t})
+        if finding.slide in touched or any(titles[n] == titles[finding.slide] for n in touched)
+    ]
 
 
 def carried_result(
@@ -149,17 +197,21 @@ def blame(
             for index, name in on_slide
             if name and (name == finding.shape or repr(name) in finding.message)
         ]
-        reason = why(finding)
         for index in named or [index for index, _ in on_slide] or list(carried.values()):
-            blamed.setdefault(index, reason)
+            name = plan.touched.get(index, (None, ""))[1]
+            blamed.setdefault(index, why(finding, name))
     return blamed
 
 
-def why(finding: Finding) -> str:
-    """Return why a check leaves an edit out, in a reader's words."""
+def why(finding: Finding, name: str) -> str:
+    """Return why a check leaves out the edit of shape `name`, in a reader's words."""
     if finding.rule == "overlap":
         other = finding.message.split("over shape ", 1)[-1].split(" (", 1)[0]
-        return f"the new content would run into it (shape {finding.shape!r} over {other})"
+        if name and name == finding.shape:
+            return f"its text would now run over shape {other}"
+        return f"the new text of shape {finding.shape!r} would now run over it"
+    if finding.rule == "past the slide":
+        return f"the text would run past the slide ({finding.message})"
     return f"the deck would fail a check: {finding.message}"
 
 
@@ -190,8 +242,14 @@ class DeckEdits:
         view = describe_deck(presentation)
         earlier = self.read_earlier()
         if earlier is None:
+            view = replace(view, parts=parts_digest(fresh))
             return embed_snapshot(fresh, encode_deck_view(view))
-        self.result = carry_into(earlier, self.earlier or Path(), fresh, view)
+        try:
+            # The filled deck is saved already: the edits are carried into it directly.
+            self.result = carry_into(earlier, self.earlier or Path(), fresh, view, presentation)
+        except UNREADABLE:
+            self.problem = f"{self.earlier}: the deck is damaged; open it and save it again"
+            return embed_snapshot(fresh, encode_deck_view(replace(view, parts=parts_digest(fresh))))
         return self.result.data
 
     def read_earlier(self) -> bytes | None:
@@ -205,7 +263,7 @@ class DeckEdits:
             check_zip_archive(self.earlier, what="earlier deck", error=CipdocsError)
             data = self.earlier.read_bytes()
             return data if read_snapshot(data) is not None else None
-        except (CipdocsError, OSError) as error:
+        except (CipdocsError, OSError, zipfile.BadZipFile) as error:
             self.problem = str(getattr(error, "message", error)).split(";")[0]
             return None
 

@@ -23,7 +23,6 @@ from cipdocs.edits.deck_view import A, DeckView, ParagraphView, ShapeView
 from cipdocs.verify.colours import NAMESPACES
 
 FIGURES_CHANGED = "the figures there changed"
-C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 GONE = "the slide it was on is no longer in the update"
 AROUND_CHANGED = "the text around it changed"
 
@@ -63,6 +62,7 @@ def plan_carrying(decks: Decks, changes: Sequence[Change], skip: set[int]) -> Pl
             reason = f"it points to {error}, which cannot be carried"
         if reason:
             plan.refused.append((change, reason))
+            plan.touched.pop(index, None)
     return plan
 
 
@@ -84,6 +84,10 @@ def plan_change(
     slide = fresh_slides[slide_pairs[change.slide]]
     if change.area == "slide deleted":
         plan.actions.append((change, lambda: delete_slide(decks.fresh, slide)))
+        return ""
+    if change.area == "slide moved":
+        anchor, follows = slide_anchor(decks, change.saved_slide, slide_pairs)
+        plan.actions.append((change, lambda: place_slide(decks.fresh, slide, anchor, follows)))
         return ""
     saved_slide = saved_slides[change.saved_slide]
     pristine_slide = decks.pristine.slides[change.slide]
@@ -140,23 +144,8 @@ def plan_slide_added(
     plan: Plan,
 ) -> str:
     """Plan a slide added by hand: after the slide it followed, else before the one after it."""
-    saved_pairs = align_slides(decks.pristine.slides, decks.saved_view.slides, trust_ids=False)
-    saved_pairs = {j: i for i, j in saved_pairs.items()}
-    j = change.saved_slide
-    fresh_slides = list(decks.fresh.slides)
-    anchor, after = None, True
-    for earlier in range(j - 1, -1, -1):
-        i = saved_pairs.get(earlier)
-        if i is not None and i in slide_pairs:
-            anchor = fresh_slides[slide_pairs[i]]
-            break
-    if anchor is None:
-        for later in range(j + 1, len(decks.saved_view.slides)):
-            i = saved_pairs.get(later)
-            if i is not None and i in slide_pairs:
-                anchor, after = fresh_slides[slide_pairs[i]], False
-                break
-    source = list(decks.saved.slides)[j]
+    anchor, after = slide_anchor(decks, change.saved_slide, slide_pairs)
+    source = list(decks.saved.slides)[change.saved_slide]
 
     def add() -> None:
         slide = copy_slide(copier, source, decks.fresh)
@@ -165,6 +154,24 @@ def plan_slide_added(
 
     plan.actions.append((change, add))
     return ""
+
+
+def slide_anchor(decks: Decks, j: int, slide_pairs: dict[int, int]) -> tuple[Any, bool]:
+    """Return the new deck's slide that saved slide `j` goes next to, and whether after it:
+    the slide it followed in the saved deck, else the one it preceded (None: first)."""
+    trust = decks.saved_view.keeps_ids
+    in_order = align_slides(decks.pristine.slides, decks.saved_view.slides, trust_ids=trust)
+    saved_pairs = {saved: i for i, saved in in_order.items()}
+    fresh_slides = list(decks.fresh.slides)
+    for earlier in range(j - 1, -1, -1):
+        i = saved_pairs.get(earlier)
+        if i is not None and i in slide_pairs:
+            return fresh_slides[slide_pairs[i]], True
+    for later in range(j + 1, len(decks.saved_view.slides)):
+        i = saved_pairs.get(later)
+        if i is not None and i in slide_pairs:
+            return fresh_slides[slide_pairs[i]], False
+    return None, True
 
 
 def plan_shape_added(
@@ -256,7 +263,7 @@ def plan_paragraphs(
 ) -> str:
     """Plan replacing the snapshot's paragraphs `change.before` with the saved `change.after`,
     where the new deck holds the snapshot's paragraphs unchanged."""
-    mapping = paragraph_mapping(pristine, fresh)
+    mapping, counterparts = paragraph_mapping(pristine, fresh)
     b1, b2 = change.before
     a1, a2 = change.after
     replacement = [copy.deepcopy(p) for p in saved_paragraphs[a1:a2]]
@@ -267,10 +274,11 @@ def plan_paragraphs(
         elements = [fresh_paragraphs[n] for n in targets if n is not None]
         plan.actions.append((change, lambda: replace_paragraphs(elements, replacement)))
         return ""
-    if b1 - 1 in mapping:
-        anchor, after = fresh_paragraphs[mapping[b1 - 1]], True
-    elif b1 in mapping:
-        anchor, after = fresh_paragraphs[mapping[b1]], False
+    # An added paragraph stays after the one it followed, even when that one's figures changed.
+    if b1 - 1 in counterparts:
+        anchor, after = fresh_paragraphs[counterparts[b1 - 1]], True
+    elif b1 in counterparts:
+        anchor, after = fresh_paragraphs[counterparts[b1]], False
     elif not pristine and not any(p.text for p in fresh):
         anchor, after = fresh_paragraphs[-1], True
     else:
@@ -281,14 +289,19 @@ def plan_paragraphs(
 
 def paragraph_mapping(
     pristine: Sequence[ParagraphView], fresh: Sequence[ParagraphView]
-) -> dict[int, int]:
-    """Return snapshot paragraph index -> new paragraph index, for paragraphs alike in both."""
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Return snapshot paragraph index -> new paragraph index for the paragraphs alike in both,
+    and for those in the same place whatever their content (a sentence whose figures moved)."""
     matcher = SequenceMatcher(None, list(pristine), list(fresh), autojunk=False)
-    mapping: dict[int, int] = {}
-    for i, j, size in matcher.get_matching_blocks():
-        for n in range(size):
-            mapping[i + n] = j + n
-    return mapping
+    alike: dict[int, int] = {}
+    counterparts: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("equal", "replace"):
+            for n in range(min(i2 - i1, j2 - j1)):
+                counterparts[i1 + n] = j1 + n
+                if tag == "equal":
+                    alike[i1 + n] = j1 + n
+    return alike, counterparts
 
 
 def plan_cell(
@@ -386,16 +399,24 @@ def move(target: Any, source: Any, before: ShapeView, after: ShapeView) -> None:
 
 
 def replace_chart(target: Any, source: Any) -> None:
-    """Give the new chart the saved chart's XML, keeping its own link to its workbook."""
-    part = target.chart.part
-    duplicate = copy.deepcopy(source.chart._chartSpace)
-    for name in ("externalData", "userShapes"):
-        for found in duplicate.findall(f"{{{C}}}{name}"):
-            duplicate.remove(found)
-    own = part._element.find(f"{{{C}}}externalData")
-    if own is not None:
-        duplicate.append(copy.deepcopy(own))
-    part._element = duplicate
+    """Give the new chart the saved chart's data (categories, series and values) and title.
+
+    The data is carried rather than the saved chart's XML: what another program wrote there
+    need not be valid for PowerPoint (LibreOffice's data labels are not), and the chart's
+    workbook is rewritten with it.
+    """
+    from cipdocs.pptx_template.chart import CHART_DATA
+
+    saved = source.chart
+    data = CHART_DATA()
+    data.categories = list(saved.plots[0].categories) if len(saved.plots) else []
+    for plot in saved.plots:
+        for series in plot.series:
+            data.add_series(series.name, list(series.values))
+    chart = target.chart
+    chart.replace_data(data)
+    if saved.has_title and saved.chart_title.has_text_frame:
+        chart.chart_title.text_frame.text = saved.chart_title.text_frame.text
 
 
 def delete_slide(presentation: Any, slide: Any) -> None:
@@ -408,10 +429,10 @@ def delete_slide(presentation: Any, slide: Any) -> None:
 
 
 def place_slide(presentation: Any, slide: Any, anchor: Any, after: bool) -> None:
-    """Move the new `slide` (added last) next to `anchor` (at the start when None)."""
+    """Move `slide` next to `anchor` (at the start when None)."""
     id_list = presentation.slides._sldIdLst
     entries = list(id_list)
-    mine = entries[-1]
+    mine = next(e for e in entries if presentation.part.related_part(e.rId) is slide.part)
     target = next(
         (
             e

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from cipdocs.edits.deck_match import align_slides, match_shapes
+from cipdocs.edits.deck_match import align_slides, match_shapes, pair_moved
 from cipdocs.edits.deck_view import DeckView, ParagraphView, ShapeView, SlideView
 from cipdocs.edits.model import Edit, EditKind
 
@@ -40,7 +40,8 @@ class Change:
 def find_changes(pristine: DeckView, saved: DeckView) -> list[Change]:
     """Return every hand edit of `saved` relative to `pristine`, in the saved deck's order."""
     pairs = align_slides(pristine.slides, saved.slides, trust_ids=saved.keeps_ids)
-    saved_to_pristine = {j: i for i, j in pairs.items()}
+    moved = pair_moved(pristine.slides, saved.slides, pairs, trust_ids=saved.keeps_ids)
+    saved_to_pristine = {j: i for i, j in (pairs | moved).items()}
     changes: list[Change] = []
     for j, slide in enumerate(saved.slides):
         place = f"slide {j + 1}"
@@ -49,9 +50,12 @@ def find_changes(pristine: DeckView, saved: DeckView) -> list[Change]:
             changes.append(Change(edit, "slide added", saved_slide=j))
             continue
         i = saved_to_pristine[j]
+        if i in moved:
+            edit = Edit(EditKind.SLIDE_MOVED, place, slide.title or "(no title)")
+            changes.append(Change(edit, "slide moved", slide=i, saved_slide=j))
         changes += slide_changes(pristine.slides[i], slide, i, j, trust_ids=saved.keeps_ids)
     for i, slide in enumerate(pristine.slides):
-        if i not in pairs:
+        if i not in pairs and i not in moved:
             place = f"slide {i + 1} of the deck cipdocs wrote"
             edit = Edit(EditKind.SLIDE_REMOVED, place, slide.title or "(no title)")
             changes.append(Change(edit, "slide deleted", slide=i))
@@ -73,7 +77,7 @@ def slide_changes(
             found.append(Change(edit, "shape added", i, j, saved_shape=k))
             continue
         h = after_to_before[k]
-        found += shape_changes(before.shapes[h], shape, place, (i, j, h, k))
+        found += shape_changes(before.shapes[h], shape, place, (i, j, h, k), trust_ids=trust_ids)
     for h, shape in enumerate(before.shapes):
         if h not in pairs:
             edit = Edit(EditKind.SHAPE_REMOVED, f"slide {j + 1}, {shape.label!r}", shape.label)
@@ -90,7 +94,12 @@ def slide_changes(
 
 
 def shape_changes(
-    before: ShapeView, after: ShapeView, place: str, where: tuple[int, int, int, int]
+    before: ShapeView,
+    after: ShapeView,
+    place: str,
+    where: tuple[int, int, int, int],
+    *,
+    trust_ids: bool = True,
 ) -> list[Change]:
     """Return the edits made to one shape: moved or resized, its text, cells, chart or group."""
     i, j, h, k = where
@@ -98,7 +107,10 @@ def shape_changes(
     if moved(before, after):
         edit = Edit(EditKind.SHAPE_MOVED, place, after.label)
         found.append(Change(edit, "box", i, j, h, k))
-    found += paragraph_changes(list(before.paragraphs), list(after.paragraphs), place, where)
+    saved = list(after.paragraphs)
+    if not trust_ids:
+        saved = [spelled_out_as(before.paragraphs, paragraph) for paragraph in saved]
+    found += paragraph_changes(list(before.paragraphs), saved, place, where)
     if before.cells and after.cells:
         if [len(row) for row in before.cells] != [len(row) for row in after.cells]:
             edit = Edit(EditKind.CELL_CHANGED, place, "rows or columns added or removed")
@@ -116,13 +128,59 @@ def shape_changes(
     return found
 
 
+SIZE_TOLERANCE = 50
+"""Half a point: LibreOffice writes a shrunk-to-fit size rounded (13.23 pt as 13.2)."""
+
+
+def spelled_out_as(pristine: Sequence[ParagraphView], paragraph: ParagraphView) -> ParagraphView:
+    """Return a paragraph of a deck LibreOffice saved with the formatting it spelled out put
+    back as the snapshot has it, where the two agree within what LibreOffice changes: colours
+    the snapshot inherited (LibreOffice resolves them its own way) and sizes within half a point.
+    """
+    for original in pristine:
+        if original.text != paragraph.text or original == paragraph:
+            continue
+        ours, theirs = original.style.split(";"), paragraph.style.split(";")
+        if len(ours) != len(theirs):
+            continue
+        merged = [agreed(mine, other) for mine, other in zip(ours, theirs, strict=True)]
+        if all(merged):
+            return ParagraphView(paragraph.text, ";".join(str(m) for m in merged))
+    return paragraph
+
+
+def agreed(mine: str, other: str) -> str:
+    """Return `mine` when the stretch `other` says the same but for LibreOffice's way of
+    spelling it out, else ''."""
+    mine_length, _, mine_style = mine.partition(":")
+    other_length, _, other_style = other.partition(":")
+    flags, size, colour = [*mine_style.split(","), "", "", ""][:3]
+    other_flags, other_size, other_colour = [*other_style.split(","), "", "", ""][:3]
+    if mine_length != other_length or flags != other_flags:
+        return ""
+    if (
+        not (size.isdigit() and other_size.isdigit())
+        or abs(int(size) - int(other_size)) > SIZE_TOLERANCE
+    ):
+        return ""
+    if colour != other_colour and not colour.startswith("~"):
+        return ""
+    return mine
+
+
 def moved(before: ShapeView, after: ShapeView) -> bool:
     """Return True when a shape was moved or resized (its height, when it follows the text,
     left out)."""
-    count = 3 if before.grows or after.grows else 4
+    if before.grows or after.grows:
+        # The height follows the text; other programs set it (and, for text that does not
+        # wrap, the width around the same centre) anew.
+        (x, y, w, _), (x2, y2, w2, _) = before.box, after.box
+        places = (
+            [(y, y2), (2 * x + w, 2 * x2 + w2)] if before.unwrapped else [(x, x2), (y, y2), (w, w2)]
+        )
+        return any(abs(old - new) > BOX_TOLERANCE for old, new in places)
     return any(
-        abs(old - new) > BOX_TOLERANCE
-        for old, new in zip(before.box[:count], after.box[:count], strict=True)
+        abs(old - new) > BOX_TOLERANCE for old, new in zip(before.box, after.box, strict=True)
     )
 
 
@@ -147,6 +205,8 @@ def paragraph_changes(
         else:
             blocks = [(i1, i2, j1, j2)]
         for b1, b2, a1, a2 in blocks:
+            if not any(p.text.strip() for p in [*before[b1:b2], *after[a1:a2]]):
+                continue  # empty paragraphs added or removed show nothing
             kind = paragraph_kind(before[b1:b2], after[a1:a2], notes)
             shown = after[a1:a2] or before[b1:b2]
             content = "\n".join(p.text for p in shown)

@@ -15,6 +15,8 @@ from cipdocs.edits.deck_view import ShapeView, SlideView
 SLIDE_THRESHOLD = 0.35
 """Below this, two slides are not the same slide."""
 TEXT_THRESHOLD = 0.6
+MOVE_THRESHOLD = 0.6
+"""A slide out of order is the same slide, moved, only when this alike (or more)."""
 
 
 def align_slides(
@@ -41,6 +43,33 @@ def align_slides(
         else:
             j += 1
     return pairs
+
+
+def pair_moved(
+    before: Sequence[SlideView],
+    after: Sequence[SlideView],
+    pairs: dict[int, int],
+    *,
+    trust_ids: bool,
+) -> dict[int, int]:
+    """Return `before` index -> `after` index for slides the in-order alignment left out that
+    are the same slide in another place (moved), most alike first."""
+    taken = set(pairs.values())
+    candidates = sorted(
+        (
+            (slide_likeness(first, second, trust_ids), i, j)
+            for i, first in enumerate(before)
+            if i not in pairs
+            for j, second in enumerate(after)
+            if j not in taken
+        ),
+        reverse=True,
+    )
+    moved: dict[int, int] = {}
+    for likeness, i, j in candidates:
+        if likeness >= MOVE_THRESHOLD and i not in moved and j not in moved.values():
+            moved[i] = j
+    return moved
 
 
 def slide_likeness(first: SlideView, second: SlideView, trust_ids: bool) -> float:
@@ -80,7 +109,7 @@ def match_shapes(
     pairs: dict[int, int] = {}
     rules: list[Callable[[ShapeView, ShapeView], bool]] = [
         lambda b, a: trust_ids and b.id == a.id and b.name == a.name,
-        lambda b, a: bool(b.name) and b.name == a.name and not b.placeholder,
+        lambda b, a: bool(b.name) and b.name == a.name,
         lambda b, a: bool(b.placeholder) and b.placeholder == a.placeholder,
         lambda b, a: trust_ids and b.id == a.id,
     ]
@@ -88,10 +117,14 @@ def match_shapes(
         for i, shape in enumerate(before):
             if i in pairs:
                 continue
+            # By name or placeholder, a shape may change kind (LibreOffice turns a filled picture
+            # placeholder into a picture); by id or text alone it may not.
             free = [
                 j
                 for j, other in enumerate(after)
-                if j not in pairs.values() and other.kind == shape.kind and rule(shape, other)
+                if j not in pairs.values()
+                and (other.kind == shape.kind or rule in rules[1:3])
+                and rule(shape, other)
             ]
             if free:
                 pairs[i] = free[0]

@@ -12,7 +12,9 @@ among others (edits/deck_match.py).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
 import zlib
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -57,6 +59,8 @@ class ShapeView:
     """Left, top, width, height in EMU (a group: its members' bounds)."""
     grows: bool
     """The shape's height follows its text, so another program may set it anew."""
+    unwrapped: bool
+    """Its text does not wrap: with `grows`, the width follows the text too."""
     paragraphs: tuple[ParagraphView, ...]
     cells: tuple[tuple[str, ...], ...]
     """A table's cells' text, row by row."""
@@ -66,6 +70,10 @@ class ShapeView:
     @property
     def label(self) -> str:
         """Return how a reader knows the shape: its name, else its first words."""
+        if self.placeholder == "title":
+            return "title"
+        if self.kind == "chart" and self.name.startswith("Chart:"):
+            return "chart"  # a template's binding, not a name
         if self.name and not self.name.startswith("PlaceHolder "):
             return self.name
         words = " ".join(p.text for p in self.paragraphs).strip()
@@ -91,6 +99,9 @@ class DeckView:
     slides: tuple[SlideView, ...]
     keeps_ids: bool = True
     """False when the program that saved it renumbers ids (LibreOffice)."""
+    parts: str = ""
+    """A digest of the deck's content parts as cipdocs wrote them (`parts_digest`): when the
+    saved deck's parts still have it, nobody changed them and there is nothing to compare."""
 
 
 class Inherited:
@@ -154,8 +165,15 @@ class Inherited:
 def describe_deck(presentation: Any) -> DeckView:
     """Return what the python-pptx `presentation` shows."""
     inherited = Inherited()
-    slides = tuple(describe_slide(slide, inherited) for slide in presentation.slides)
-    return DeckView(slides, keeps_ids=not saved_by_libreoffice(presentation))
+    ids = {
+        entry.get(f"{{{R}}}id"): int(entry.get("id", "0"))
+        for entry in presentation.slides._sldIdLst
+    }
+    slides = []
+    for rel_id in ids:
+        slide = presentation.part.related_slide(rel_id)
+        slides.append(describe_slide(slide, ids[rel_id], inherited))
+    return DeckView(tuple(slides), keeps_ids=not saved_by_libreoffice(presentation))
 
 
 def saved_by_libreoffice(presentation: Any) -> bool:
@@ -168,26 +186,38 @@ def saved_by_libreoffice(presentation: Any) -> bool:
     return found is not None and "LibreOffice" in (found.text or "")
 
 
-def describe_slide(slide: Any, inherited: Inherited) -> SlideView:
+def describe_slide(slide: Any, slide_id: int, inherited: Inherited) -> SlideView:
     """Return what one slide shows."""
     shapes = tuple(
         describe_shape(slide, element, inherited)
         for element in shape_elements(slide.shapes._spTree)
     )
     title = next((s for s in shapes if s.placeholder == "title"), None)
-    notes: tuple[str, ...] = ()
-    if slide.has_notes_slide:
-        frame = slide.notes_slide.notes_text_frame
-        if frame is not None:
-            notes = tuple(paragraph_text(p) for p in frame._txBody.iterfind(f"{{{A}}}p"))
     return SlideView(
-        id=int(slide.slide_id),
+        id=slide_id,
         layout=str(slide.slide_layout.name),
         title=" ".join(p.text for p in title.paragraphs).strip() if title else "",
         hidden=slide._element.get("show") in ("0", "false"),
         shapes=shapes,
-        notes=notes,
+        notes=notes_of(slide),
     )
+
+
+NOTES_SLIDE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide"
+
+
+def notes_of(slide: Any) -> tuple[str, ...]:
+    """Return the paragraphs of a slide's speaker notes (its notes page's body placeholder)."""
+    for relationship in slide.part.rels.values():
+        if relationship.reltype == NOTES_SLIDE and not relationship.is_external:
+            notes = relationship.target_part._element
+            for shape in notes.iterfind("p:cSld/p:spTree/p:sp", NAMESPACES):
+                ph = shape.find("p:nvSpPr/p:nvPr/p:ph", NAMESPACES)
+                if ph is not None and ph.get("type") == "body":
+                    return tuple(
+                        paragraph_text(p) for p in shape.iterfind("p:txBody/a:p", NAMESPACES)
+                    )
+    return ()
 
 
 def shape_elements(tree: etree._Element) -> list[etree._Element]:
@@ -227,6 +257,7 @@ def describe_shape(slide: Any, element: etree._Element, inherited: Inherited) ->
         placeholder=placeholder,
         box=inherited.box(slide, element),
         grows=element_grows(element),
+        unwrapped=element.find("p:txBody/a:bodyPr[@wrap='none']", NAMESPACES) is not None,
         paragraphs=paragraphs,
         cells=cells,
         content=content_digest(slide, element, kind),
@@ -319,6 +350,9 @@ def describe_paragraph(
         text = "\n" if name == "br" else child.findtext("a:t", "", NAMESPACES)
         if not text:
             continue
+        if name == "br" and stretches:
+            stretches[-1][0] += 1  # a line break shows no formatting of its own
+            continue
         style = run_style(child.find("a:rPr", NAMESPACES), defaults, colour, palette)
         if stretches and stretches[-1][1] == style:
             stretches[-1][0] += len(text)
@@ -363,7 +397,8 @@ def run_style(
         # A link's colour and underline come from the theme; programs spell them out or not.
         underline, own = False, "link"
     flags = "".join("1" if flag else "0" for flag in (bold, italic, underline, strike))
-    return f"{flags},{first('sz', '1800')},{own or colour}"
+    # An inherited colour is marked: programs that spell colours out may resolve it otherwise.
+    return f"{flags},{first('sz', '1800')},{own or '~' + colour}"
 
 
 def text_colour(shape: Any, palette: Palette) -> str:
@@ -418,9 +453,24 @@ def digest(values: list[str]) -> str:
     return hashlib.sha1("\x1f".join(values).encode()).hexdigest()[:16]
 
 
+def parts_digest(package: bytes) -> str:
+    """Return a digest of the package's content parts: all but the document properties, custom
+    XML, relationships and content types, which cipdocs changes after the snapshot is made."""
+    found = hashlib.sha1()
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        for name in sorted(archive.namelist()):
+            if not name.startswith(("customXml/", "docProps/", "[")) and not name.endswith(".rels"):
+                found.update(name.encode() + b"\0" + archive.read(name))
+    return found.hexdigest()
+
+
 def encode_deck_view(view: DeckView) -> bytes:
     """Return `view` as snapshot bytes: compact JSON, deflated."""
-    data = {"format": SNAPSHOT_FORMAT, "slides": [asdict(slide) for slide in view.slides]}
+    data = {
+        "format": SNAPSHOT_FORMAT,
+        "parts": view.parts,
+        "slides": [asdict(slide) for slide in view.slides],
+    }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return zlib.compress(text.encode(), 9)
 
@@ -431,7 +481,8 @@ def decode_deck_view(snapshot: bytes) -> DeckView | None:
         data = json.loads(zlib.decompress(snapshot))
         if data.get("format") != SNAPSHOT_FORMAT:
             return None
-        return DeckView(tuple(slide_from_json(slide) for slide in data["slides"]))
+        slides = tuple(slide_from_json(slide) for slide in data["slides"])
+        return DeckView(slides, parts=str(data.get("parts", "")))
     except (zlib.error, ValueError, KeyError, TypeError, AttributeError):
         return None
 

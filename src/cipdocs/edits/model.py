@@ -19,6 +19,7 @@ class EditKind(Enum):
     SHAPE_MOVED = "shape moved or resized"
     SLIDE_ADDED = "slide added"
     SLIDE_REMOVED = "slide deleted"
+    SLIDE_MOVED = "slide moved"
     NOTES_CHANGED = "speaker notes changed"
     CELL_CHANGED = "table cell changed"
     CHART_CHANGED = "chart changed"
