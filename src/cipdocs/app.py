@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from cipdocs.templating import Placeholder
 if TYPE_CHECKING:
     from cipdocs.cycle import Comparison
     from cipdocs.edits.deck import DeckEdits
-    from cipdocs.edits.model import Carried
+    from cipdocs.edits.update import UpdateEdits
     from cipdocs.office.pdf import Office
 
 Progress = Callable[[str], None]
@@ -73,17 +72,17 @@ def build_documents(
         if office is None and (request.pdf or request.preview):
             office = stack.enter_context(office_for(request))
         hand_edits = deck_edits(request, stem, comparison)
-        update_edits = (
+        edits_from = (
             None
             if request.fresh
             else update_edits_source(request.output_dir / f"{stem}.docx", comparison)
         )
-        deck, slide_count, update, carried = _render_documents(
-            request, presented, stem, record, hand_edits, update_edits
+        deck, slide_count, update, update_edits = _render_documents(
+            request, presented, stem, record, hand_edits, edits_from
         )
         for line in hand_edits.lines() if hand_edits is not None else ():
             progress(line)
-        for line in carried_lines(carried):
+        for line in update_edits.lines() if update_edits is not None else ():
             progress(line)
         written += [path for path in (deck, update) if path is not None]
         if office is not None:
@@ -131,10 +130,10 @@ def _render_documents(
     stem: str,
     record: dict[str, object],
     hand_edits: DeckEdits | None = None,
-    update_edits: Path | None = None,
-) -> tuple[Path | None, int, Path | None, Carried | None]:
+    edits_from: Path | None = None,
+) -> tuple[Path | None, int, Path | None, UpdateEdits | None]:
     """Render the deck and the Word update asked for; return their paths, the slide count and
-    the hand edits carried into the Word update from `update_edits`."""
+    what became of the hand edits of the Word update `edits_from`."""
     from cipdocs.parallel import run_beside
 
     deck = update = None
@@ -146,7 +145,7 @@ def _render_documents(
     if update is not None:
         pending = run_beside(
             functools.partial(
-                _render_update, presented, request.update_template, update, record, update_edits
+                _render_update, presented, request.update_template, update, record, edits_from
             ),
             in_child=request.parallel and deck is not None,
         )
@@ -162,8 +161,8 @@ def _render_documents(
         if pending is not None:
             pending.wait(raise_error=False)
         raise
-    carried = pending.wait() if pending is not None else None
-    return deck, slide_count, update, carried
+    update_edits = pending.wait() if pending is not None else None
+    return deck, slide_count, update, update_edits
 
 
 def _render_update(
@@ -172,12 +171,12 @@ def _render_update(
     destination: Path,
     record: dict[str, object],
     edits_from: Path | None,
-) -> Carried | None:
+) -> UpdateEdits:
     from cipdocs.render.docx import render_update
 
-    carried = render_update(presented, template, destination, record=record, edits_from=edits_from)
+    edits = render_update(presented, template, destination, record=record, edits_from=edits_from)
     # Only the outcome goes back to the parent (from the child process), not the document.
-    return None if carried is None else dataclasses.replace(carried, data=b"")
+    return edits.summary()
 
 
 def update_edits_source(destination: Path, comparison: Comparison | None) -> Path | None:
@@ -191,17 +190,6 @@ def update_edits_source(destination: Path, comparison: Comparison | None) -> Pat
     # The previous update may be its deck (cycle.py takes the .pptx); its Word update is beside it.
     beside = previous.with_suffix(".docx")
     return beside if beside.is_file() else None
-
-
-def carried_lines(carried: Carried | None) -> list[str]:
-    """Return what to say of the Word update's hand edits: how many were carried and from
-    where, and a warning for each left behind; nothing when there were none."""
-    if carried is None or not (carried.carried or carried.not_carried):
-        return []
-    count = len(carried.carried)
-    noun = "hand edit" if count == 1 else "hand edits"
-    lines = [f"carried {count} {noun} into the Word update from {carried.source}"]
-    return lines + [f"warning: {left}" for left in carried.not_carried]
 
 
 def convert_documents(

@@ -307,7 +307,7 @@ def test_a_paragraph_reworded_in_the_template_starts_afresh(
         tmp_path / "template.docx",
         tmp_path / "update.docx",
         edits_from=edited / SECOND_NAME,
-    )
+    ).carried
 
     assert carried is not None
     assert [str(left) for left in carried.not_carried] == [
@@ -318,6 +318,37 @@ def test_a_paragraph_reworded_in_the_template_starts_afresh(
     assert "The CIP-CCG was convened in January 2024. It was tasked with:" in body_texts(
         tmp_path / "update.docx"
     )
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        (
+            {"word/document.xml": b"<w:document"},
+            "the Word update is damaged; open it in Word and save it again",
+        ),
+        (None, "the earlier Word update is damaged (not a complete zip file)"),
+    ],
+)
+def test_a_damaged_earlier_update_is_named_and_the_new_one_written(
+    workbooks: dict[str, Path], tmp_path: Path, damage: dict[str, bytes] | None, problem: str
+) -> None:
+    path = write_update(book(workbooks, SECOND), tmp_path).path
+    if damage is None:
+        path.write_bytes(b"PK\x03\x04 not really a zip")
+    else:
+        with zipfile.ZipFile(path) as archive:
+            parts = {name: archive.read(name) for name in archive.namelist()}
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in {**parts, **damage}.items():
+                archive.writestr(name, data)
+
+    rerun = write_update(book(workbooks, SECOND), tmp_path)
+
+    [line] = rerun.said
+    assert line.startswith(f"warning: no hand edits carried into the Word update: {path}")
+    assert problem in line
+    assert edits_in(rerun.path) == []
 
 
 def test_an_update_without_edits_before_it_says_nothing(

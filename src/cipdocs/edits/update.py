@@ -10,6 +10,7 @@ made to stand in the new package (update_graft.py). docs/cycle.md says it for st
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -27,9 +28,13 @@ from cipdocs.edits.update_units import (
     snapshot_json,
     take_snapshot,
 )
+from cipdocs.errors import CipdocsError
+from cipdocs.package.archive import check_zip_archive
 
 __all__ = [
+    "DamagedUpdateError",
     "NoSnapshotError",
+    "UpdateEdits",
     "carry_update_edits",
     "finish_update",
     "list_update_edits",
@@ -42,24 +47,64 @@ class NoSnapshotError(ValueError):
     """The document carries no record of what cipdocs wrote (cipdocs did not make it)."""
 
 
-def finish_update(
-    package: bytes, earlier: tuple[bytes, Path] | None
-) -> tuple[bytes, Carried | None]:
-    """Return the rendered `package` with its snapshot, and the edits of `earlier` carried into it.
+class DamagedUpdateError(ValueError):
+    """The document carries a snapshot, but its Word parts cannot be read."""
+
+
+DAMAGED = "the Word update is damaged; open it in Word and save it again"
+
+
+@dataclass(frozen=True)
+class UpdateEdits:
+    """What became of an earlier Word update's hand edits in one run, and what to say of it."""
+
+    carried: Carried | None = None
+    """The edits carried and left behind; None when there was no earlier update to take from."""
+    problem: str = ""
+    """Why no edits were taken from an earlier update that could not be read."""
+
+    def lines(self) -> list[str]:
+        """Return what to print: how many edits were carried and from where, and a warning for
+        each left behind (or why none were taken); nothing when the earlier update has none."""
+        if self.problem:
+            return [f"warning: no hand edits carried into the Word update: {self.problem}"]
+        carried = self.carried
+        if carried is None or not (carried.carried or carried.not_carried):
+            return []
+        count = len(carried.carried)
+        noun = "hand edit" if count == 1 else "hand edits"
+        lines = [f"carried {count} {noun} into the Word update from {carried.source}"]
+        return lines + [f"warning: {left}" for left in carried.not_carried]
+
+    def summary(self) -> UpdateEdits:
+        """Return the outcome without the document's bytes (what a child process sends back)."""
+        if self.carried is None:
+            return self
+        return replace(self, carried=replace(self.carried, data=b""))
+
+
+def finish_update(package: bytes, edits_from: Path | None) -> tuple[bytes, UpdateEdits]:
+    """Return the rendered `package` with its snapshot, and the edits of `edits_from` carried in.
 
     `package` is the Word update as docxtpl saved it from a template marked by `mark_origins`;
-    `earlier` (its bytes and path) is the document to take hand edits from. The result is None
-    without an earlier document, or when that one carries no snapshot.
+    `edits_from` is the Word update to take hand edits from (None: none). One that cipdocs did
+    not write is passed over; one that cannot be read is named in the outcome's `problem`.
     """
     fresh = snapshot_update(package)
-    if earlier is None:
-        return fresh, None
-    data, path = earlier
+    if edits_from is None or not edits_from.is_file():
+        return fresh, UpdateEdits()
     try:
-        carried = carry_update_edits(data, path, fresh)
+        check_zip_archive(edits_from, what="earlier Word update", error=CipdocsError)
+        carried = carry_update_edits(edits_from.read_bytes(), edits_from, fresh)
     except NoSnapshotError:
-        return fresh, None
-    return carried.data, carried
+        return fresh, UpdateEdits()
+    except DamagedUpdateError:
+        return fresh, UpdateEdits(problem=f"{edits_from}: {DAMAGED}")
+    except CipdocsError as error:
+        return fresh, UpdateEdits(problem=str(error).split(";")[0])
+    except OSError as error:
+        return fresh, UpdateEdits(problem=f"{edits_from}: cannot be read ({error.strerror})")
+    return carried.data, UpdateEdits(carried)
 
 
 def snapshot_update(package: bytes) -> bytes:
@@ -82,7 +127,8 @@ def list_update_edits(package: bytes) -> list[Edit]:
 def carry_update_edits(earlier: bytes, earlier_path: Path, fresh: bytes) -> Carried:
     """Return `fresh` (a Word update just written) with the hand edits of `earlier` carried in.
 
-    Raise `NoSnapshotError` when `earlier` carries no snapshot. The new document keeps its own
+    Raise `NoSnapshotError` when `earlier` carries no snapshot, `DamagedUpdateError` when it
+    cannot be read. The new document keeps its own
     snapshot, of the content cipdocs wrote, so carried edits stay hand edits next time.
     """
     before, earlier_package = _read_earlier(earlier)
@@ -105,11 +151,14 @@ def _read_earlier(package: bytes) -> tuple[tuple[Written, ...], WordPackage]:
     try:
         return snapshot, WordPackage(package)
     except (ValueError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
-        raise NoSnapshotError("the document is not a Word document cipdocs can read") from None
+        raise DamagedUpdateError(DAMAGED) from None
 
 
 def _snapshot(package: bytes) -> tuple[Written, ...]:
-    data = read_snapshot(package)
+    try:
+        data = read_snapshot(package)
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
+        raise DamagedUpdateError(DAMAGED) from None
     snapshot = None if data is None else parse_snapshot(data)
     if snapshot is None:
         raise NoSnapshotError("the document carries no snapshot of what cipdocs wrote")

@@ -18,10 +18,8 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from cipdocs.edits.model import Carried
-from cipdocs.edits.update import finish_update, mark_origins
+from cipdocs.edits.update import UpdateEdits, finish_update, mark_origins
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.package.archive import check_zip_archive
 from cipdocs.pptx_template.tags import check_lines
 from cipdocs.render.files import require_template, write_document
 from cipdocs.render.properties import apply_core_properties
@@ -62,12 +60,12 @@ def render_update(
     *,
     record: Mapping[str, object] | None = None,
     edits_from: Path | None = None,
-) -> Carried | None:
+) -> UpdateEdits:
     """Fill `template` with `report` and write the Word update to `destination`.
 
     `record` (the report as data, report/record.py) is embedded in the file when given. The
     hand edits of the Word update at `edits_from` are carried into it (edits/update.py); the
-    result says which were and which were not (None without an earlier update to take from).
+    result says which were and which were not.
     """
     document = _open_template(template)
     mark_origins(document.docx.element.body)
@@ -82,21 +80,9 @@ def render_update(
     _set_core_properties(document, report)
     buffer = io.BytesIO()
     document.save(buffer)
-    data, carried = finish_update(buffer.getvalue(), _read_earlier(edits_from))
+    data, edits = finish_update(buffer.getvalue(), edits_from)
     write_document(destination, data, record=record)
-    return carried
-
-
-def _read_earlier(path: Path | None) -> tuple[bytes, Path] | None:
-    """Return the bytes of the earlier update at `path`, or None when there is none to read."""
-    if path is None or not zipfile.is_zipfile(path):
-        return None
-    try:
-        check_zip_archive(path, what="earlier update", error=TemplateProblemError)
-        return path.read_bytes(), path
-    except (OSError, TemplateProblemError):
-        # Nothing to take edits from; the run writes the plain update.
-        return None
+    return edits
 
 
 def list_placeholders(template: Path) -> list[Placeholder]:
