@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
@@ -523,6 +524,30 @@ def test_word_markup_is_no_edit_and_is_carried_cleanly(
 
     assert update.said[0] == f"carried 6 hand edits into the Word update from {path}"
     assert validate(update.path) == []
+
+
+@pytest.mark.openxml
+def test_a_section_break_keeps_its_page_without_its_own_header(
+    workbooks: dict[str, Path], tmp_path: Path, validate: Callable[[Path], list[object]]
+) -> None:
+    path = write_update(book(workbooks, SECOND), tmp_path).path
+    document = Document(str(path))
+    document.add_section()  # ends the first section with a paragraph that holds its sectPr
+    first = document.sections[0]
+    first.orientation = WD_ORIENT.LANDSCAPE
+    first.page_width, first.page_height = first.page_height, first.page_width
+    document.save(str(path))
+
+    rerun = write_update(book(workbooks, SECOND), tmp_path)
+
+    assert rerun.said == [f"carried 1 hand edit into the Word update from {path}"]
+    sections = Document(str(rerun.path)).sections
+    assert [section.orientation for section in sections] == [
+        WD_ORIENT.LANDSCAPE,
+        WD_ORIENT.PORTRAIT,
+    ]
+    assert sections[1].header.paragraphs[0].text.startswith("CIP-CCG Status Update")
+    assert validate(rerun.path) == []
 
 
 # --- the counterpart of each unit in the next update ------------------------------------------

@@ -152,8 +152,10 @@ class Graft:
                     del node.attrib[name]
         self._drop_comments(carried)
         _normalise_switches(carried)
-        for section in list(carried.iter(w("sectPr"))):
-            _remove(section)
+        # A section break keeps its page (orientation, margins, columns); its own header and
+        # footer parts are not carried, so it shows the ones before it.
+        for reference in list(carried.iter(w("headerReference"), w("footerReference"))):
+            _remove(reference)
         self._relate(carried)
         self._renumber(carried)
         self._style(carried)
