@@ -343,6 +343,8 @@ def test_a_damaged_earlier_update_is_named_and_the_new_one_written(
         with zipfile.ZipFile(path, "w") as archive:
             for name, data in {**parts, **damage}.items():
                 archive.writestr(name, data)
+    damaged = tmp_path / "damaged.docx"
+    shutil.copyfile(path, damaged)
 
     rerun = write_update(book(workbooks, SECOND), tmp_path)
 
@@ -350,6 +352,10 @@ def test_a_damaged_earlier_update_is_named_and_the_new_one_written(
     assert line.startswith(f"warning: no hand edits carried into the Word update: {path}")
     assert problem in line
     assert edits_in(rerun.path) == []
+    # `cipdocs edits` refuses it in one line, as a file it cannot tell edits in.
+    result = CliRunner().invoke(cli, ["edits", str(damaged)])
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"error: {damaged}")
 
 
 def test_an_update_without_edits_before_it_says_nothing(

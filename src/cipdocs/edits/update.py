@@ -47,8 +47,8 @@ class NoSnapshotError(ValueError):
     """The document carries no record of what cipdocs wrote (cipdocs did not make it)."""
 
 
-class DamagedUpdateError(ValueError):
-    """The document carries a snapshot, but its Word parts cannot be read."""
+class DamagedUpdateError(NoSnapshotError):
+    """The document's snapshot or Word parts cannot be read (a damaged file)."""
 
 
 DAMAGED = "the Word update is damaged; open it in Word and save it again"
@@ -96,10 +96,10 @@ def finish_update(package: bytes, edits_from: Path | None) -> tuple[bytes, Updat
     try:
         check_zip_archive(edits_from, what="earlier Word update", error=CipdocsError)
         carried = carry_update_edits(edits_from.read_bytes(), edits_from, fresh)
-    except NoSnapshotError:
-        return fresh, UpdateEdits()
     except DamagedUpdateError:
         return fresh, UpdateEdits(problem=f"{edits_from}: {DAMAGED}")
+    except NoSnapshotError:
+        return fresh, UpdateEdits()
     except CipdocsError as error:
         return fresh, UpdateEdits(problem=str(error).split(";")[0])
     except OSError as error:
@@ -117,10 +117,10 @@ def snapshot_update(package: bytes) -> bytes:
 def list_update_edits(package: bytes) -> list[Edit]:
     """Return the hand edits in the Word update `package`, in document order.
 
-    Raise `NoSnapshotError` when cipdocs did not make it (it carries no snapshot).
+    Raise `NoSnapshotError` when cipdocs did not make it (it carries no snapshot), and its
+    `DamagedUpdateError` when the file cannot be read.
     """
-    document = WordPackage(package)
-    written = _snapshot(package)
+    written, document = _read_earlier(package)
     return [change.edit for change in compare_units(written, read_units(document.body)).all()]
 
 
