@@ -35,6 +35,7 @@ from tests.edits.editing import (
     DRAFT,
     NEXT_STEPS,
     NOTE_ADDED,
+    PICTURE,
     REWORDED,
     STATUS_HEADER,
     STATUS_TITLE,
@@ -467,3 +468,24 @@ def test_a_third_party_deck_resaved_by_libreoffice_shows_no_edits(
     resaved = resave_with_libreoffice(deck, tmp_path / "resaved")
 
     assert list_deck_edits(resaved.read_bytes()) == []
+
+
+def test_a_picture_without_alt_text_is_left_out_with_the_checks_words(
+    workbooks: tuple[Path, Path], pristine: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    deck = Presentation(str(pristine))
+    slide = slide_with(deck, "Milestone table")
+    picture = slide.shapes.add_picture(str(PICTURE), Cm(27), Cm(15.5), Cm(4))
+    picture.name = "Unlabelled"
+    picture._element.nvPicPr.cNvPr.set("descr", "")  # python-pptx puts the file name there
+    deck.save(str(output / SECOND_DECK))
+
+    run = write_deck(workbooks[0], output)
+
+    assert run.lines[0] == f"carried 0 hand edits into the deck from {output / SECOND_DECK}"
+    assert run.lines[1].startswith(
+        "warning: slide 4, 'Unlabelled': shape added not carried (the deck would fail a check: "
+    )
+    assert check_deck_file(run.deck) == []
