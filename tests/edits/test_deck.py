@@ -489,3 +489,24 @@ def test_a_picture_without_alt_text_is_left_out_with_the_checks_words(
         "warning: slide 4, 'Unlabelled': shape added not carried (the deck would fail a check: "
     )
     assert check_deck_file(run.deck) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("notes.txt", b"text", "not a .pptx or .docx; name a deck or Word update cipdocs wrote"),
+        ("deck.pptx", b"not a zip", "not a PowerPoint or Word file; name a deck or Word update"),
+        ("missing.pptx", None, "the file does not exist; check the name"),
+    ],
+)
+def test_edits_command_refuses_what_is_not_a_document(
+    tmp_path: Path, name: str, data: bytes | None, message: str
+) -> None:
+    path = tmp_path / name
+    if data is not None:
+        path.write_bytes(data)
+
+    result = CliRunner().invoke(cli, ["edits", str(path)])
+
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"error: {path}: {message}")
