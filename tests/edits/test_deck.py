@@ -35,6 +35,7 @@ from tests.edits.editing import (
     DRAFT,
     NEXT_STEPS,
     NOTE_ADDED,
+    PICTURE,
     REWORDED,
     STATUS_HEADER,
     STATUS_TITLE,
@@ -467,3 +468,45 @@ def test_a_third_party_deck_resaved_by_libreoffice_shows_no_edits(
     resaved = resave_with_libreoffice(deck, tmp_path / "resaved")
 
     assert list_deck_edits(resaved.read_bytes()) == []
+
+
+def test_a_picture_without_alt_text_is_left_out_with_the_checks_words(
+    workbooks: tuple[Path, Path], pristine: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    deck = Presentation(str(pristine))
+    slide = slide_with(deck, "Milestone table")
+    picture = slide.shapes.add_picture(str(PICTURE), Cm(27), Cm(15.5), Cm(4))
+    picture.name = "Unlabelled"
+    picture._element.nvPicPr.cNvPr.set("descr", "")  # python-pptx puts the file name there
+    deck.save(str(output / SECOND_DECK))
+
+    run = write_deck(workbooks[0], output)
+
+    assert run.lines[0] == f"carried 0 hand edits into the deck from {output / SECOND_DECK}"
+    assert run.lines[1].startswith(
+        "warning: slide 4, 'Unlabelled': shape added not carried (the deck would fail a check: "
+    )
+    assert check_deck_file(run.deck) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("notes.txt", b"text", "not a .pptx or .docx; name a deck or Word update cipdocs wrote"),
+        ("deck.pptx", b"not a zip", "not a PowerPoint or Word file; name a deck or Word update"),
+        ("missing.pptx", None, "the file does not exist; check the name"),
+    ],
+)
+def test_edits_command_refuses_what_is_not_a_document(
+    tmp_path: Path, name: str, data: bytes | None, message: str
+) -> None:
+    path = tmp_path / name
+    if data is not None:
+        path.write_bytes(data)
+
+    result = CliRunner().invoke(cli, ["edits", str(path)])
+
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"error: {path}: {message}")

@@ -10,6 +10,10 @@ from cipdocs.edits.model import Edit
 from cipdocs.errors import NotCipdocsDocumentError
 
 SUFFIXES = (".pptx", ".docx")
+NO_RECORD = (
+    "holds no record of what cipdocs wrote (cipdocs did not make it, or a version before it "
+    "kept one), so its hand edits cannot be told; name a deck or Word update cipdocs wrote"
+)
 
 
 def read_edits(path: Path) -> list[Edit]:
@@ -32,18 +36,19 @@ def read_edits(path: Path) -> list[Edit]:
     check_zip_archive(path, what="document", error=NotCipdocsDocumentError)
     package = path.read_bytes()
     if suffix == ".pptx":
-        from cipdocs.edits.deck import NoSnapshotError, list_deck_edits
+        from cipdocs.edits.deck import UNREADABLE, NoSnapshotError, list_deck_edits
 
-        lister, missing = list_deck_edits, NoSnapshotError
-    else:
-        # The Word update's edits (edits/update.py, issue 17's Word half).
-        update = importlib.import_module("cipdocs.edits.update")
-        lister, missing = update.list_update_edits, update.NoSnapshotError
+        try:
+            return list_deck_edits(package)
+        except NoSnapshotError:
+            raise NotCipdocsDocumentError(f"{path}: {NO_RECORD}") from None
+        except UNREADABLE:
+            raise NotCipdocsDocumentError(
+                f"{path}: the deck is damaged; open it in PowerPoint and save it again"
+            ) from None
+    # The Word update's edits (edits/update.py, issue 17's Word half).
+    update = importlib.import_module("cipdocs.edits.update")
     try:
-        return list(lister(package))
-    except missing:
-        raise NotCipdocsDocumentError(
-            f"{path}: holds no record of what cipdocs wrote (cipdocs did not make it, or a "
-            "version before it kept one), so its hand edits cannot be told; name a deck or "
-            "Word update cipdocs wrote"
-        ) from None
+        return list(update.list_update_edits(package))
+    except update.NoSnapshotError:
+        raise NotCipdocsDocumentError(f"{path}: {NO_RECORD}") from None
