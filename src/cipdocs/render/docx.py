@@ -20,7 +20,7 @@ from lxml import etree
 
 from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.pptx_template.tags import check_lines
-from cipdocs.render.files import require_template, write_document
+from cipdocs.render.files import Stager, require_template, write_document
 from cipdocs.render.properties import apply_core_properties
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import (
@@ -58,10 +58,12 @@ def render_update(
     destination: Path,
     *,
     record: Mapping[str, object] | None = None,
+    staging: Stager | None = None,
 ) -> None:
     """Fill `template` with `report` and write the Word update to `destination`.
 
-    `record` (the report as data, report/record.py) is embedded in the file when given.
+    `record` (the report as data, report/record.py) is embedded in the file when given; with
+    `staging`, the update is staged there for the run's commit rather than written at once.
     """
     document = _open_template(template)
     try:
@@ -75,7 +77,7 @@ def render_update(
     _set_core_properties(document, report)
     buffer = io.BytesIO()
     document.save(buffer)
-    write_document(destination, buffer.getvalue(), record=record)
+    write_document(destination, buffer.getvalue(), record=record, staging=staging)
 
 
 def list_placeholders(template: Path) -> list[Placeholder]:

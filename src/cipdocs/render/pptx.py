@@ -29,7 +29,7 @@ from cipdocs.pptx_template.presentation import (
 )
 from cipdocs.pptx_template.slides import layout_table
 from cipdocs.pptx_template.tags import TemplateError, find_placeholders
-from cipdocs.render.files import require_template, write_document
+from cipdocs.render.files import Stager, require_template, write_document
 from cipdocs.render.pptx_chart import fix_workbook_dates
 from cipdocs.render.pptx_timeline import draw_timeline, is_timeline
 from cipdocs.render.pptx_titles import number_continued_titles
@@ -59,11 +59,13 @@ def render_deck(
     destination: Path,
     *,
     record: Mapping[str, object] | None = None,
+    staging: Stager | None = None,
 ) -> int:
     """Fill `template` with `report`, write the deck to `destination` (the same bytes on every
     run) and return how many slides a PDF of it will have: the slides not hidden.
 
-    `record` (the report as data, report/record.py) is embedded in the file when given."""
+    `record` (the report as data, report/record.py) is embedded in the file when given; with
+    `staging`, the deck is staged there for the run's commit rather than written at once."""
     presentation = open_template(template)
     template_findings = check_accessibility(presentation)
     template_overlaps = overlapping_text_shapes(presentation)
@@ -86,7 +88,7 @@ def render_deck(
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)
-    write_document(destination, buffer.getvalue(), record=record)
+    write_document(destination, buffer.getvalue(), record=record, staging=staging)
     return sum(
         1 for slide in presentation.slides if slide._element.get("show") not in ("0", "false")
     )
