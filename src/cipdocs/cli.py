@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -71,7 +75,18 @@ previous_folder_option = click.option(
 
 
 def _err(line: str) -> None:
-    click.echo(line, err=True)
+    # A terminal that hung up (SIGHUP) or a stderr piped to a finished reader: say nothing.
+    with _suppress_broken_streams():
+        click.echo(line, err=True)
+
+
+@contextmanager
+def _suppress_broken_streams() -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in (errno.EPIPE, errno.EIO):
+            raise
 
 
 def _load_and_compare(
@@ -132,12 +147,117 @@ class CipdocsGroup(click.Group):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
-        """Run the command; on Ctrl-C say `interrupted` and exit 130 (click says `Aborted!`, 1)."""
+        """Run the command; on Ctrl-C say `interrupted` and exit 130 (click says `Aborted!`, 1),
+        on SIGTERM and SIGHUP the same with their own exit code; a stream closed while printing
+        is one line too."""
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:
-            _err("interrupted")
-            sys.exit(130)
+        except KeyboardInterrupt as interrupt:
+            number = getattr(interrupt, "signal_number", signal.SIGINT)
+            name = signal.Signals(number).name
+            _err("interrupted" if number == signal.SIGINT else f"interrupted ({name})")
+            sys.exit(128 + number)
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+            _closed_while_printing()
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, so it ends as it does on Ctrl-C."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+"""The signals that stop a run cleanly: LibreOffice stopped, temporary files removed."""
+
+
+def _stop_on_signal(number: int, frame: object) -> None:
+    # One signal is enough: later ones (a second Ctrl-C, the SIGHUP after a SIGTERM) must not
+    # cut short the clean-up the first one started.
+    for name in STOP_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    if number == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Interrupted(number)
+
+
+def _handle_stop_signals() -> None:
+    """Make SIGTERM and SIGHUP stop cipdocs as Ctrl-C does."""
+    for name in STOP_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop_on_signal)
+
+
+STREAM_PROBLEM_EXIT = 6
+"""The exit code when cipdocs cannot print or has no current folder (docs/errors.md)."""
+
+
+def _closed_while_printing() -> NoReturn:
+    """Say which stream a reader closed while cipdocs was printing, and exit."""
+    broken = "standard error" if _is_broken(2) else "standard output"
+    other = sys.stdout if broken == "standard error" else sys.stderr
+    # Nothing more can go to the closed stream, nor its buffer be flushed at exit.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2 if broken == "standard error" else 1)
+    with _suppress_broken_streams():
+        click.echo(
+            f"error: {broken} was closed before cipdocs finished printing (broken pipe); "
+            "files it wrote are complete",
+            file=other,
+        )
+    sys.exit(STREAM_PROBLEM_EXIT)
+
+
+def _is_broken(fd: int) -> bool:
+    """Return True when `fd` is a pipe whose reader has gone."""
+    import select
+
+    if not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
+
+
+def _startup_problem() -> str | None:
+    """Return why cipdocs cannot run here (a closed stream, no current folder), or None.
+
+    A closed standard stream is opened on the null device first: otherwise the next file
+    cipdocs opens would get its number, and anything printed would land in a document.
+    """
+    closed = []
+    for fd, name in ((1, "standard output"), (2, "standard error")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(name)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
+    if closed:
+        sys.stdout, sys.stderr = (
+            open(1, "w", closefd=False),  # noqa: SIM115 - the process's own streams
+            open(2, "w", closefd=False),  # noqa: SIM115
+        )
+        return (
+            f"{' and '.join(closed)} {'is' if len(closed) == 1 else 'are'} closed, so cipdocs "
+            "could not say what it does; "
+            "run it with both open (add >/dev/null to discard the list of files)"
+        )
+    try:
+        Path.cwd()
+    except FileNotFoundError:
+        return (
+            "the current folder no longer exists (it was deleted or moved); "
+            "cd to an existing folder and run again"
+        )
+    return None
 
 
 @click.group(cls=CipdocsGroup, context_settings=CONTEXT_SETTINGS)
@@ -162,7 +282,7 @@ def cli(debug: bool) -> None:
 
     Exit codes: 0 ok, 2 usage, 3 unreadable workbook, 4 invalid data, 5 template problem,
     6 output problem, 7 converter problem, 8 deck check findings, 70 internal self-check failure,
-    130 interrupted
+    130 interrupted (129 SIGHUP, 143 SIGTERM)
     (docs/errors.md).
     """
 
@@ -556,7 +676,16 @@ def main() -> None:
     """Run the command line."""
     # A console that cannot show a character (an emoji in a group name, on a cp1252 or ASCII
     # terminal) gets a replacement character, never a UnicodeEncodeError traceback.
+    problem = _startup_problem()
+    if problem is not None:
+        # Whichever stream is still open gets the message (stderr first).
+        for fd in (2, 1):
+            with _suppress_broken_streams(), contextlib.suppress(ValueError):
+                os.write(fd, f"error: {problem}\n".encode())
+                break
+        sys.exit(STREAM_PROBLEM_EXIT)
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    _handle_stop_signals()
     cli(prog_name="cipdocs")
