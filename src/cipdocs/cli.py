@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import signal
@@ -224,8 +223,9 @@ def _is_broken(fd: int) -> bool:
     return any(events & select.POLLERR for _, events in poller.poll(0))
 
 
-def _startup_problem() -> str | None:
-    """Return why cipdocs cannot run here (a closed stream, no current folder), or None.
+def _startup_problem() -> tuple[str, int] | None:
+    """Return why cipdocs cannot run here (a closed stream, no current folder) and the file
+    descriptor still open to say it on (stderr, else stdout, else -1), or None.
 
     A closed standard stream is opened on the null device first: otherwise the next file
     cipdocs opens would get its number, and anything printed would land in a document.
@@ -245,18 +245,19 @@ def _startup_problem() -> str | None:
             open(1, "w", closefd=False),  # noqa: SIM115 - the process's own streams
             open(2, "w", closefd=False),  # noqa: SIM115
         )
+        said_on = 2 if "standard error" not in closed else 1 if len(closed) == 1 else -1
         return (
             f"{' and '.join(closed)} {'is' if len(closed) == 1 else 'are'} closed, so cipdocs "
             "could not say what it does; "
             "run it with both open (add >/dev/null to discard the list of files)"
-        )
+        ), said_on
     try:
         Path.cwd()
     except FileNotFoundError:
         return (
             "the current folder no longer exists (it was deleted or moved); "
             "cd to an existing folder and run again"
-        )
+        ), 2
     return None
 
 
@@ -678,11 +679,10 @@ def main() -> None:
     # terminal) gets a replacement character, never a UnicodeEncodeError traceback.
     problem = _startup_problem()
     if problem is not None:
-        # Whichever stream is still open gets the message (stderr first).
-        for fd in (2, 1):
-            with _suppress_broken_streams(), contextlib.suppress(ValueError):
-                os.write(fd, f"error: {problem}\n".encode())
-                break
+        message, said_on = problem
+        if said_on >= 0:
+            with _suppress_broken_streams():
+                os.write(said_on, f"error: {message}\n".encode())
         sys.exit(STREAM_PROBLEM_EXIT)
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
