@@ -482,3 +482,61 @@ def test_deck_pdf_warns_once_when_carlito_is_missing(
     assert result.exit_code == 0, result.stderr
     assert result.stderr.count("the PDF will use a substitute font") == 1
     assert result.stdout.splitlines()[-1].endswith("(document).pdf")
+
+
+def process_with_profile(profile: Path) -> subprocess.Popen[bytes]:
+    """Start a stand-in for a LibreOffice left running with `profile` by a killed run."""
+    marker = f"-env:UserInstallation={profile.as_uri()}"
+    return subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", marker], start_new_session=True
+    )
+
+
+def dead_process_id() -> int:
+    """Return the id of a process that has ended."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    return ended.pid
+
+
+def test_a_killed_runs_libreoffice_and_folder_are_cleaned_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    abandoned = tmp_path / "cipdocs-soffice-abandoned"
+    (abandoned / "profile").mkdir(parents=True)
+    (abandoned / "owner.pid").write_text(f"{dead_process_id()}\n")
+    orphan = process_with_profile(abandoned / "profile")
+    # A run still going: its folder and its LibreOffice stay.
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    busy = tmp_path / "cipdocs-soffice-busy"
+    (busy / "profile").mkdir(parents=True)
+    (busy / "owner.pid").write_text(f"{running.pid}\n")
+    working = process_with_profile(busy / "profile")
+    try:
+        pdf_module.remove_abandoned_offices()
+        assert orphan.wait(timeout=30) == -9
+        assert not abandoned.exists()
+        assert busy.is_dir()
+        assert working.poll() is None
+    finally:
+        for process in (orphan, running, working):
+            process.kill()
+            process.wait()
+
+
+def test_a_libreoffice_left_on_the_cached_profile_is_stopped(
+    fake_office: FakeOffice, tmp_path: Path
+) -> None:
+    cached = fake_office.cache / "libreoffice-profile"
+    cached.mkdir(parents=True)
+    (cached / ".lock").write_text("a killed run's LibreOffice lock")
+    orphan = process_with_profile(cached)
+    try:
+        with started_office():
+            pass
+        assert orphan.wait(timeout=30) == -9
+        assert not (cached / ".lock").exists()
+    finally:
+        orphan.kill()
+        orphan.wait()
