@@ -79,10 +79,13 @@ def build_documents(
         if office is not None:
             convert_documents(request, stem, (deck, slide_count), update, progress, office, staging)
         _note_earlier_copies(request.output_dir, stem, deck, update, staging)
-        committed = staging.commit()
-    written += committed.written
-    for line in describe_commit(committed):
-        progress(line)
+
+        def committed(outcome: Committed) -> None:
+            written.extend(outcome.written)
+            for line in describe_commit(outcome):
+                progress(line)
+
+        staging.commit(on_done=committed)
     return written
 
 

@@ -18,7 +18,7 @@ import shutil
 import signal
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -220,11 +220,13 @@ class Staging:
         """
         self._derived.setdefault(document, []).extend(files)
 
-    def commit(self) -> Committed:
+    def commit(self, on_done: Callable[[Committed], None] | None = None) -> Committed:
         """Put every staged file in place, keeping the replaced ones; all or nothing.
 
         Raise `OutputProblemError` when a file cannot be put in place: the files already
-        moved are moved back, so every earlier file is as it was.
+        moved are moved back, so every earlier file is as it was. `on_done` is called with
+        the outcome while signals are still held, so that a Ctrl-C that came meanwhile still
+        finds the files recorded as written.
         """
         done = Committed()
         undo: list[tuple[Path, Path | None]] = []
@@ -242,6 +244,8 @@ class Staging:
                 for document, files in self._derived.items():
                     if changed.get(document, False):
                         self._set_aside(files, stamp, done, undo)
+                if on_done is not None:
+                    on_done(done)
             except OSError as error:
                 _roll_back(undo)
                 where = Path(error.filename) if error.filename else Path()
