@@ -473,3 +473,55 @@ def test_a_full_temporary_folder_during_pdf_is_one_line(
     assert "point TMPDIR at a folder with room" in stderr
     assert snapshot(output) == before
     assert after == {}  # nothing of the run is left in the temporary folder
+
+
+WRITES_ONE_PAGE = """
+import pikepdf
+args = sys.argv[1:]
+if "--convert-to" in args:
+    outdir = pathlib.Path(args[args.index("--outdir") + 1])
+    outdir.mkdir(parents=True, exist_ok=True)
+    for source in args[args.index("--outdir") + 2 :]:
+        document = pikepdf.new()
+        document.add_blank_page()
+        document.save(outdir / (pathlib.Path(source).stem + ".pdf"))
+"""
+
+
+def test_the_next_run_cleans_up_after_a_killed_one(output: Path, tmp_path: Path) -> None:
+    environment = fake_soffice(tmp_path, SLOW)
+    pids = tmp_path / "soffice.pids"
+    environment["FAKE_PIDS"] = str(pids)
+    killed = subprocess.Popen(
+        deck_command(output, "--pdf"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+    )
+    assert killed.stderr is not None
+    with killed.stderr:
+        for line in killed.stderr:
+            if line.startswith("converting"):
+                break
+        assert wait_until(lambda: pids.exists() and len(pids.read_text().split()) == 2)
+        killed.kill()  # SIGKILL: nothing of cipdocs runs after it
+        killed.wait()
+    left = [int(pid) for pid in pids.read_text().split()]
+    assert not any(gone(pid) for pid in left)  # the killed run's LibreOffice is still there
+    assert [path.name[:16] for path in (tmp_path / "tmp").iterdir()] == ["cipdocs-soffice-"]
+
+    environment = fake_soffice(tmp_path, WRITES_ONE_PAGE)
+    done = subprocess.run(
+        deck_command(output, "--pdf", "--format", "docx"),
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for pid in left:
+        assert wait_until(lambda pid=pid: gone(pid)), f"the killed run's soffice {pid} is left"
+    assert list((tmp_path / "tmp").iterdir()) == []

@@ -203,13 +203,20 @@ def convert_documents(
     slides PDF must match page for page. Both documents go to LibreOffice in one run.
     """
     from cipdocs.office.pdf import Conversion, render_previews, substitute_font_warning
-    from cipdocs.render.files import Staging
+    from cipdocs.render.files import Staging, temporary_folder_problem
 
     font_warning = substitute_font_warning()
     if font_warning:
         progress(f"warning: {font_warning}")
     deck_path, slide_count = deck
-    with _scratch_folder("cipdocs-preview-") as scratch, Staging(scratch=True) as scratches:
+    # Scratch files go in LibreOffice's own folder for the run, which goes when the run does
+    # (and which the next run removes if this one is killed).
+    scratch = office.work / "scratch"
+    try:
+        scratch.mkdir(exist_ok=True)
+    except OSError as error:
+        raise temporary_folder_problem(error, scratch) from None
+    with Staging(scratch=True) as scratches:
         conversions = []
         slides_pdf = None
         if deck_path is not None:
@@ -237,21 +244,6 @@ def convert_documents(
                 staging=staging,
                 made_from=deck_path,
             )
-
-
-@contextlib.contextmanager
-def _scratch_folder(prefix: str) -> Iterator[Path]:
-    """Yield a new folder in the temporary folder, removed afterwards; say when there is none."""
-    import tempfile
-
-    from cipdocs.render.files import temporary_folder_problem
-
-    try:
-        scratch = tempfile.TemporaryDirectory(prefix=prefix)
-    except OSError as error:
-        raise temporary_folder_problem(error) from None
-    with scratch as name:
-        yield Path(name)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,8 @@ FILTERS: dict[str, tuple[str, str]] = {
 PREVIEW_PAGE = re.compile(r"-(\d+)\.png$")
 WORK_PREFIX = "cipdocs-soffice-"
 """The name of each run's LibreOffice folder in the temporary folder starts with this."""
+PDFTOPPM_PREFIX = "cipdocs-pdftoppm-"
+"""The same for the folder pdftoppm writes previews into."""
 OWNER_FILE = "owner.pid"
 """In a run's LibreOffice folder: the process id of the cipdocs run that made it."""
 ABANDONED_AFTER = 24 * 3600
@@ -385,7 +387,7 @@ def render_previews(
     if progress:
         progress(f"rendering slide previews of {(made_from or pdf).name}…")
     prepare_output_dir(folder)
-    with _private_folder("cipdocs-pdftoppm-") as work:
+    with _private_folder(PDFTOPPM_PREFIX) as work:
         command = [str(pdftoppm), "-png", "-r", str(dpi), str(pdf), str(work / "page")]
         _run_group(command, timeout, what=f"rendering previews of {pdf.name}")
         pages = sorted(work.glob("page-*.png"), key=_page_number)
@@ -620,10 +622,11 @@ def remove_abandoned_offices() -> None:
     """
     base = Path(tempfile.gettempdir())
     with contextlib.suppress(OSError):
-        for folder in base.glob(f"{WORK_PREFIX}*"):
-            if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
-                _stop_offices_using(folder / "profile")
-                shutil.rmtree(folder, ignore_errors=True)
+        for prefix in (WORK_PREFIX, PDFTOPPM_PREFIX):
+            for folder in base.glob(f"{prefix}*"):
+                if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
+                    _stop_offices_using(folder / "profile")
+                    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _abandoned(folder: Path) -> bool:
