@@ -184,7 +184,7 @@ def test_pdfs_and_previews_of_a_changed_document_are_moved_aside(tmp_path: Path)
     kept, moved = said
     assert kept.startswith("kept the earlier files this run replaced")
     assert moved == (
-        f"moved {STEM} (slides).pdf, {STEM} (slide 01).png to {output / 'replaced'}: made from "
+        f"moved {STEM} (slides).pdf and 1 slide preview to {output / 'replaced'}: made from "
         "the earlier document, they were out of date (--pdf and --preview make new ones)"
     )
     assert sorted(path.name for path in output.iterdir() if path.is_file()) == [

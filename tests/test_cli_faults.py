@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -525,3 +526,21 @@ def test_the_next_run_cleans_up_after_a_killed_one(output: Path, tmp_path: Path)
     for pid in left:
         assert wait_until(lambda pid=pid: gone(pid)), f"the killed run's soffice {pid} is left"
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_missing_temporary_folder_during_pdf_is_one_line(
+    output: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from cipdocs.cli import cli
+
+    before = snapshot(output)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such folder"))
+    result = CliRunner().invoke(cli, deck_command(output, "--pdf")[3:])
+    assert result.exit_code == 6, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"error: {tmp_path / 'no such folder'}: no usable temporary folder (No such file or "
+        "directory); create it, or point TMPDIR at an existing folder"
+    )
+    assert snapshot(output) == before

@@ -98,7 +98,12 @@ def describe_commit(committed: Committed) -> list[str]:
         lines.append(f"kept the earlier files this run replaced, in {folder}: {names}")
     if committed.set_aside:
         folder = committed.set_aside[0][1].parent
-        names = ", ".join(stale.name for stale, _ in committed.set_aside)
+        stale = [path.name for path, _ in committed.set_aside]
+        previews = [name for name in stale if name.endswith(".png")]
+        listed = [name for name in stale if not name.endswith(".png")]
+        if previews:
+            listed.append(f"{len(previews)} slide preview{'s' if len(previews) > 1 else ''}")
+        names = " and ".join(listed)
         lines.append(
             f"moved {names} to {folder}: made from the earlier document, they were out of "
             "date (--pdf and --preview make new ones)"

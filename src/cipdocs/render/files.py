@@ -342,17 +342,21 @@ def output_problem(error: OSError, path: Path) -> OutputProblemError:
 def temporary_folder_problem(error: OSError, path: Path | None = None) -> OutputProblemError:
     """Return the one-line error for `error`, met writing in the temporary folder."""
     folder = tempfile.gettempdir() if path is None else path
+    room = "point TMPDIR at a folder with room"
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        cause = f"the temporary folder is full ({error.strerror})"
+        cause, fix = (
+            f"the temporary folder is full ({error.strerror})",
+            f"free some space there, or {room}",
+        )
     elif error.errno == errno.EFBIG:
         return output_problem(error, Path(folder))
     elif error.errno == errno.ENOENT:
         cause = f"no usable temporary folder ({error.strerror})"
+        fix = "create it, or point TMPDIR at an existing folder"
     else:
         cause = f"cannot write in the temporary folder ({error.strerror})"
-    return OutputProblemError(
-        f"{folder}: {cause}; free some space there, or point TMPDIR at a folder with room"
-    )
+        fix = "point TMPDIR at a folder you can write in"
+    return OutputProblemError(f"{folder}: {cause}; {fix}")
 
 
 def _same_bytes(existing: Path, staged: Path) -> bool:
