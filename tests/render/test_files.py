@@ -158,3 +158,16 @@ def test_write_atomically_replaces_without_keeping(tmp_path: Path) -> None:
     (tmp_path / SLIDES_PDF).write_bytes(b"old")
     write_atomically(tmp_path / SLIDES_PDF, b"new")
     assert snapshot(tmp_path) == {SLIDES_PDF: hashlib.sha256(b"new").hexdigest()}
+
+
+def test_a_file_named_replaced_stops_the_commit_and_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / DECK).write_bytes(b"earlier deck")
+    (tmp_path / REPLACED_FOLDER).write_bytes(b"someone's file")
+    before = snapshot(tmp_path)
+    with Staging() as staging:
+        staging.stage(tmp_path / DECK, b"new deck")
+        with pytest.raises(
+            OutputProblemError, match=r"replaced: a file has the name of the folder"
+        ):
+            staging.commit()
+    assert snapshot(tmp_path) == before

@@ -14,6 +14,7 @@ import datetime as dt
 import errno
 import io
 import os
+import secrets
 import shutil
 import signal
 import tempfile
@@ -181,12 +182,6 @@ class Staging:
     def stage(self, destination: Path, data: bytes, *, made_from: Path | None = None) -> None:
         """Write `data` to a new temporary file beside `destination`, to be put in place by
         `commit`; `made_from` names the document a PDF or preview was made from."""
-        self.stage_file(destination, made_from=made_from, data=data)
-
-    def stage_file(
-        self, destination: Path, *, made_from: Path | None = None, data: bytes = b""
-    ) -> Path:
-        """Stage `data` for `destination` and return the temporary file that holds it."""
         prepare_output_dir(destination.parent)
         if destination.is_dir():
             raise OutputProblemError(
@@ -206,7 +201,6 @@ class Staging:
             temporary.chmod(0o644)
         except OSError as error:
             raise self._problem(error, destination) from None
-        return temporary
 
     def temporary(self, destination: Path) -> Path:
         """Return the temporary file staged for `destination`."""
@@ -234,13 +228,12 @@ class Staging:
         stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
         with _signals_held():
             try:
-                changed = {
-                    s.destination: not _same_bytes(s.destination, s.temporary)
-                    for s in self.staged
-                    if s.made_from is None
-                }
+                same = {s.destination: _same_bytes(s.destination, s.temporary) for s in self.staged}
+                changed = {s.destination: not same[s.destination] for s in self.staged}
                 for staged in self.staged:
-                    self._put_in_place(staged, changed, stamp, done, undo, backups)
+                    if not same[staged.destination]:
+                        self._put_in_place(staged, changed, stamp, done, undo, backups)
+                    done.written.append(staged.destination)
                 for document, files in self._derived.items():
                     if changed.get(document, False):
                         self._set_aside(files, stamp, done, undo)
@@ -273,9 +266,6 @@ class Staging:
         backups: list[Path],
     ) -> None:
         destination = staged.destination
-        done.written.append(destination)
-        if _same_bytes(destination, staged.temporary):
-            return
         document_changed = changed.get(staged.made_from or destination, True)
         earlier = None
         if destination.is_file():
@@ -328,6 +318,11 @@ def output_problem(error: OSError, path: Path) -> OutputProblemError:
             f"{path}: the file would exceed this session's file-size limit{size} "
             "(ulimit -f); raise the limit (ulimit -f unlimited) and run again"
         )
+    if code == errno.ENOTDIR and path.name == REPLACED_FOLDER:
+        return OutputProblemError(
+            f"{path}: a file has the name of the folder where cipdocs keeps the files a run "
+            "replaces; rename or remove that file"
+        )
     if code in (errno.EACCES, errno.EPERM, errno.EROFS):
         return OutputProblemError(
             f"{path}: cannot write here ({error.strerror}); check the folder's permissions or "
@@ -377,6 +372,8 @@ def _keep_copy(path: Path, stamp: str) -> Path:
     ` 2` after the time.
     """
     folder = path.parent / REPLACED_FOLDER
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
     folder.mkdir(exist_ok=True)
     number = 1
     while True:
@@ -404,7 +401,7 @@ def _keep_copy(path: Path, stamp: str) -> Path:
 
 def _link_beside(path: Path) -> Path:
     """Return a hidden second name of `path` beside it (a copy where links are not allowed)."""
-    temporary = Path(tempfile.mktemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.old")
     try:
         os.link(path, temporary)
     except FileExistsError:
