@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import errno
 import os
-import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
-from cipdocs import __version__, options
+from cipdocs import __version__, options, process
 from cipdocs.errors import CipdocsError, Issue
 
 if TYPE_CHECKING:
@@ -75,17 +74,8 @@ previous_folder_option = click.option(
 
 def _err(line: str) -> None:
     # A terminal that hung up (SIGHUP) or a stderr piped to a finished reader: say nothing.
-    with _suppress_broken_streams():
+    with process.broken_streams_ignored():
         click.echo(line, err=True)
-
-
-@contextmanager
-def _suppress_broken_streams() -> Iterator[None]:
-    try:
-        yield
-    except OSError as error:
-        if error.errno not in (errno.EPIPE, errno.EIO):
-            raise
 
 
 def _load_and_compare(
@@ -152,113 +142,22 @@ class CipdocsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as interrupt:
-            number = getattr(interrupt, "signal_number", signal.SIGINT)
-            name = signal.Signals(number).name
-            _err("interrupted" if number == signal.SIGINT else f"interrupted ({name})")
-            sys.exit(128 + number)
+            line, code = process.describe_interrupt(interrupt)
+            _err(line)
+            sys.exit(code)
         except OSError as error:
             if error.errno != errno.EPIPE:
                 raise
-            _closed_while_printing()
+            line, fd = process.closed_while_printing()
+            _say_on(fd, line)
+            sys.exit(process.OUTPUT_PROBLEM_EXIT)
 
 
-class Interrupted(KeyboardInterrupt):
-    """SIGTERM or SIGHUP, raised where the program is, so it ends as it does on Ctrl-C."""
-
-    def __init__(self, signal_number: int) -> None:
-        super().__init__(signal_number)
-        self.signal_number = signal_number
-
-
-STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
-"""The signals that stop a run cleanly: LibreOffice stopped, temporary files removed."""
-
-
-def _stop_on_signal(number: int, frame: object) -> None:
-    # One signal is enough: later ones (a second Ctrl-C, the SIGHUP after a SIGTERM) must not
-    # cut short the clean-up the first one started.
-    for name in STOP_SIGNALS:
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
-    if number == signal.SIGINT:
-        raise KeyboardInterrupt
-    raise Interrupted(number)
-
-
-def _handle_stop_signals() -> None:
-    """Make SIGTERM and SIGHUP stop cipdocs as Ctrl-C does."""
-    for name in STOP_SIGNALS:
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _stop_on_signal)
-
-
-STREAM_PROBLEM_EXIT = 6
-"""The exit code when cipdocs cannot print or has no current folder (docs/errors.md)."""
-
-
-def _closed_while_printing() -> NoReturn:
-    """Say which stream a reader closed while cipdocs was printing, and exit."""
-    broken = "standard error" if _is_broken(2) else "standard output"
-    other = sys.stdout if broken == "standard error" else sys.stderr
-    # Nothing more can go to the closed stream, nor its buffer be flushed at exit.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2 if broken == "standard error" else 1)
-    with _suppress_broken_streams():
-        click.echo(
-            f"error: {broken} was closed before cipdocs finished printing (broken pipe); "
-            "files it wrote are complete",
-            file=other,
-        )
-    sys.exit(STREAM_PROBLEM_EXIT)
-
-
-def _is_broken(fd: int) -> bool:
-    """Return True when `fd` is a pipe whose reader has gone."""
-    import select
-
-    if not hasattr(select, "poll"):
-        return False
-    poller = select.poll()
-    poller.register(fd, select.POLLOUT)
-    return any(events & select.POLLERR for _, events in poller.poll(0))
-
-
-def _startup_problem() -> tuple[str, int] | None:
-    """Return why cipdocs cannot run here (a closed stream, no current folder) and the file
-    descriptor still open to say it on (stderr, else stdout, else -1), or None.
-
-    A closed standard stream is opened on the null device first: otherwise the next file
-    cipdocs opens would get its number, and anything printed would land in a document.
-    """
-    closed = []
-    for fd, name in ((1, "standard output"), (2, "standard error")):
-        try:
-            os.fstat(fd)
-        except OSError:
-            closed.append(name)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            if devnull != fd:
-                os.dup2(devnull, fd)
-                os.close(devnull)
-    if closed:
-        sys.stdout, sys.stderr = (
-            open(1, "w", closefd=False),  # noqa: SIM115 - the process's own streams
-            open(2, "w", closefd=False),  # noqa: SIM115
-        )
-        said_on = 2 if "standard error" not in closed else 1 if len(closed) == 1 else -1
-        return (
-            f"{' and '.join(closed)} {'is' if len(closed) == 1 else 'are'} closed, so cipdocs "
-            "could not say what it does; "
-            "run it with both open (add >/dev/null to discard the list of files)"
-        ), said_on
-    try:
-        Path.cwd()
-    except FileNotFoundError:
-        return (
-            "the current folder no longer exists (it was deleted or moved); "
-            "cd to an existing folder and run again"
-        ), 2
-    return None
+def _say_on(fd: int, line: str) -> None:
+    """Print `line` straight to file descriptor `fd` (no stream of Python's may be usable)."""
+    if fd >= 0:
+        with process.broken_streams_ignored():
+            os.write(fd, f"{line}\n".encode())
 
 
 @click.group(cls=CipdocsGroup, context_settings=CONTEXT_SETTINGS)
@@ -676,17 +575,15 @@ def history(folder: Path, as_json: bool) -> None:
 
 def main() -> None:
     """Run the command line."""
+    problem = process.startup_problem()
+    if problem is not None:
+        message, fd = problem
+        _say_on(fd, f"error: {message}")
+        sys.exit(process.OUTPUT_PROBLEM_EXIT)
     # A console that cannot show a character (an emoji in a group name, on a cp1252 or ASCII
     # terminal) gets a replacement character, never a UnicodeEncodeError traceback.
-    problem = _startup_problem()
-    if problem is not None:
-        message, said_on = problem
-        if said_on >= 0:
-            with _suppress_broken_streams():
-                os.write(said_on, f"error: {message}\n".encode())
-        sys.exit(STREAM_PROBLEM_EXIT)
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    _handle_stop_signals()
+    process.stop_on_signals()
     cli(prog_name="cipdocs")
