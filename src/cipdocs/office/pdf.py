@@ -285,8 +285,11 @@ def _check_pages(pdf: Path, conversion: Conversion) -> None:
     try:
         pages = count_pdf_pages(pdf)
     except ConverterProblemError as problem:
+        # The PDF is a scratch file with a made-up name: say what is wrong, not where.
+        reason = problem.message.removeprefix(f"{pdf}: not a readable PDF (").removesuffix(")")
         raise ConverterProblemError(
-            f"{conversion.shown}: LibreOffice wrote a broken PDF ({problem.message})"
+            f"{conversion.shown}: LibreOffice wrote a broken PDF ({reason}); run again, or open "
+            "the file in PowerPoint or Word to see what went wrong"
         ) from None
     if pages == 0:
         raise ConverterProblemError(
