@@ -171,3 +171,19 @@ def test_a_file_named_replaced_stops_the_commit_and_changes_nothing(tmp_path: Pa
         ):
             staging.commit()
     assert snapshot(tmp_path) == before
+
+
+def test_a_failed_rename_of_a_kept_file_leaves_no_copy_behind(tmp_path: Path) -> None:
+    (tmp_path / DECK).write_bytes(b"earlier deck")
+    (tmp_path / UPDATE).write_bytes(b"earlier update")
+    before = snapshot(tmp_path)
+    with Staging() as staging:
+        staging.stage(tmp_path / DECK, b"new deck")
+        staging.stage(tmp_path / UPDATE, b"new update")
+        # The update's temporary file vanishes (someone cleaning the folder): its rename fails
+        # after its earlier file was already linked into replaced/.
+        staging.temporary(tmp_path / UPDATE).unlink()
+        with pytest.raises(OutputProblemError, match=rf"{UPDATE}: cannot replace the file"):
+            staging.commit()
+    assert snapshot(tmp_path) == before
+    assert not (tmp_path / REPLACED_FOLDER).exists()

@@ -20,6 +20,7 @@ from typing import IO
 from cipdocs.errors import CipdocsError, ConverterProblemError, OutputProblemError
 from cipdocs.render.files import (
     Stager,
+    file_size_limit,
     prepare_output_dir,
     temporary_folder_problem,
     write_atomically,
@@ -593,12 +594,8 @@ def _office_environment(work: Path) -> dict[str, str]:
 def _cause_of_failure(work: Path) -> CipdocsError | None:
     """Return the error a failed conversion is really due to, when it is the machine's:
     a file-size limit (ulimit -f) or a nearly full temporary folder; else None."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return None
-    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
-    if limit != resource.RLIM_INFINITY:
+    limit = file_size_limit()
+    if limit is not None:
         return OutputProblemError(
             f"LibreOffice could not write the PDF: this session limits files to {limit:,} bytes "
             "(ulimit -f); raise the limit (ulimit -f unlimited) and run again"

@@ -298,8 +298,6 @@ class Staging:
 
 def output_problem(error: OSError, path: Path) -> OutputProblemError:
     """Return the one-line error for `error`, met writing `path` (a file or folder)."""
-    import resource
-
     code = error.errno
     if code == errno.ENOSPC:
         return OutputProblemError(
@@ -312,8 +310,8 @@ def output_problem(error: OSError, path: Path) -> OutputProblemError:
             "choose another folder with -o/--output-dir"
         )
     if code == errno.EFBIG:
-        limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
-        size = "" if limit == resource.RLIM_INFINITY else f" of {limit:,} bytes"
+        limit = file_size_limit()
+        size = "" if limit is None else f" of {limit:,} bytes"
         return OutputProblemError(
             f"{path}: the file would exceed this session's file-size limit{size} "
             "(ulimit -f); raise the limit (ulimit -f unlimited) and run again"
@@ -352,6 +350,16 @@ def temporary_folder_problem(error: OSError, path: Path | None = None) -> Output
         cause = f"cannot write in the temporary folder ({error.strerror})"
         fix = "point TMPDIR at a folder you can write in"
     return OutputProblemError(f"{folder}: {cause}; {fix}")
+
+
+def file_size_limit() -> int | None:
+    """Return this process's file-size limit in bytes (ulimit -f), or None without one."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    return None if limit == resource.RLIM_INFINITY else limit
 
 
 def _same_bytes(existing: Path, staged: Path) -> bool:
@@ -418,6 +426,8 @@ def _roll_back(undo: list[tuple[Path, Path | None]]) -> None:
         with contextlib.suppress(OSError):
             if kept is None:
                 destination.unlink(missing_ok=True)
+            elif destination.is_file() and kept.samefile(destination):
+                kept.unlink()  # the rename failed: the file is still in place
             else:
                 kept.replace(destination)
     for destination, _ in undo:
