@@ -187,14 +187,16 @@ class Staging:
             raise OutputProblemError(
                 f"{destination}: a folder has this file's name; rename or remove the folder"
             )
-        try:
-            handle, name = tempfile.mkstemp(
-                prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
-            )
-        except OSError as error:
-            raise self._problem(error, destination.parent) from None
-        temporary = Path(name)
-        self.staged.append(Staged(destination, temporary, made_from))
+        # Held off, so that a Ctrl-C cannot fall between making the file and noting it.
+        with _signals_held():
+            try:
+                handle, name = tempfile.mkstemp(
+                    prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
+                )
+            except OSError as error:
+                raise self._problem(error, destination.parent) from None
+            temporary = Path(name)
+            self.staged.append(Staged(destination, temporary, made_from))
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
