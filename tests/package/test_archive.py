@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from cipdocs.errors import CipdocsError, TemplateProblemError, WorkbookUnreadableError
-from cipdocs.package.archive import check_zip_archive
 from cipdocs.package import archive
+from cipdocs.package.archive import check_zip_archive
 from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
