@@ -91,15 +91,35 @@ def test_declared_compressed_size_beyond_the_file_is_refused(tmp_path: Path) -> 
     assert "the part 'a.xml' claims more bytes than the file holds for it" in refusal(path)
 
 
-def test_declared_uncompressed_size_that_lies_fails_its_check(tmp_path: Path) -> None:
-    # A part that really expands to 20 MB but declares 100 bytes: zipfile stops at the declared
-    # size and the checksum no longer matches, so nothing large is ever produced.
+def test_declared_uncompressed_size_that_lies_is_refused_as_soon_as_it_is_passed(
+    tmp_path: Path,
+) -> None:
+    # A part that really expands to 20 MB but declares 100 bytes: inflation stops at the first
+    # chunk past the declared size, so nothing large is ever produced.
     path = make_zip(
         tmp_path / "lie.xlsx", {"xl/sharedStrings.xml": b"<sst>" + b" " * (20 * 1024 * 1024)}
     )
     patch_central_directory(path, "xl/sharedStrings.xml", file_size=100)
     message = refusal(path)
-    assert "the workbook is damaged (not a complete zip file) (Bad CRC-32" in message
+    assert "the part 'xl/sharedStrings.xml' holds more than the 100 bytes it declares" in message
+    assert message.startswith(f"{path}: the workbook was not opened: ")
+
+
+def test_part_that_inflates_to_less_than_it_declares_is_damaged(tmp_path: Path) -> None:
+    path = make_zip(tmp_path / "short.xlsx", {"xl/workbook.xml": b"<workbook/>"})
+    patch_central_directory(path, "xl/workbook.xml", file_size=12)
+    assert "damaged (not a complete zip file) (the part 'xl/workbook.xml' fails its checksum" in (
+        refusal(path)
+    )
+
+
+def test_wrong_checksum_is_damaged(tmp_path: Path) -> None:
+    path = make_zip(tmp_path / "crc.xlsx", {"xl/workbook.xml": b"<workbook/>"})
+    data = bytearray(path.read_bytes())
+    start = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, start + 16, 1234)
+    path.write_bytes(bytes(data))
+    assert "(the part 'xl/workbook.xml' fails its checksum (Bad CRC-32))" in refusal(path)
 
 
 @pytest.mark.parametrize(
