@@ -74,7 +74,7 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 def _raw_cell(sheet: Any, cell: Any, formula: str) -> RawCell:
     """Return the plain form of an openpyxl cell with a value."""
     value = _plain(cell.value)
-    style = cell._style
+    style = _style(cell)
     if (
         style.numFmtId in EAST_ASIAN_DATE_FORMATS
         and isinstance(value, int | float)
@@ -84,7 +84,7 @@ def _raw_cell(sheet: Any, cell: Any, formula: str) -> RawCell:
 
         value = _plain(from_excel(value, sheet.parent.epoch))
     font = ""
-    if style.fontId:
+    if style.fontId and style.fontId < len(sheet.parent._fonts):
         name = (sheet.parent._fonts[style.fontId].name or "").casefold()
         font = name if name in SYMBOL_FONTS else ""
     return RawCell(
@@ -100,6 +100,14 @@ def _raw_cell(sheet: Any, cell: Any, formula: str) -> RawCell:
     )
 
 
+def _style(cell: Any) -> Any:
+    """Return the cell's style ids; all 0 (General, the default font, no fill) when the file
+    gives the cell a style that is not there (Excel 2011 for Mac and FlexCel write such)."""
+    from openpyxl.styles.cell_style import StyleArray
+
+    return cell._style if cell._style is not None else StyleArray()
+
+
 def _is_percent(number_format: str) -> bool:
     """Return True when the format scales by 100: a ``%`` outside quotes and escapes."""
     return "%" in number_format and "%" in _FORMAT_LITERAL.sub("", number_format)
@@ -107,7 +115,8 @@ def _is_percent(number_format: str) -> bool:
 
 def _fill(cell: Any) -> str:
     """Return the cell's solid fill as ``rgb:FF00B050`` or ``theme:5``; '' for none or white."""
-    if not cell._style.fillId:
+    fill_id = _style(cell).fillId
+    if not fill_id or fill_id >= len(cell.parent.parent._fills):
         return ""
     fill = cell.fill
     if fill.fill_type != "solid" or fill.fgColor is None:

@@ -5,15 +5,28 @@ from __future__ import annotations
 import zipfile
 import zlib
 from pathlib import Path
+from typing import IO
+
+from lxml import etree
 
 from cipdocs.errors import WorkbookUnreadableError
-from cipdocs.package.archive import check_zip_archive
+from cipdocs.package.archive import (
+    PackageDamaged,
+    PackageRefused,
+    check_zip_archive,
+    iter_part,
+    read_part,
+)
 
 STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 """The namespace of Excel's "Strict Open XML Spreadsheet" save, which openpyxl cannot read."""
 PROLOG_BYTES = 4096
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
+_SMALL_PART = 16 * 1024 * 1024
+"""The most the package relationships or the workbook part are read to (they take kilobytes)."""
+_PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
 
 
 def cannot_open(path: Path, error: BaseException) -> WorkbookUnreadableError:
@@ -69,23 +82,25 @@ def check_workbook_file(path: Path) -> None:
 
 def _check_zip_kind(path: Path) -> None:
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+        with path.open("rb") as file, zipfile.ZipFile(file) as archive:
+            members = {member.filename: member for member in archive.infolist()}
+            main = main_part(file, archive)
             workbook_xml = (
-                archive.read("xl/workbook.xml")[:PROLOG_BYTES]
-                if "xl/workbook.xml" in names
+                next(iter_part(file, members[main], limit=members[main].file_size), b"")
+                if main in members
                 else b""
-            )
-    except (zipfile.BadZipFile, OSError, zlib.error, EOFError):
+            )[:PROLOG_BYTES]
+    except (zipfile.BadZipFile, OSError, zlib.error, EOFError, PackageDamaged, PackageRefused):
         raise WorkbookUnreadableError(
             f"{path}: the file is damaged (not a complete .xlsx); save the workbook again as .xlsx"
         ) from None
+    names = set(members)
     if "mimetype" in names and "content.xml" in names:
         raise WorkbookUnreadableError(
             f"{path}: this is an OpenDocument spreadsheet (.ods); "
             "open it in LibreOffice and save it as Excel 2007-365 (.xlsx)"
         )
-    if "xl/workbook.bin" in names:
+    if main.endswith(".bin") or "xl/workbook.bin" in names:
         raise WorkbookUnreadableError(
             f"{path}: this is a binary Excel workbook (.xlsb); "
             "open it in Excel and save it as Excel Workbook (.xlsx)"
@@ -95,8 +110,31 @@ def _check_zip_kind(path: Path) -> None:
             f"{path}: saved as Strict Open XML Spreadsheet, which cipdocs cannot read; "
             "in Excel use File > Save As > Excel Workbook (.xlsx)"
         )
-    if "xl/workbook.xml" not in names:
+    if main not in names:
         raise WorkbookUnreadableError(
             f"{path}: a zip file but not an Excel workbook (no xl/workbook.xml); "
             "give the path of the .xlsx workbook"
         )
+
+
+def main_part(file: IO[bytes], archive: zipfile.ZipFile) -> str:
+    """Return the workbook part's name: where ``_rels/.rels`` points (SheetJS may write
+    ``wtf/workbook.xml``), else ``xl/workbook.xml``."""
+    root = parse_part(file, archive, "_rels/.rels")
+    for relationship in () if root is None else root.iter(f"{{{_PACKAGE_REL}}}Relationship"):
+        if (relationship.get("Type") or "").endswith("/officeDocument"):
+            return (relationship.get("Target") or "").lstrip("/")
+    return "xl/workbook.xml"
+
+
+def parse_part(file: IO[bytes], archive: zipfile.ZipFile, name: str) -> etree._Element | None:
+    """Return the small XML part `name` parsed (read to at most 16 MB), or None when the
+    workbook does not hold it or it is not XML."""
+    try:
+        member = archive.getinfo(name)
+    except KeyError:
+        return None
+    try:
+        return etree.fromstring(read_part(file, member, limit=_SMALL_PART), _PARSER)
+    except etree.XMLSyntaxError:
+        return None

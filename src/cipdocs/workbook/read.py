@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from cipdocs.workbook.cells import read_sheet
 from cipdocs.workbook.formulas import iter_unsaved_formulas, read_formulas
+from cipdocs.workbook.limits import check_workbook_contents
 from cipdocs.workbook.opening import cannot_open, check_workbook_file
 from cipdocs.workbook.raw import (
     CellValue,
@@ -39,6 +40,7 @@ def read_workbook(path: Path) -> RawWorkbook:
     with path.open("rb") as file, warnings.catch_warnings():
         # No library warning ever reaches the user's screen: what matters is reported by us.
         warnings.simplefilter("ignore")
+        check_workbook_contents(path, file)
         stream = without_empty_cells(path, file)
         book, parts = _load(path, stream)
         try:

@@ -1,0 +1,160 @@
+"""Refuse, before openpyxl loads anything, a spreadsheet that is not a CIP-CCG workbook or whose
+sheets are far beyond any CCG's: read from the zip in a single bounded pass."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from cipdocs.errors import WorkbookUnreadableError
+from cipdocs.package.archive import PackageDamaged, PackageRefused, iter_part
+from cipdocs.workbook.opening import cannot_open, main_part, parse_part
+
+CIP_CCG_SHEETS = (
+    "Settings",
+    "Statuses",
+    "Groups",
+    "Meetings",
+    "Attendance",
+    "Bands",
+    "Milestones",
+    "Roadmap",
+)
+"""The sheets of a CIP-CCG workbook (docs/workbook.md); a file with none of them is another one."""
+MAX_ROWS = 10_000
+"""The most rows holding values one sheet may have: a CCG has tens of groups and meetings."""
+MAX_ROW_VALUES = 2_000
+"""The most values one row may hold: Attendance has one column per meeting."""
+MAX_VALUES = 250_000
+"""The most cells holding values in the whole workbook (openpyxl takes ~200 bytes for each)."""
+SIMILAR = 0.8
+"""How close a sheet's name must be to a CIP-CCG sheet's to count as a misspelling of it."""
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# A value in a worksheet: ``<v>`` (any cell) or ``<is>`` (inline text), with or without a prefix.
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|is)[\s>]")
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    """A worksheet's title and the zip part that holds it."""
+
+    title: str
+    part: str
+
+
+def check_workbook_contents(path: Path, file: IO[bytes]) -> None:
+    """Raise `WorkbookUnreadableError` when the workbook at `path` (open as `file`) has none of
+    the CIP-CCG sheets, or a sheet beyond `MAX_ROWS`, `MAX_ROW_VALUES` or `MAX_VALUES`."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            sheets = read_sheet_parts(file, archive)
+            _check_cip_ccg(path, [sheet.title for sheet in sheets])
+            members = {member.filename: member for member in archive.infolist()}
+            values = 0
+            for sheet in sheets:
+                member = members.get(sheet.part)
+                if member is not None:
+                    chunks = iter_part(file, member, limit=member.file_size)
+                    values += _check_sheet_size(path, sheet.title, chunks, MAX_VALUES - values)
+    except (PackageRefused, PackageDamaged, zipfile.BadZipFile, zlib.error, OSError) as error:
+        # The archive was checked a moment ago: only a file changed since gets here.
+        raise cannot_open(path, error) from None
+
+
+def read_sheet_parts(file: IO[bytes], archive: zipfile.ZipFile) -> list[SheetPart]:
+    """Return each worksheet's title and part, in tab order, from the workbook part."""
+    main = main_part(file, archive)
+    workbook = parse_part(file, archive, main)
+    rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+    targets: dict[str, str] = {}
+    if workbook is None:
+        return []
+    relationships = parse_part(file, archive, rels_name)
+    for relationship in () if relationships is None else relationships:
+        target = relationship.get("Target") or ""
+        resolved = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(posixpath.dirname(main), target))
+        )
+        targets[relationship.get("Id") or ""] = resolved
+    return [
+        SheetPart(sheet.get("name") or "", targets.get(sheet.get(f"{{{_OFFICE_REL}}}id") or "", ""))
+        for sheet in workbook.iter(f"{{{_MAIN}}}sheet")
+    ]
+
+
+def _check_cip_ccg(path: Path, titles: Iterable[str]) -> None:
+    """Raise when none of `titles` is, or is close to, the name of a CIP-CCG sheet."""
+    folded = [" ".join(title.split()).casefold() for title in titles]
+    wanted = [name.casefold() for name in CIP_CCG_SHEETS]
+    if any(difflib.get_close_matches(title, wanted, n=1, cutoff=SIMILAR) for title in folded):
+        return
+    shown = ", ".join(repr(title) for title in list(titles)[:5])
+    has = f" (its sheets: {shown}{', ...' if len(folded) > 5 else ''})" if folded else ""
+    raise WorkbookUnreadableError(
+        f"{path}: this is not a CIP-CCG workbook: it has none of the sheets "
+        f"{', '.join(CIP_CCG_SHEETS)}{has}; give the path of the CIP-CCG workbook, or start "
+        "one with `cipdocs init` (docs/workbook.md)"
+    )
+
+
+def _check_sheet_size(path: Path, title: str, chunks: Iterator[bytes], values_left: int) -> int:
+    """Return how many values the worksheet holds; raise as soon as it passes a limit.
+
+    Only values are looked for, so a sheet formatted down to row 1,048,576 costs no more than
+    the values it holds; a row is the nearest ``<row`` before a value.
+    """
+    rows = 0
+    values = 0
+    row_values = 0
+    current_row = -1
+    consumed = 0
+    pending = b""
+    for chunk in chunks:
+        data = pending + chunk
+        # A tag cut by the chunk's end waits for the next chunk.
+        cut = data.rfind(b"<")
+        body, pending = (data[:cut], data[cut:]) if cut >= 0 else (data, b"")
+        searched = 0
+        for match in _VALUE.finditer(body):
+            # Only the stretch since the previous value: a new row starts there, or none does.
+            start = max(
+                body.rfind(b"<row", searched, match.start()),
+                body.rfind(b":row", searched, match.start()),
+            )
+            searched = match.end()
+            row = consumed + start if start >= 0 else current_row
+            if row != current_row:
+                current_row, rows, row_values = row, rows + 1, 0
+                if rows > MAX_ROWS:
+                    raise _too_large(path, title, f"more than {MAX_ROWS:,} rows hold values")
+            row_values += 1
+            values += 1
+            if row_values > MAX_ROW_VALUES:
+                number = _ROW_NUMBER.search(body, start, match.start()) if start >= 0 else None
+                where = f"row {int(number.group(1)):,}" if number else "one row"
+                raise _too_large(path, title, f"{where} holds more than {MAX_ROW_VALUES:,} values")
+            if values > values_left:
+                raise _too_large(path, title, f"the workbook holds more than {MAX_VALUES:,} values")
+        consumed += len(body)
+    return values
+
+
+def _too_large(path: Path, title: str, what: str) -> WorkbookUnreadableError:
+    return WorkbookUnreadableError(
+        f"{path}: sheet {title!r}: {what}, far more than a CIP-CCG workbook holds, so it was "
+        f"not read (cipdocs reads up to {MAX_ROWS:,} rows of up to {MAX_ROW_VALUES:,} values); "
+        "check that this is the right workbook, and delete the rows or columns pasted in by "
+        "mistake"
+    )
