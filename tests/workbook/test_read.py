@@ -206,7 +206,29 @@ def test_broken_sheet_xml_is_unreadable_not_a_traceback(
         tmp_path / "broken.xlsx",
         {"xl/worksheets/sheet1.xml": b'<worksheet xmlns="x"><sheetData><row r="1"><c r="A1" '},
     )
-    assert unreadable(path).startswith(f"{path}: cannot be opened as an Excel workbook (")
+    assert unreadable(path) == (
+        f"{path}: cannot be opened as an Excel workbook: a worksheet could not be read (unclosed "
+        "token: line 1, column 43); open it in Excel or LibreOffice and save it again as .xlsx"
+    )
+
+
+def test_library_internals_never_reach_the_message(
+    make_workbook: WorkbookFactory, tmp_path: Path
+) -> None:
+    # A cell style without a name: openpyxl says "<class '..._NamedCellStyle'>.name should be".
+    path = rewrite_zip(
+        make_workbook(),
+        tmp_path / "styles.xlsx",
+        {
+            "xl/styles.xml": b'<styleSheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"><cellStyles><cellStyle xfId="0" builtinId="0"/>'
+            b"</cellStyles></styleSheet>"
+        },
+    )
+    assert unreadable(path) == (
+        f"{path}: cannot be opened as an Excel workbook: its styles (xl/styles.xml) could not be "
+        "read; open it in Excel or LibreOffice and save it again as .xlsx"
+    )
 
 
 def test_formula_without_saved_value_is_a_problem(make_workbook: WorkbookFactory) -> None:

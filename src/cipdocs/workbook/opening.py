@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -29,16 +30,29 @@ _PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
 
 
-def cannot_open(path: Path, error: BaseException) -> WorkbookUnreadableError:
-    """Return the error for a workbook that a library failed to open, with the reason and fix."""
+def cannot_open(path: Path, error: BaseException, where: str = "") -> WorkbookUnreadableError:
+    """Return the error for a workbook that a library failed to open: the part (`where`, e.g.
+    ``its styles (xl/styles.xml)``) and the reason when it is the file's, and the fix."""
+    reason = _describe(error)
+    if where:
+        detail = f": {where} could not be read" + (f" ({reason})" if reason else "")
+    else:
+        detail = f" ({reason or 'it is not a sound .xlsx'})"
     return WorkbookUnreadableError(
-        f"{path}: cannot be opened as an Excel workbook ({_describe(error)}); "
+        f"{path}: cannot be opened as an Excel workbook{detail}; "
         "open it in Excel or LibreOffice and save it again as .xlsx"
     )
 
 
+# Text that describes the library, not the file: openpyxl's classes, Python's call errors.
+_INTERNALS = re.compile(r"<class |openpyxl|__init__|\(\)|object has no attribute|Traceback")
+
+
 def _describe(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
+    """Return the first line of `error` when it tells something about the file, else ''."""
+    text = str(error).strip()
+    if not text or _INTERNALS.search(text):
+        return ""
     return text.splitlines()[0][:120]
 
 

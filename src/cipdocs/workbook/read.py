@@ -64,12 +64,29 @@ def _lock_file(path: Path) -> str:
     return ""
 
 
+# What openpyxl's ExcelReader.read() does, step by step, with the part each step reads: a
+# failure is then named by its part, never by openpyxl's own classes.
+_READ_STEPS = (
+    ("read_manifest", "its list of parts ([Content_Types].xml)"),
+    ("read_strings", "its shared text (xl/sharedStrings.xml)"),
+    ("read_workbook", "its workbook part (xl/workbook.xml)"),
+    ("read_properties", "its document properties (docProps/)"),
+    ("read_custom", "its custom properties (docProps/custom.xml)"),
+    ("read_theme", "its theme (xl/theme/)"),
+    ("apply_stylesheet", "its styles (xl/styles.xml)"),
+    ("read_worksheets", "a worksheet"),
+    ("assign_names", "its defined names (xl/workbook.xml)"),
+)
+
+
 def _load(path: Path, stream: IO[bytes]) -> tuple[Any, dict[str, str]]:
     """Return openpyxl's workbook (cached values only) and its sheet title -> part map."""
     # imported here so `cipdocs --help` stays fast
     from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
 
     reader = None
+    where = "its package"
     try:
         # ExcelReader is what openpyxl.load_workbook runs; using it directly keeps its map
         # from sheet names to worksheet parts, which the scan for unsaved formulas needs.
@@ -80,10 +97,17 @@ def _load(path: Path, stream: IO[bytes]) -> tuple[Any, dict[str, str]]:
             # openpyxl warns about features it drops (data validation, conditional formats);
             # they do not change the values we read.
             warnings.simplefilter("ignore")
-            reader.read()
+            for step, part in _READ_STEPS:
+                where = part
+                if step == "apply_stylesheet":
+                    apply_stylesheet(reader.archive, reader.wb)
+                elif step == "assign_names":
+                    reader.parser.assign_names()
+                else:
+                    getattr(reader, step)()
         return reader.wb, _worksheet_parts(reader)
     except Exception as error:  # a hostile file can make openpyxl fail in any way
-        raise cannot_open(path, error) from error
+        raise cannot_open(path, error, where) from error
     finally:
         if reader is not None:
             reader.archive.close()
