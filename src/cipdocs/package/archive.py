@@ -260,4 +260,6 @@ def _name_encoding(member: zipfile.ZipInfo) -> str:
 
 
 def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):,.0f} MB"
+    return f"{size / 1024:,.0f} KB" if size >= 10 * 1024 else f"{size:,} bytes"
