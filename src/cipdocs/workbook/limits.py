@@ -113,42 +113,52 @@ def _check_sheet_size(path: Path, title: str, chunks: Iterator[bytes], values_le
     """Return how many values the worksheet holds; raise as soon as it passes a limit.
 
     Only values are looked for, so a sheet formatted down to row 1,048,576 costs no more than
-    the values it holds; a row is the nearest ``<row`` before a value.
+    the values it holds; a value belongs to the last ``<row`` started before it.
     """
-    rows = 0
-    values = 0
-    row_values = 0
-    current_row = -1
-    consumed = 0
+    rows = values = row_values = consumed = 0
+    counted_row = latest_row = -1
+    where = latest_where = "one row"
     pending = b""
     for chunk in chunks:
         data = pending + chunk
-        # A tag cut by the chunk's end waits for the next chunk.
+        # A tag cut by the chunk's end waits for the next chunk, so every tag in `body` is whole.
         cut = data.rfind(b"<")
         body, pending = (data[:cut], data[cut:]) if cut >= 0 else (data, b"")
         searched = 0
         for match in _VALUE.finditer(body):
             # Only the stretch since the previous value: a new row starts there, or none does.
-            start = max(
-                body.rfind(b"<row", searched, match.start()),
-                body.rfind(b":row", searched, match.start()),
-            )
+            start = _last_row_start(body, searched, match.start())
+            if start >= 0:
+                latest_row, latest_where = consumed + start, _row_name(body, start)
             searched = match.end()
-            row = consumed + start if start >= 0 else current_row
-            if row != current_row:
-                current_row, rows, row_values = row, rows + 1, 0
+            if latest_row != counted_row:
+                counted_row, where, rows, row_values = latest_row, latest_where, rows + 1, 0
                 if rows > MAX_ROWS:
                     raise _too_large(path, title, f"more than {MAX_ROWS:,} rows hold values")
             row_values += 1
             values += 1
             if row_values > MAX_ROW_VALUES:
-                number = _ROW_NUMBER.search(body, start, match.start()) if start >= 0 else None
-                where = f"row {int(number.group(1)):,}" if number else "one row"
                 raise _too_large(path, title, f"{where} holds more than {MAX_ROW_VALUES:,} values")
             if values > values_left:
                 raise _too_large(path, title, f"the workbook holds more than {MAX_VALUES:,} values")
+        # A row may start after the body's last value and hold its values in the next chunk.
+        start = _last_row_start(body, searched, len(body))
+        if start >= 0:
+            latest_row, latest_where = consumed + start, _row_name(body, start)
         consumed += len(body)
     return values
+
+
+def _last_row_start(body: bytes, start: int, end: int) -> int:
+    """Return where the last row element between `start` and `end` begins, or -1."""
+    return max(body.rfind(b"<row", start, end), body.rfind(b":row", start, end))
+
+
+def _row_name(body: bytes, start: int) -> str:
+    """Return ``row 12`` for the row element at `start`, or ``one row`` without a number."""
+    tag_end = body.find(b">", start)
+    number = _ROW_NUMBER.search(body, start, tag_end if tag_end >= 0 else len(body))
+    return f"row {int(number.group(1)):,}" if number else "one row"
 
 
 def _too_large(path: Path, title: str, what: str) -> WorkbookUnreadableError:
