@@ -21,6 +21,20 @@ MEMORY_LIMIT_MB = 200
 """The most memory (peak resident size) a run may take on any hostile file (issue 18)."""
 
 
+def corpus_folder() -> Path | None:
+    """Return the folder of real third-party Office files (``files/`` in it), or None: from
+    $CIPDOCS_CORPUS, else ``../shared/corpus`` beside the checkout, else /work/shared/corpus."""
+    root = Path(__file__).resolve().parents[2]
+    for folder in (
+        Path(os.environ.get("CIPDOCS_CORPUS", "")),
+        root.parent / "shared" / "corpus",
+        Path("/work/shared/corpus"),
+    ):
+        if str(folder) not in ("", ".") and (folder / "MANIFEST.json").is_file():
+            return folder
+    return None
+
+
 @dataclass(frozen=True)
 class Entry:
     """One zip member as the file stores it, sizes and checksum as given (they may lie)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
@@ -18,7 +17,13 @@ from cipdocs.package.kind import (
     macro_parts,
 )
 from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE
-from tests.package.hostile import MEMORY_LIMIT_MB, compound_file, copy_package, run_cipdocs
+from tests.package.hostile import (
+    MEMORY_LIMIT_MB,
+    compound_file,
+    copy_package,
+    corpus_folder,
+    run_cipdocs,
+)
 
 STRICT_OFFICE_DOCUMENT = b"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 TRANSITIONAL_OFFICE_DOCUMENT = (
@@ -30,15 +35,10 @@ PPTX_MAIN = b"application/vnd.openxmlformats-officedocument.presentationml.prese
 
 def corpus() -> Path:
     """Return the folder of real third-party files, or skip when this checkout has none."""
-    root = Path(__file__).resolve().parents[2]
-    for folder in (
-        Path(os.environ.get("CIPDOCS_CORPUS", "")),
-        root.parent / "shared" / "corpus",
-        Path("/work/shared/corpus"),
-    ):
-        if str(folder) not in ("", ".") and (folder / "MANIFEST.json").is_file():
-            return folder / "files"
-    pytest.skip("no corpus of real Office files (set CIPDOCS_CORPUS or put it in ../shared/corpus)")
+    folder = corpus_folder()
+    if folder is None:
+        pytest.skip("no corpus of real Office files (set CIPDOCS_CORPUS or put ../shared/corpus)")
+    return folder / "files"
 
 
 def refusal(path: Path, program: OfficeProgram = POWERPOINT) -> str:

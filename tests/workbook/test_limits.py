@@ -84,8 +84,8 @@ def test_200000_attendance_rows_are_refused_in_one_line_with_little_memory(
     assert run.stderr.splitlines() == [
         f"error: {path}: sheet 'Attendance': more than 10,000 rows hold values, far more than a "
         "CIP-CCG workbook holds, so it was not read (cipdocs reads up to 10,000 rows of up to "
-        "2,000 values); check that this is the right workbook, and delete the rows or columns "
-        "pasted in by mistake"
+        "2,000 values, and 5,000 merged areas); check that this is the right workbook, and "
+        "delete the rows or columns pasted in by mistake"
     ]
     assert run.peak_mb < MEMORY_LIMIT_MB
 
@@ -136,3 +136,14 @@ def test_rows_counted_past_the_limit_whatever_the_chunks(monkeypatch: pytest.Mon
     chunks = (xml[start : start + 5] for start in range(0, len(xml), 5))
     with pytest.raises(WorkbookUnreadableError, match="more than 30 rows hold values"):
         limits._check_sheet_size(Path("x.xlsx"), "Attendance", chunks, 10_000)
+
+
+def test_tens_of_thousands_of_merges_are_refused(
+    make_workbook: WorkbookFactory, tmp_path: Path
+) -> None:
+    merges = b"".join(b'<mergeCell ref="B%d:C%d"/>' % (row, row) for row in range(2, 6_000))
+    xml = b"".join(attendance_rows(2)).replace(
+        b"</worksheet>", b"<mergeCells>" + merges + b"</mergeCells></worksheet>"
+    )
+    path = with_sheet(make_workbook(), tmp_path / "merges.xlsx", "Attendance", iter([xml]))
+    assert "sheet 'Attendance': more than 5,000 areas are merged" in unreadable(path)

@@ -32,6 +32,9 @@ MAX_ROWS = 10_000
 """The most rows holding values one sheet may have: a CCG has tens of groups and meetings."""
 MAX_ROW_VALUES = 2_000
 """The most values one row may hold: Attendance has one column per meeting."""
+MAX_MERGES = 5_000
+"""The most merged areas one sheet may have: openpyxl takes about a quarter of a millisecond
+for each, and a CCG's workbook has tens."""
 MAX_VALUES = 250_000
 """The most cells holding values in the whole workbook (openpyxl takes ~200 bytes for each)."""
 SIMILAR = 0.8
@@ -54,7 +57,8 @@ class SheetPart:
 
 def check_workbook_contents(path: Path, file: IO[bytes]) -> None:
     """Raise `WorkbookUnreadableError` when the workbook at `path` (open as `file`) has none of
-    the CIP-CCG sheets, or a sheet beyond `MAX_ROWS`, `MAX_ROW_VALUES` or `MAX_VALUES`."""
+    the CIP-CCG sheets, or a sheet beyond `MAX_ROWS`, `MAX_ROW_VALUES`, `MAX_MERGES` or
+    `MAX_VALUES`."""
     try:
         with zipfile.ZipFile(file) as archive:
             sheets = read_sheet_parts(file, archive)
@@ -115,7 +119,7 @@ def _check_sheet_size(path: Path, title: str, chunks: Iterator[bytes], values_le
     Only values are looked for, so a sheet formatted down to row 1,048,576 costs no more than
     the values it holds; a value belongs to the last ``<row`` started before it.
     """
-    rows = values = row_values = consumed = 0
+    rows = values = row_values = consumed = merges = 0
     counted_row = latest_row = -1
     where = latest_where = "one row"
     pending = b""
@@ -141,6 +145,9 @@ def _check_sheet_size(path: Path, title: str, chunks: Iterator[bytes], values_le
                 raise _too_large(path, title, f"{where} holds more than {MAX_ROW_VALUES:,} values")
             if values > values_left:
                 raise _too_large(path, title, f"the workbook holds more than {MAX_VALUES:,} values")
+        merges += body.count(b"mergeCell ")
+        if merges > MAX_MERGES:
+            raise _too_large(path, title, f"more than {MAX_MERGES:,} areas are merged")
         # A row may start after the body's last value and hold its values in the next chunk.
         start = _last_row_start(body, searched, len(body))
         if start >= 0:
@@ -164,7 +171,8 @@ def _row_name(body: bytes, start: int) -> str:
 def _too_large(path: Path, title: str, what: str) -> WorkbookUnreadableError:
     return WorkbookUnreadableError(
         f"{path}: sheet {title!r}: {what}, far more than a CIP-CCG workbook holds, so it was "
-        f"not read (cipdocs reads up to {MAX_ROWS:,} rows of up to {MAX_ROW_VALUES:,} values); "
+        f"not read (cipdocs reads up to {MAX_ROWS:,} rows of up to {MAX_ROW_VALUES:,} values, and "
+        f"{MAX_MERGES:,} merged areas); "
         "check that this is the right workbook, and delete the rows or columns pasted in by "
         "mistake"
     )
