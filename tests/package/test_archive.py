@@ -306,3 +306,17 @@ def test_lying_workbook_is_refused_in_one_line_with_little_memory(tmp_path: Path
         run.stderr
     )
     assert run.peak_mb < MEMORY_LIMIT_MB
+
+
+def test_lying_deck_given_to_check_deck_is_refused_in_one_line(
+    lying_deck: Path, tmp_path: Path
+) -> None:
+    run = run_cipdocs("check-deck", lying_deck, cwd=tmp_path)
+    assert run.code == 5
+    assert run.stderr.splitlines() == [
+        f"error: {lying_deck}: the deck was not opened: the part 'ppt/slides/slide1.xml' holds "
+        "more than the 900 KB it declares (its declared size is wrong: the file is damaged or "
+        "was made to look small); if the deck is genuine, open it in its Office program (Excel, "
+        "PowerPoint, Word or LibreOffice) and save a fresh copy"
+    ]
+    assert run.peak_mb < MEMORY_LIMIT_MB

@@ -55,10 +55,8 @@ def check_zip_archive(path: Path, *, what: str, error: type[CipdocsError]) -> No
         "LibreOffice) and save a fresh copy"
     )
     try:
-        with path.open("rb") as file, zipfile.ZipFile(file) as archive:
-            members = archive.infolist()
-            _check_members(members, path.stat().st_size)
-            _check_parts(file, members)
+        with path.open("rb") as file:
+            check_package(file, path.stat().st_size)
     except PackageRefused as refused:
         raise error(f"{path}: the {what} was not opened: {refused}; {fix}") from None
     except (
@@ -71,6 +69,15 @@ def check_zip_archive(path: Path, *, what: str, error: type[CipdocsError]) -> No
         ValueError,
     ) as damage:
         raise error(damaged_message(path, what, damage)) from None
+
+
+def check_package(file: IO[bytes], size: int) -> None:
+    """Raise `PackageRefused` or `PackageDamaged` (or zipfile's and zlib's errors) when the zip
+    in `file`, `size` bytes long, is a bomb, damaged, or holds unsafe names or DTDs."""
+    with zipfile.ZipFile(file) as archive:
+        members = archive.infolist()
+        _check_members(members, size)
+        _check_parts(file, members)
 
 
 def damaged_message(path: Path, what: str, damage: BaseException) -> str:
