@@ -1,5 +1,5 @@
 """Crafted packages for the hostile-file tests, made in the test, and a cipdocs run whose memory
-is measured on the child alone (os.wait4's rusage)."""
+is measured on the child alone (os.wait4's rusage, taken by a small Python in between)."""
 
 from __future__ import annotations
 
@@ -223,20 +223,40 @@ class Run:
     """The child's peak resident size (Linux reports ru_maxrss in kilobytes)."""
 
 
+# Run by a small Python of its own: a child's peak memory counts what its process held before
+# exec, and a child forked from pytest itself would count pytest's memory as its own.
+_MEASURED = """
+import os, subprocess, sys
+child = subprocess.Popen([sys.executable, "-m", "cipdocs", *sys.argv[1:]])
+_, status, usage = os.wait4(child.pid, 0)
+child.returncode = code = os.waitstatus_to_exitcode(status)
+with open(os.environ["CIPDOCS_TEST_PEAK"], "w") as peak:
+    peak.write(str(usage.ru_maxrss))
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
 def run_cipdocs(*args: str | Path, cwd: Path) -> Run:
     """Run ``python -m cipdocs ARGS`` in `cwd` and return what it did and its peak memory."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cipdocs", *map(str, args)], cwd=cwd, stdout=out, stderr=err
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        peak = Path(folder) / "peak"
+        completed = subprocess.run(
+            [sys.executable, "-c", _MEASURED, *map(str, args)],
+            cwd=cwd,
+            stdout=out,
+            stderr=err,
+            env={**os.environ, "CIPDOCS_TEST_PEAK": str(peak)},
+            check=False,
         )
-        # wait4 reports the rusage of this child alone, never of earlier ones (LibreOffice...).
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return Run(
-            process.returncode,
+            completed.returncode,
             out.read().decode(errors="replace"),
             err.read().decode(errors="replace"),
-            usage.ru_maxrss / 1024,
+            int(peak.read_text()) / 1024,
         )
