@@ -147,3 +147,15 @@ def test_tens_of_thousands_of_merges_are_refused(
     )
     path = with_sheet(make_workbook(), tmp_path / "merges.xlsx", "Attendance", iter([xml]))
     assert "sheet 'Attendance': more than 5,000 areas are merged" in unreadable(path)
+
+
+def test_prefixed_elements_are_counted_too() -> None:
+    xml = b"".join(attendance_rows(30, meetings=3))
+    for tag in (b"worksheet", b"sheetData", b"row", b"c", b"is", b"t"):
+        xml = xml.replace(b"<" + tag + b" ", b"<x:" + tag + b" ").replace(
+            b"<" + tag + b">", b"<x:" + tag + b">"
+        )
+        xml = xml.replace(b"</" + tag + b">", b"</x:" + tag + b">")
+    assert b"<x:row r=" in xml and b"<x:is>" in xml
+    chunks = (xml[start : start + 64] for start in range(0, len(xml), 64))
+    assert limits._check_sheet_size(Path("x.xlsx"), "Attendance", chunks, 10_000) == 30 * 4 + 1
