@@ -73,7 +73,10 @@ def iter_updates(folder: Path, skipped: list[Issue] | None = None) -> Iterator[E
             raise
         except CipdocsError as error:
             if skipped is not None:
-                skipped.append(Issue("", f"{error.message}; it is skipped"))
+                # The message's last part is the fix for --since; here the file is passed over.
+                what = error.message.rsplit("; ", 1)[0]
+                fix = "it is skipped (delete it, or replace it with a sound copy)"
+                skipped.append(Issue("", f"{what}; {fix}"))
             continue
         if report is not None:
             yield EarlierUpdate(path, report)

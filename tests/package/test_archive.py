@@ -285,9 +285,8 @@ def test_lying_earlier_update_in_the_output_folder_is_skipped_with_a_warning(
     assert warnings == [
         f"warning: {earlier}: the previous update was not opened: the part "
         "'ppt/slides/slide1.xml' holds more than the 900 KB it declares (its declared size is "
-        "wrong: the file is damaged or was made to look small); if the previous update is "
-        "genuine, open it in its Office program (Excel, PowerPoint, Word or LibreOffice) and save "
-        "a fresh copy; it is skipped"
+        "wrong: the file is damaged or was made to look small); it is skipped (delete it, or "
+        "replace it with a sound copy)"
     ]
     assert "Traceback" not in run.stderr
     assert (output / "CIP-CCG Status Update 2024-08-30.pptx").is_file()
