@@ -133,6 +133,17 @@ def test_zip_without_workbook(tmp_path: Path) -> None:
     )
 
 
+def test_password_protected_workbook_says_so(tmp_path: Path) -> None:
+    from tests.package.hostile import compound_file
+
+    path = compound_file(tmp_path / "locked.xlsx", ["EncryptionInfo", "EncryptedPackage"])
+    assert unreadable(path) == (
+        f"{path}: the workbook is password-protected (encrypted), so cipdocs cannot open it; in "
+        "Excel remove the password (File > Info > Protect Workbook > Encrypt with Password, "
+        "clear the box), save it, and try again"
+    )
+
+
 def test_excel_lock_file(tmp_path: Path) -> None:
     path = tmp_path / "~$cip-ccg.xlsx"
     path.write_bytes(b"\x0bsomeone" + bytes(150))

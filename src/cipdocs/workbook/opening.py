@@ -18,6 +18,7 @@ from cipdocs.package.archive import (
     iter_part,
     read_part,
 )
+from cipdocs.package.kind import is_encrypted_package
 
 STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 """The namespace of Excel's "Strict Open XML Spreadsheet" save, which openpyxl cannot read."""
@@ -79,6 +80,12 @@ def check_workbook_file(path: Path) -> None:
     if not head:
         raise WorkbookUnreadableError(
             f"{path}: the file is empty; save the workbook again as .xlsx"
+        )
+    if head.startswith(OLE_SIGNATURE) and is_encrypted_package(path):
+        raise WorkbookUnreadableError(
+            f"{path}: the workbook is password-protected (encrypted), so cipdocs cannot open it; "
+            "in Excel remove the password (File > Info > Protect Workbook > Encrypt with "
+            "Password, clear the box), save it, and try again"
         )
     if head.startswith(OLE_SIGNATURE):
         raise WorkbookUnreadableError(
