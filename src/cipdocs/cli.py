@@ -89,7 +89,7 @@ def _load_and_compare(
     with reported_errors():
         loaded = loading.load_report(chosen)
         comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
-    _print_warnings(loaded.warnings)
+    _print_warnings(loaded.warnings + comparison.warnings)
     return loaded, comparison
 
 
@@ -377,6 +377,7 @@ def deck(
             loaded = loading.load_report(workbook)
             _print_warnings(loaded.warnings)
             comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
+            _print_warnings(comparison.warnings)
             if comparison.previous is not None:
                 _err(f"comparing with {comparison.previous.path}")
             app.build_documents(
@@ -563,8 +564,10 @@ def history(folder: Path, as_json: bool) -> None:
     from cipdocs import cycle  # imported here so that --help stays fast
     from cipdocs.report.history import format_history, history_as_json
 
+    skipped: list[Issue] = []
     with reported_errors():
-        entries = cycle.read_history(folder)
+        entries = cycle.read_history(folder, skipped)
+    _print_warnings(tuple(skipped))
     if as_json:
         click.echo(json.dumps(history_as_json(entries), indent=2, ensure_ascii=False))
     elif entries:

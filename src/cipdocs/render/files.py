@@ -26,7 +26,7 @@ from types import TracebackType
 from typing import Protocol
 
 from cipdocs.errors import OutputProblemError, TemplateProblemError
-from cipdocs.package.archive import check_zip_archive
+from cipdocs.package.kind import POWERPOINT, WORD, check_template_package
 
 # Office files carry no meaningful member timestamps; a fixed one makes two runs byte-identical.
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -47,14 +47,15 @@ def normalize_zip(data: bytes) -> bytes:
 
 
 def require_template(template: Path, *, kind: str, fix: str) -> None:
-    """Raise `TemplateProblemError` when `template` is missing or a hostile zip.
+    """Raise `TemplateProblemError` when `template` is missing, a hostile zip, password-protected,
+    Strict Open XML or macro-enabled (package/kind.py).
 
     A file that is not a zip at all is left to the renderer, which can say what it should be.
     """
     if not template.is_file():
         raise TemplateProblemError(f"{template}: the {kind} template does not exist; {fix}")
-    if zipfile.is_zipfile(template):
-        check_zip_archive(template, what="template", error=TemplateProblemError)
+    program = WORD if kind == "Word" else POWERPOINT
+    check_template_package(template, what="template", program=program, error=TemplateProblemError)
 
 
 def write_document(

@@ -33,7 +33,7 @@ from cipdocs.render.files import Stager, require_template, write_document
 from cipdocs.render.pptx_chart import fix_workbook_dates
 from cipdocs.render.pptx_timeline import draw_timeline, is_timeline
 from cipdocs.render.pptx_titles import number_continued_titles
-from cipdocs.render.properties import apply_core_properties
+from cipdocs.render.properties import apply_core_properties, template_core_properties
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import Placeholder, make_environment, template_names
 from cipdocs.verify.accessibility import check_accessibility, raise_on_new_findings
@@ -160,4 +160,6 @@ def set_properties(presentation: Any, report: PresentedReport) -> None:
         ),
         "CIP-CCG status update",
     )
-    apply_core_properties(presentation.core_properties, document_properties(report), first_title)
+    with template_core_properties(presentation.part.package):
+        core = presentation.core_properties
+        apply_core_properties(core, document_properties(report), first_title)

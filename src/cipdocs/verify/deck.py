@@ -10,6 +10,7 @@ from lxml import etree
 from pptx.exc import PackageNotFoundError
 
 from cipdocs.errors import TemplateProblemError
+from cipdocs.package.archive import check_zip_archive
 from cipdocs.verify.accessibility import check_accessibility
 from cipdocs.verify.layoutcheck import check_layout
 from cipdocs.verify.shapes import Finding
@@ -20,6 +21,9 @@ def check_deck_file(deck: Path) -> list[Finding]:
     whose text overlaps count); raise `TemplateProblemError` if it cannot be opened."""
     if not deck.is_file():
         raise TemplateProblemError(f"{deck}: no such file; give the path of a .pptx deck")
+    # Any deck, even one a person edited, is read within the same bounds as a template.
+    if zipfile.is_zipfile(deck):
+        check_zip_archive(deck, what="deck", error=TemplateProblemError)
     try:
         presentation = pptx.Presentation(str(deck))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
