@@ -30,10 +30,11 @@ workbook_argument = click.argument(
 
 
 def _chosen_workbook(workbook: Path | None) -> Path:
-    """Return WORKBOOK, else inputs/cip-ccg.xlsx here, else the shipped sample (and say so)."""
+    """Return WORKBOOK, else inputs/cip-ccg.xlsx here; stop (exit 3) when there is neither."""
     from cipdocs import shipped
 
-    return _say_if_shipped(shipped.choose_workbook(workbook), "sample workbook")
+    with reported_errors():
+        return shipped.choose_workbook(workbook).path
 
 
 def _say_if_shipped(chosen: shipped.Chosen, what: str) -> Path:

@@ -143,6 +143,8 @@ def test_sample_json_reproduces_the_seed(sample_report: Report) -> None:
         "held": 13,
         "rate": 92,
         "band": "80%-99%",
+        "since": None,
+        "not_expected": 0,
     } in participation
     assert len(participation) == 19
     milestones = figures["milestones"]

@@ -95,7 +95,7 @@ def test_blank_rows_and_extra_sheets_and_columns_are_ignored(
         ),
         (
             {"Attendance": [["Group", "M1", "M2"], ["Alpha", "Y", "maybe"]]},
-            "Attendance!C2: 'maybe' is not an attendance mark; use Y or N (or leave blank for absent)",
+            "Attendance!C2: 'maybe' is not an attendance mark; use Y or N (or leave blank for absent, n/a if the group was not expected)",
         ),
         (
             {"Attendance": [["Group", "M1", "M2"], ["Alpah", "Y", "Y"]]},
@@ -352,7 +352,7 @@ def test_repeated_problems_are_grouped_and_the_count_is_of_all(
         load_report(path)
     assert raised.value.lines() == [
         "Attendance!B2:M31 (360 cells): 'ü' is not an attendance mark; use Y or N (or leave "
-        "blank for absent)",
+        "blank for absent, n/a if the group was not expected)",
         "error: the workbook has 360 problems",
     ]
 

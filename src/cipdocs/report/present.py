@@ -453,9 +453,23 @@ def report_as_json(report: Report) -> dict[str, object]:
                 "held": row.held,
                 "rate": row.rate,
                 "band": row.band.name,
+                "since": row.since.isoformat() if row.since else None,
+                "not_expected": row.not_expected,
             }
             for row in report.participation
         ],
+        "uncounted": list(report.uncounted),
+        "meetings": [
+            {
+                "meeting": meeting.name,
+                "date": meeting.date.isoformat(),
+                "cancelled": meeting.cancelled,
+            }
+            for meeting in report.meetings
+        ],
+        "represented_since": {
+            group: since.isoformat() for group, since in report.represented_since
+        },
         "milestones": [
             {"milestone": milestone.text, "status": milestone.status or ""}
             for milestone in report.milestones

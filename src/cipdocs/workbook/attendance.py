@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from cipdocs.report.model import AttendanceRecord, Group, Meeting
+from cipdocs.report.model import AttendanceRecord, Group, Meeting, StatedFigure
 from cipdocs.workbook.cells import required_text, unique
 from cipdocs.workbook.read import RawCell, RawRow
 from cipdocs.workbook.sheets import (
@@ -15,7 +15,15 @@ from cipdocs.workbook.sheets import (
     column_letter,
     suggestion,
 )
-from cipdocs.workbook.values import ValueProblem, as_attended, as_text, fold, header_dates
+from cipdocs.workbook.sums import read_stated
+from cipdocs.workbook.values import (
+    ValueProblem,
+    as_attended,
+    as_text,
+    fold,
+    header_dates,
+    is_not_expected,
+)
 
 PARTICIPATION_TRACKED = "Participation tracked"
 
@@ -26,20 +34,22 @@ def parse_attendance(
     meetings: Sequence[Meeting] | None,
     report_date: dt.date | None,
     findings: Findings,
-) -> list[AttendanceRecord]:
-    """Return one record per attendance row; warn about tracked groups left without one."""
+) -> tuple[list[AttendanceRecord], list[StatedFigure]]:
+    """Return one record per attendance row and the figures its own sum columns state; warn
+    about tracked groups left without a row."""
     if table is None or meetings is None:
-        return []
+        return [], []
     meeting_columns = _meeting_columns(table, meetings, report_date, findings)
     by_key = {fold(group.name): group for group in groups or ()}
     records: list[AttendanceRecord] = []
     counted: list[RawRow] = []
+    rows_by_group: list[tuple[str, RawRow]] = []
     seen: dict[str, str] = {}
     for row in table.rows:
         name = required_text(table, row, "Group", findings)
         if not name:
             continue
-        attended = _attended_meetings(table, row, meeting_columns, findings)
+        attended, not_expected = _attended_meetings(table, row, meeting_columns, findings)
         if ("Groups", fold(name)) in findings.flawed:
             # Its Groups row has a problem already: one cause, one message.
             seen.setdefault(fold(name), table.where(row, "Group"))
@@ -51,11 +61,25 @@ def parse_attendance(
             continue
         if unique(table, row, "Group", name, seen, findings):
             records.append(
-                AttendanceRecord(group.name if group else name, attended, table.where(row, "Group"))
+                AttendanceRecord(
+                    group.name if group else name, attended, table.where(row, "Group"), not_expected
+                )
             )
             counted.append(row)
+            rows_by_group.append((group.name if group else name, row))
+            if group is not None and group.represented_since and report_date is not None:
+                _check_since(table, row, group, meetings, meeting_columns, report_date, findings)
+    stated: list[StatedFigure] = []
     if counted and report_date is not None:
         _check_marks(table, counted, meetings, meeting_columns, report_date, findings)
+        counted_columns = {
+            meeting_columns[meeting.name]
+            for meeting in meetings
+            if meeting.name in meeting_columns
+            and meeting.date <= report_date
+            and not meeting.cancelled
+        }
+        stated = read_stated(table, rows_by_group, counted_columns)
     _check_stray_marks(table, counted, meeting_columns, findings)
     for group in groups or ():
         if (
@@ -70,7 +94,39 @@ def parse_attendance(
                 f"participation table (add its row, or set {PARTICIPATION_TRACKED} to No in "
                 "Groups)",
             )
-    return records
+    return records, stated
+
+
+def _check_since(
+    table: Table,
+    row: RawRow,
+    group: Group,
+    meetings: Sequence[Meeting],
+    meeting_columns: dict[str, int],
+    report_date: dt.date,
+    findings: Findings,
+) -> None:
+    """Warn once when the row has marks on held meetings before the group's `Represented since`."""
+    assert group.represented_since is not None
+    cells = {cell.column: cell for cell in row.cells}
+    early = [
+        meeting.name
+        for meeting in meetings
+        if meeting.date < group.represented_since
+        and meeting.date <= report_date
+        and not meeting.cancelled
+        and meeting.name in meeting_columns
+        and (cell := cells.get(meeting_columns[meeting.name])) is not None
+        and not is_not_expected(cell)
+    ]
+    if early:
+        findings.warning(
+            table.where(row, "Group"),
+            f"{group.name} is represented since {group.represented_since.isoformat()} (Groups), "
+            f"but its row has marks on {len(early)} earlier "
+            f"{'meeting' if len(early) == 1 else 'meetings'} ({', '.join(early)}); they are not "
+            "counted (move Represented since back, or clear those marks)",
+        )
 
 
 def _check_attendance_group(
@@ -128,7 +184,7 @@ def _meeting_columns(
         column = table.columns.get(fold(meeting.name), by_date.get(meeting.date))
         if column is not None:
             columns[meeting.name] = column
-        elif report_date is not None and meeting.date <= report_date:
+        elif report_date is not None and meeting.date <= report_date and not meeting.cancelled:
             findings.problem(
                 f"{table.sheet}!{table.header_row}:{table.header_row}",
                 f"meeting {meeting.name!r} was held on {meeting.date.isoformat()} but has no column"
@@ -167,8 +223,10 @@ def _check_marks(
             continue
         header = f"{table.sheet}!{column_letter(column)}{table.header_row}"
         painted = _colour_only(table, rows, column)
-        held = meeting.date <= report_date
-        if held and column not in marked:
+        held = meeting.date <= report_date and not meeting.cancelled
+        if meeting.cancelled:
+            _check_cancelled(table, rows, meeting, column, findings)
+        elif held and column not in marked:
             hint = (
                 " (its cells are coloured, but cipdocs reads marks, not colours)" if painted else ""
             )
@@ -193,13 +251,38 @@ def _check_marks(
             )
 
 
+def _check_cancelled(
+    table: Table, rows: Sequence[RawRow], meeting: Meeting, column: int, findings: Findings
+) -> None:
+    """Warn once when a cancelled meeting's column holds marks (not-expected marks aside)."""
+    numbers = {row.number for row in rows}
+    marked = [
+        cell
+        for row in rows
+        for cell in row.cells
+        if cell.column == column and row.number in numbers and not is_not_expected(cell)
+    ]
+    if marked:
+        findings.warning(
+            f"{table.sheet}!{column_letter(column)}{table.header_row}",
+            f"meeting {meeting.name!r} is cancelled (Cancelled is Yes in Meetings) but has marks; "
+            "they are not counted (set Cancelled to No if the meeting was held, or clear the "
+            "column)",
+        )
+
+
 def _attended_meetings(
     table: Table, row: RawRow, meeting_columns: dict[str, int], findings: Findings
-) -> frozenset[str]:
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the meetings the row marks as attended, and those it marks as not expected."""
     cells = {cell.column: cell for cell in row.cells}
     attended: set[str] = set()
+    not_expected: set[str] = set()
     for meeting, column in meeting_columns.items():
         cell = cells.get(column)
+        if is_not_expected(cell):
+            not_expected.add(meeting)
+            continue
         try:
             if cell is not None and cell.is_unsaved_formula:
                 raise ValueProblem(UNSAVED_FORMULA)
@@ -209,7 +292,7 @@ def _attended_meetings(
                 attended.add(meeting)
         except ValueProblem as problem:
             findings.problem(f"{table.sheet}!{column_letter(column)}{row.number}", str(problem))
-    return frozenset(attended)
+    return frozenset(attended), frozenset(not_expected)
 
 
 def _check_stray_marks(

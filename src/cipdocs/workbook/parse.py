@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from cipdocs.errors import InvalidWorkbookError, Issue
 from cipdocs.report.model import (
@@ -12,13 +13,14 @@ from cipdocs.report.model import (
     Meeting,
     Milestone,
     RoadmapPhase,
+    StatedFigure,
     Status,
     WorkbookData,
 )
 from cipdocs.workbook.attendance import PARTICIPATION_TRACKED, parse_attendance
 from cipdocs.workbook.cells import convert, optional_text, required_text, unique
 from cipdocs.workbook.grouped import group_issues
-from cipdocs.workbook.read import RawRow, RawWorkbook
+from cipdocs.workbook.read import RawCell, RawRow, RawWorkbook
 from cipdocs.workbook.sheets import (
     UNSAVED_FORMULA,
     Findings,
@@ -26,6 +28,7 @@ from cipdocs.workbook.sheets import (
     read_table,
     suggestion,
 )
+from cipdocs.workbook.sums import read_stated
 from cipdocs.workbook.values import (
     as_colour,
     as_date,
@@ -34,7 +37,11 @@ from cipdocs.workbook.values import (
     fold,
 )
 
+T = TypeVar("T")
+
 REPORT_DATE_SETTING = "Report date"
+CANCELLED = "Cancelled"
+REPRESENTED_SINCE = "Represented since"
 
 
 NEVER_CALCULATED = (
@@ -73,23 +80,21 @@ def parse_findings(workbook: RawWorkbook) -> tuple[WorkbookData | None, Findings
     statuses = parse_statuses(
         read_table(workbook, "Statuses", ("Status", "Label"), findings, totals=True), findings
     )
-    groups = parse_groups(
-        read_table(
-            workbook,
-            "Groups",
-            ("Group", "Representative", "Framework status"),
-            findings,
-            expected=(PARTICIPATION_TRACKED,),
-            totals=True,
-        ),
-        statuses,
+    groups_table = read_table(
+        workbook,
+        "Groups",
+        ("Group", "Representative", "Framework status"),
+        findings,
+        expected=(PARTICIPATION_TRACKED, REPRESENTED_SINCE),
+        totals=True,
+    )
+    groups = parse_groups(groups_table, statuses, findings)
+    meetings = parse_meetings(
+        read_table(workbook, "Meetings", ("Meeting", "Date"), findings, expected=(CANCELLED,)),
         findings,
     )
-    meetings = parse_meetings(
-        read_table(workbook, "Meetings", ("Meeting", "Date"), findings), findings
-    )
     meeting_names = [meeting.name for meeting in meetings or ()]
-    attendance = parse_attendance(
+    attendance, stated = parse_attendance(
         read_table(
             workbook,
             "Attendance",
@@ -125,8 +130,22 @@ def parse_findings(workbook: RawWorkbook) -> tuple[WorkbookData | None, Findings
         bands=tuple(bands),
         milestones=tuple(milestones),
         roadmap=tuple(roadmap),
+        stated=(*stated, *_groups_stated(groups_table, groups or ())),
     )
     return data, findings
+
+
+def _groups_stated(table: Table | None, groups: Sequence[Group]) -> list[StatedFigure]:
+    """Return the figures the `Groups` sheet's own sum columns state (if it has any)."""
+    if table is None:
+        return []
+    by_key = {fold(group.name): group.name for group in groups}
+    rows = [
+        (by_key[fold(table.text(row, "Group"))], row)
+        for row in table.rows
+        if fold(table.text(row, "Group")) in by_key
+    ]
+    return read_stated(table, rows, ())
 
 
 def _formulas_once(problems: list[Issue], never_calculated: bool) -> list[Issue]:
@@ -217,6 +236,7 @@ def parse_groups(
                 "use one of the Statuses sheet's names, or leave it blank",
             )
         tracked = _tracked(table, row, findings)
+        since = _optional(table, row, REPRESENTED_SINCE, as_date, findings)
         if name and len(findings.problems) > before:
             findings.flawed.add(("Groups", fold(name)))
         if (
@@ -225,13 +245,22 @@ def parse_groups(
             and tracked is not None
             and unique(table, row, "Group", name, seen, findings)
         ):
-            groups.append(Group(name, represented, status, tracked))
+            groups.append(Group(name, represented, status, tracked, since))
     if not table.rows:
         findings.problem(
             f"{table.sheet}!A{table.header_row + 1}",
             "no groups; add one row per eligible community group",
         )
     return groups
+
+
+def _optional(
+    table: Table, row: RawRow, column: str, parse: Callable[[RawCell], T], findings: Findings
+) -> T | None:
+    """Return an optional column's cell parsed, None when blank or absent (or on a problem)."""
+    if table.cell(row, column) is None:
+        return None
+    return convert(table, row, column, parse, findings)
 
 
 def _tracked(table: Table, row: RawRow, findings: Findings) -> bool | None:
@@ -242,7 +271,7 @@ def _tracked(table: Table, row: RawRow, findings: Findings) -> bool | None:
 
 
 def parse_meetings(table: Table | None, findings: Findings) -> list[Meeting] | None:
-    """Return every meeting, held or planned."""
+    """Return every meeting, held, planned or cancelled (`Cancelled`: Yes/No, blank is No)."""
     if table is None:
         return None
     meetings: list[Meeting] = []
@@ -250,8 +279,9 @@ def parse_meetings(table: Table | None, findings: Findings) -> list[Meeting] | N
     for row in table.rows:
         name = required_text(table, row, "Meeting", findings)
         date = convert(table, row, "Date", as_date, findings)
+        cancelled = _optional(table, row, CANCELLED, as_yes_no, findings)
         if name and date and unique(table, row, "Meeting", name, seen, findings):
-            meetings.append(Meeting(name, date))
+            meetings.append(Meeting(name, date, bool(cancelled)))
     return meetings
 
 
