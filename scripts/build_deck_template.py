@@ -132,6 +132,7 @@ CHART_ALT_TEXT = (
     "Bar chart of each group's participation rate, as a percentage of the {{ meetings_held }} "
     "meetings held as of {{ report_date | long_date }}: "
     "{% for row in participation_by_band %}{{ row.group }} {{ row.rate_text }}"
+    "{% if row.out_of_text %} ({{ row.out_of_text }}){% endif %}"
     "{% if not loop.last %}, {% endif %}{% endfor %}."
 )
 
@@ -480,10 +481,11 @@ def add_participation_slide(presentation: Any) -> None:
         header=(Run(""), Run("Constituency Groups")),
         row=(
             [Run("{%tr for row in bands %}", bold=True), Run("{{ row.band }}", bold=True)],
-            [Run("{{ row.groups_text }}")],
+            [Run("{{ row.groups_marked_text }}")],
         ),
         size=12,
     )
+    add_participation_notes(slide, Inches(5.5))
     add_chart(
         slide, left=Inches(6.55), top=top - Inches(0.05), width=Inches(6.33), height=Inches(4.65)
     )
@@ -507,6 +509,26 @@ def add_participation_slide(presentation: Any) -> None:
         "{{ meetings_held }} meetings held on or before the report date; a rate is the "
         "meetings attended out of those held, rounded down. " + NOTES_SOURCE,
     )
+
+
+def add_participation_notes(slide: Any, top: int) -> None:
+    """Below the band table: what each rate marked * is out of, naming the group (issue 19)."""
+    box = slide.shapes.add_textbox(MARGIN, top, Inches(5.8), Inches(0.9))
+    box.name = "Participation notes"
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    lines = (
+        "{%p if participation_notes %}",
+        "* Out of fewer meetings than the {{ meetings_held }} held:",
+        "{%p for note in participation_notes %}",
+        "{{ note }}",
+        "{%p endfor %}",
+        "{%p endif %}",
+    )
+    write_runs(frame.paragraphs[0], [Run(lines[0])], size=11)
+    for text in lines[1:]:
+        write_runs(frame.add_paragraph(), [Run(text)], size=11)
 
 
 def add_milestones_slide(presentation: Any) -> None:

@@ -107,6 +107,8 @@ class BandView:
     groups: list[str]
     groups_text: str
     """The groups joined by ``, ``; ``N/A`` when the band is empty."""
+    groups_marked_text: str = ""
+    """`groups_text` with ``*`` after each group whose rate is out of fewer meetings."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,11 @@ class ParticipationView:
     """``92%``."""
     band: str
     colour: str
+    out_of_text: str = ""
+    """``2 of 3 meetings since 4 Sep 2024`` when the rate is out of fewer meetings than were
+    held (represented since, or meetings marked not expected); empty otherwise."""
+    note: str = ""
+    """The same with the group's name: ``ASO: 2 of 3 meetings since 4 Sep 2024``."""
 
 
 @dataclass(frozen=True)
@@ -225,6 +232,9 @@ class PresentedReport:
     """In `Groups` order."""
     participation_by_band: list[ParticipationView]
     """In the participation table's order: by band, then `Groups` order; the chart uses this."""
+    participation_notes: list[str]
+    """One line per group whose rate is out of fewer meetings than were held, or that has no
+    meeting to count yet: ``ASO: 2 of 3 meetings since 4 Sep 2024``; empty when none."""
     milestones: list[MilestoneView]
     roadmap: list[PhaseView]
     source: SourceView
@@ -267,7 +277,32 @@ def band_colour(band: Band, bands: Sequence[Band]) -> str:
     return DEFAULT_BAND_COLOURS[bands.index(band) % len(DEFAULT_BAND_COLOURS)]
 
 
-def _participation_view(row: Participation, bands: Sequence[Band]) -> ParticipationView:
+SHORTER_MARKER = "*"
+"""After a group's name in the band table when its rate is out of fewer meetings (its note
+names it)."""
+
+
+def out_of_text(row: Participation, meetings_held: int) -> str:
+    """Return ``2 of 3 meetings since 4 Sep 2024 (1 not expected)`` for a rate out of fewer
+    meetings than `meetings_held`, or '' for one out of them all."""
+    if row.held >= meetings_held:
+        return ""
+    since = f" since {short_date(row.since)}" if row.since else ""
+    not_expected = f" ({row.not_expected} not expected)" if row.not_expected else ""
+    return f"{row.attended} of {row.held} {plural(row.held, 'meeting')}{since}{not_expected}"
+
+
+def uncounted_note(group: str, since: dt.date | None) -> str:
+    """Return the note for a group with no meeting to count yet."""
+    if since is not None:
+        return f"{group}: no meetings held since {short_date(since)} yet, so no rate"
+    return f"{group}: every meeting held is marked not expected, so no rate"
+
+
+def _participation_view(
+    row: Participation, bands: Sequence[Band], meetings_held: int = 0
+) -> ParticipationView:
+    shorter = out_of_text(row, meetings_held)
     return ParticipationView(
         group=row.group,
         attended=row.attended,
@@ -276,6 +311,8 @@ def _participation_view(row: Participation, bands: Sequence[Band]) -> Participat
         rate_text=percent(row.rate),
         band=row.band.name,
         colour=band_colour(row.band, bands),
+        out_of_text=shorter,
+        note=f"{row.group}: {shorter}" if shorter else "",
     )
 
 
@@ -290,7 +327,11 @@ def present_report(
     `changes` are those since the previous update, read from `previous_file`; `earlier` are
     the updates before this one, oldest first, for the history."""
     bands = [row.band for row in report.bands]
-    by_group = {row.group: _participation_view(row, bands) for row in report.participation}
+    by_group = {
+        row.group: _participation_view(row, bands, report.meetings_held)
+        for row in report.participation
+    }
+    since = dict(report.represented_since)
     return PresentedReport(
         report_date=report.report_date,
         report_year=report.report_date.year,
@@ -307,11 +348,18 @@ def present_report(
                 band_colour(row.band, bands),
                 list(row.groups),
                 join_names(row.groups, empty=EMPTY_BAND_TEXT),
+                join_names(
+                    (f"{name}{SHORTER_MARKER}" if by_group[name].note else name)
+                    for name in row.groups
+                )
+                or EMPTY_BAND_TEXT,
             )
             for row in report.bands
         ],
         participation=list(by_group.values()),
         participation_by_band=[by_group[name] for row in report.bands for name in row.groups],
+        participation_notes=[view.note for view in by_group.values() if view.note]
+        + [uncounted_note(group, since.get(group)) for group in report.uncounted],
         milestones=[
             MilestoneView(number, milestone.text, milestone.status or "")
             for number, milestone in enumerate(report.milestones, start=1)
