@@ -190,6 +190,16 @@ class ChangesView:
     band_changes: list[MoveView]
     milestone_changes: list[MoveView]
     roadmap_changes: list[MoveView]
+    milestones_reworded: list[MoveView]
+    """`before` the old text, `after` the new."""
+    roadmap_renamed: list[MoveView]
+    roadmap_redated: list[MoveView]
+    """`before` and `after` as ``1 Nov 2024 to 31 Jan 2025``."""
+    meetings_cancelled: list[MoveView]
+    """`item` the meeting, `before` ``planned``/``held`` (empty when new), `after` ``cancelled``;
+    `text` ``#14 (4 Sep 2024)``."""
+    represented_since: list[MoveView]
+    """`before` and `after` as ``4 Sep 2024``, empty when not set."""
     lines: list[str]
     """Every change as one line of words, for a bulleted list; one line saying so when none."""
     any: bool
@@ -429,8 +439,38 @@ def present_changes(changes: Changes, previous_file: str = "") -> ChangesView:
         "No longer have a representative",
         changes.represented_lost,
     )
+    since = [_since_view(move) for move in changes.represented_since]
+    cancelled = [
+        MoveView(
+            meeting.meeting,
+            meeting.before or "",
+            "cancelled",
+            f"{meeting.meeting} ({short_date(meeting.date)})",
+        )
+        for meeting in changes.meetings_cancelled
+    ]
+    reworded = [
+        _move_view(move, "", quoted=True, both=True) for move in changes.milestones_reworded
+    ]
+    renamed = [_move_view(move, "", both=True) for move in changes.roadmap_renamed]
+    redated = [
+        MoveView(
+            move.item,
+            _dates(*move.before),
+            _dates(*move.after),
+            f"{move.item}: {_dates(*move.before)} → {_dates(*move.after)}",
+        )
+        for move in changes.roadmap_redated
+    ]
+    lines += [view.text for view in since]
     lines += [f"Participation band, {view.text}" for view in bands]
+    lines += _named_line(
+        "Meeting cancelled", "Meetings cancelled", [view.text for view in cancelled]
+    )
+    lines += [f"Milestone reworded: {view.text}" for view in reworded]
     lines += [f"Milestone {view.text}" for view in milestones]
+    lines += [f"Roadmap phase renamed: {view.text}" for view in renamed]
+    lines += [f"Roadmap phase re-dated, {view.text}" for view in redated]
     lines += [f"Roadmap phase {view.text}" for view in phases]
     if changes.since is not None and not lines:
         lines = [NOTHING_MOVED]
@@ -446,17 +486,45 @@ def present_changes(changes: Changes, previous_file: str = "") -> ChangesView:
         band_changes=bands,
         milestone_changes=milestones,
         roadmap_changes=phases,
+        milestones_reworded=reworded,
+        roadmap_renamed=renamed,
+        roadmap_redated=redated,
+        meetings_cancelled=cancelled,
+        represented_since=since,
         lines=lines,
         any=changes.any,
     )
 
 
-def _move_view(move: Move, absent: str, *, quoted: bool = False) -> MoveView:
-    """Return `move` with its text; `absent` stands for a side where the item was not there."""
+def _move_view(move: Move, absent: str, *, quoted: bool = False, both: bool = False) -> MoveView:
+    """Return `move` with its text; `absent` stands for a side where the item was not there.
+
+    With `both`, the text is only the two sides (a rename: ``Old → New``)."""
     item = f"“{move.item}”" if quoted else move.item
     before = absent if move.before is None else move.before or "no status"
     after = absent if move.after is None else move.after or "no status"
-    return MoveView(move.item, move.before or "", move.after or "", f"{item}: {before} → {after}")
+    if both:
+        before, after = (f"“{side}”" if quoted else side for side in (before, after))
+    text = f"{before} → {after}" if both else f"{item}: {before} → {after}"
+    return MoveView(move.item, move.before or "", move.after or "", text)
+
+
+def _since_view(move: Move) -> MoveView:
+    """Return a change of `Represented since` (ISO dates) in words."""
+    before, after = (
+        short_date(dt.date.fromisoformat(side)) if side else ""
+        for side in (move.before, move.after)
+    )
+    return MoveView(
+        move.item,
+        before,
+        after,
+        f"{move.item}, represented since: {before or 'not set'} → {after or 'not set'}",
+    )
+
+
+def _dates(start: dt.date, end: dt.date) -> str:
+    return f"{short_date(start)} to {short_date(end)}"
 
 
 def _named_line(singular: str, plural_form: str, names: Sequence[str]) -> list[str]:
