@@ -70,9 +70,10 @@ def held_reasons(report: Report, row: Participation) -> list[str]:
             f"({row.since.isoformat()})"
         )
     if row.not_expected:
+        one = row.not_expected == 1
         reasons.append(
-            f"{row.not_expected} {_meetings([''] * row.not_expected)} marked not expected (n/a) "
-            "do not count"
+            f"{row.not_expected} {'meeting' if one else 'meetings'} marked not expected (n/a) "
+            f"{'is' if one else 'are'} not counted"
         )
     return reasons
 
