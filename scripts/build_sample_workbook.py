@@ -395,7 +395,7 @@ def _formulas(row: int, marks: str, headers: str) -> tuple[str, str]:
     report_date = 'VLOOKUP("Report date",Settings!$A:$B,2,FALSE)'
     since = f"SUMIFS(Groups!$E$2:$E${TRACKED_ROWS},Groups!$A$2:$A${TRACKED_ROWS},$A{row})"
     counted = (
-        f"({names}={headers})*({names}<>\"\")*({dates}<={report_date})*({dates}>={since})"
+        f'({names}={headers})*({names}<>"")*({dates}<={report_date})*({dates}>={since})'
         f"*(1-{_in_column(cancelled, YES_FORMS)})"
     )
     attended = f"SUMPRODUCT({counted}*{_in_row(marks, ATTENDED_FORMS)})"

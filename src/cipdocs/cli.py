@@ -302,12 +302,12 @@ def deck(
 ) -> None:
     """Write the status-update deck (.pptx) and Word update (.docx) from WORKBOOK.
 
-    WORKBOOK defaults to inputs/cip-ccg.xlsx, and the templates to those in templates/; where
-    this folder has none, cipdocs uses the sample and templates shipped with it (and says so;
-    `cipdocs init` makes a folder of your own). The workbook is validated first (as
-    `cipdocs check` does); nothing is written when it has problems. The files are named after
-    the report date, e.g. `CIP-CCG Status Update 2024-08-30.pptx`, and their paths are printed,
-    one per line. Earlier files are replaced only when the new ones are complete. With --pdf,
+    WORKBOOK defaults to inputs/cip-ccg.xlsx; with none named and none there, nothing is
+    written (`cipdocs init` makes a folder of your own). The templates default to those in
+    templates/, else the ones shipped with cipdocs (a note says so). The workbook is
+    validated first (as `cipdocs check` does); nothing is written when it has problems. The
+    files are named after the report date, e.g. `CIP-CCG Status Update 2024-08-30.pptx`, and
+    their paths are printed, one per line. Earlier files are replaced only when the new ones are complete. With --pdf,
     `... (slides).pdf` and `... (document).pdf` are written too; with --preview,
     `... (slide 01).png` and so on.
 
@@ -475,7 +475,9 @@ def changes(workbook: Path | None, since: options.Since, output_dir: Path, as_js
     The previous update is the newest earlier deck or Word update in the output folder, or
     the file named with --since: a .pptx or .docx cipdocs wrote, or an earlier workbook.
     Framework status moves, groups added or removed, representation gained or lost, meetings
-    held since, participation band moves, milestone and roadmap changes (docs/cycle.md).
+    held or cancelled since, Represented since dates, participation band moves, milestones
+    added, removed, reworded or re-statused, roadmap phases added, removed, renamed, re-dated
+    or re-statused (docs/cycle.md).
 
     \b
     Examples:

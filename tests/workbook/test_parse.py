@@ -239,7 +239,8 @@ def test_held_meeting_without_marks_is_a_problem(make_workbook: WorkbookFactory)
     path = make_workbook(Attendance=[["Group", "M1", "M2"], ["Alpha", "Y", None], ["Beta", "N"]])
     assert problems_of(path) == [
         "Attendance!C1: meeting 'M2' was held on 2024-02-10 but has no marks; enter the "
-        "attendance, or move the Report date back before it",
+        "attendance, set Cancelled to Yes in Meetings if it did not take place, or move the "
+        "Report date back before it",
     ]
 
 

@@ -233,7 +233,8 @@ def _check_marks(
             findings.problem(
                 header,
                 f"meeting {meeting.name!r} was held on {meeting.date.isoformat()} but has no "
-                f"marks{hint}; enter the attendance, or move the Report date back before it",
+                f"marks{hint}; enter the attendance, set Cancelled to Yes in Meetings if it did "
+                "not take place, or move the Report date back before it",
             )
         elif held:
             for row in painted:
