@@ -18,7 +18,7 @@ from cipdocs.workbook.sheets import (
 from cipdocs.workbook.sums import read_stated
 from cipdocs.workbook.values import (
     ValueProblem,
-    as_attended,
+    as_mark,
     as_text,
     fold,
     header_dates,
@@ -281,16 +281,16 @@ def _attended_meetings(
     not_expected: set[str] = set()
     for meeting, column in meeting_columns.items():
         cell = cells.get(column)
-        if is_not_expected(cell):
-            not_expected.add(meeting)
-            continue
         try:
             if cell is not None and cell.is_unsaved_formula:
                 raise ValueProblem(UNSAVED_FORMULA)
             if cell is not None and cell.is_error:
                 raise ValueProblem(f"the cell holds the error {as_text(cell.value)}; enter Y or N")
-            if as_attended(cell):
+            mark = as_mark(cell)
+            if mark:
                 attended.add(meeting)
+            elif mark is None:
+                not_expected.add(meeting)
         except ValueProblem as problem:
             findings.problem(f"{table.sheet}!{column_letter(column)}{row.number}", str(problem))
     return frozenset(attended), frozenset(not_expected)
@@ -326,10 +326,10 @@ def _is_typed_mark(cell: RawCell) -> bool:
     if cell.formula or cell.is_unsaved_formula or not isinstance(cell.value, str):
         return False
     try:
-        as_attended(cell)
+        # A column of n/a is someone's note, not marks.
+        return as_mark(cell) is not None
     except ValueProblem:
         return False
-    return True
 
 
 def _colour_only(table: Table, rows: Sequence[RawRow], column: int) -> list[int]:

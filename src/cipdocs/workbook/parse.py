@@ -28,7 +28,7 @@ from cipdocs.workbook.sheets import (
     read_table,
     suggestion,
 )
-from cipdocs.workbook.sums import read_stated
+from cipdocs.workbook.sums import read_stated, sum_columns
 from cipdocs.workbook.values import (
     as_colour,
     as_date,
@@ -137,7 +137,7 @@ def parse_findings(workbook: RawWorkbook) -> tuple[WorkbookData | None, Findings
 
 def _groups_stated(table: Table | None, groups: Sequence[Group]) -> list[StatedFigure]:
     """Return the figures the `Groups` sheet's own sum columns state (if it has any)."""
-    if table is None:
+    if table is None or not sum_columns(table):
         return []
     by_key = {fold(group.name): group.name for group in groups}
     rows = [

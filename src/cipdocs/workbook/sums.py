@@ -46,6 +46,8 @@ def read_stated(
     counts, where a mark a COUNTIF leaves out explains a disagreement.
     """
     columns = sum_columns(table)
+    if not columns:
+        return []
     stated: list[StatedFigure] = []
     for group, row in rows:
         for cell in row.cells:

@@ -128,6 +128,14 @@ def as_attended(cell: RawCell | None) -> bool:
 
     In a symbol font the letter is what Excel shows: ``ü`` in Wingdings is a tick.
     """
+    return as_mark(cell) is True
+
+
+def as_mark(cell: RawCell | None) -> bool | None:
+    """Return True for attended, False for absent (blank too), None for not expected (``n/a``).
+
+    In a symbol font the letter is what Excel shows: ``ü`` in Wingdings is a tick.
+    """
     if cell is None:
         return False
     key = fold(as_text(cell.value))
@@ -143,6 +151,8 @@ def as_attended(cell: RawCell | None) -> bool:
         return True
     if key in ABSENT_MARKS or not key:
         return False
+    if key in NOT_EXPECTED_MARKS:
+        return None
     raise ValueProblem(
         f"{as_text(cell.value)!r} is not an attendance mark; use Y or N (or leave blank for "
         "absent, n/a if the group was not expected)"
