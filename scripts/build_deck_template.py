@@ -7,6 +7,7 @@ renderer: every figure is a Jinja2 placeholder documented in docs/templates.md.
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -473,7 +474,7 @@ def add_participation_slide(presentation: Any) -> None:
         size=18,
     )
     top = TITLE_BAR_HEIGHT + Inches(0.8)
-    add_table(
+    bands = add_table(
         slide,
         "Band table",
         top,
@@ -485,7 +486,7 @@ def add_participation_slide(presentation: Any) -> None:
         ),
         size=12,
     )
-    add_participation_notes(slide, Inches(5.5))
+    add_note_row(bands, "for note in participation_notes", ("*", "{{ note }}"), size=11)
     add_chart(
         slide, left=Inches(6.55), top=top - Inches(0.05), width=Inches(6.33), height=Inches(4.65)
     )
@@ -511,24 +512,18 @@ def add_participation_slide(presentation: Any) -> None:
     )
 
 
-def add_participation_notes(slide: Any, top: int) -> None:
-    """Below the band table: what each rate marked * is out of, naming the group (issue 19)."""
-    box = slide.shapes.add_textbox(MARGIN, top, Inches(5.8), Inches(0.9))
-    box.name = "Participation notes"
-    frame = box.text_frame
-    frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
-    lines = (
-        "{%p if participation_notes %}",
-        "* Out of fewer meetings than the {{ meetings_held }} held:",
-        "{%p for note in participation_notes %}",
-        "{{ note }}",
-        "{%p endfor %}",
-        "{%p endif %}",
-    )
-    write_runs(frame.paragraphs[0], [Run(lines[0])], size=11)
-    for text in lines[1:]:
-        write_runs(frame.add_paragraph(), [Run(text)], size=11)
+def add_note_row(table: Any, loop: str, cells: Sequence[str], size: int) -> None:
+    """Append a row repeated over `loop` below the table's body row, holding `cells` (issue 19:
+    what a rate marked * is out of, naming the group; no row at all when there is no note)."""
+    body = table._tbl.tr_lst[-1]
+    body.addnext(copy.deepcopy(body))
+    row = table.rows[len(table.rows) - 1]
+    row.height = Inches(0.3)
+    for column, text in enumerate(cells):
+        cell = row.cells[column]
+        cell.text = ""
+        prefix = "{%tr " + loop + " %}" if column == 0 else ""
+        write_runs(cell.text_frame.paragraphs[0], [Run(prefix + text)], size)
 
 
 def add_milestones_slide(presentation: Any) -> None:
