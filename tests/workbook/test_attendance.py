@@ -135,3 +135,27 @@ def test_every_not_expected_mark_takes_the_meeting_out_of_the_groups_count(
     loaded = load_report(write_sheets(sheets, tmp_path / "book.xlsx"))
     assert figures(loaded.report.participation)["Delta"] == (2, 2, 100)
     assert loaded.warnings == ()
+
+
+def test_a_meeting_held_before_every_group_was_represented_needs_no_marks(
+    tmp_path: Path,
+) -> None:
+    sheets = contract_sheets()
+    for row in sheets["Groups"][1:]:
+        row[3] = dt.date(2024, 2, 1)
+    for row in sheets["Attendance"][1:]:
+        row[1] = None  # M1, 10 Jan: nobody's yet
+    loaded = load_report(write_sheets(sheets, tmp_path / "book.xlsx"))
+    assert loaded.warnings == ()
+    assert figures(loaded.report.participation) == {
+        "Alpha": (2, 2, 100),
+        "Beta": (1, 2, 50),
+        "Delta": (1, 1, 100),
+    }
+    # One group expected at M1 is enough for its empty column to be a problem again.
+    sheets["Groups"][1][3] = None
+    with pytest.raises(InvalidWorkbookError) as raised:
+        load_report(write_sheets(sheets, tmp_path / "again.xlsx"))
+    assert raised.value.lines()[0].startswith(
+        "Attendance!B1: meeting 'M1' was held on 2024-01-10 but has no marks"
+    )

@@ -71,7 +71,12 @@ def parse_attendance(
                 _check_since(table, row, group, meetings, meeting_columns, report_date, findings)
     stated: list[StatedFigure] = []
     if counted and report_date is not None:
-        _check_marks(table, counted, meetings, meeting_columns, report_date, findings)
+        since = [
+            by_key[fold(name)].represented_since
+            for name, _ in rows_by_group
+            if fold(name) in by_key
+        ]
+        _check_marks(table, counted, meetings, meeting_columns, report_date, since, findings)
         counted_columns = {
             meeting_columns[meeting.name]
             for meeting in meetings
@@ -213,9 +218,14 @@ def _check_marks(
     meetings: Sequence[Meeting],
     meeting_columns: dict[str, int],
     report_date: dt.date,
+    since: Sequence[dt.date | None],
     findings: Findings,
 ) -> None:
-    """Record held meetings with no marks, marks on later meetings, and colour-only cells."""
+    """Record held meetings with no marks, marks on later meetings, and colour-only cells.
+
+    `since` are the rows' groups' `Represented since` dates: a meeting held before every one
+    of them needs no marks.
+    """
     marked = {cell.column for row in rows for cell in row.cells}
     for meeting in meetings:
         column = meeting_columns.get(meeting.name)
@@ -226,7 +236,11 @@ def _check_marks(
         held = meeting.date <= report_date and not meeting.cancelled
         if meeting.cancelled:
             _check_cancelled(table, rows, meeting, column, findings)
-        elif held and column not in marked:
+        elif (
+            held
+            and column not in marked
+            and any(date is None or date <= meeting.date for date in since or [None])
+        ):
             hint = (
                 " (its cells are coloured, but cipdocs reads marks, not colours)" if painted else ""
             )
