@@ -302,14 +302,14 @@ def deck(
 ) -> None:
     """Write the status-update deck (.pptx) and Word update (.docx) from WORKBOOK.
 
-    WORKBOOK defaults to inputs/cip-ccg.xlsx; with none named and none there, nothing is
-    written (`cipdocs init` makes a folder of your own). The templates default to those in
-    templates/, else the ones shipped with cipdocs (a note says so). The workbook is
-    validated first (as `cipdocs check` does); nothing is written when it has problems. The
-    files are named after the report date, e.g. `CIP-CCG Status Update 2024-08-30.pptx`, and
-    their paths are printed, one per line. Earlier files are replaced only when the new ones
-    are complete. With --pdf, `... (slides).pdf` and `... (document).pdf` are written too;
-    with --preview, `... (slide 01).png` and so on.
+    WORKBOOK defaults to inputs/cip-ccg.xlsx (none named and none there: nothing is written);
+    the templates to those in templates/, else the shipped ones (a note says so, and
+    `cipdocs init` makes a folder of your own). The workbook is validated first (as
+    `cipdocs check` does); nothing is written when it has problems. The files are named after
+    the report date, e.g. `CIP-CCG Status Update 2024-08-30.pptx`, and their paths are printed,
+    one per line. Earlier files are replaced only when the new ones are complete. With --pdf,
+    `... (slides).pdf` and `... (document).pdf` are written too; with --preview,
+    `... (slide 01).png` and so on.
 
     Each file carries its figures, and the documents show what changed since the previous
     update: the newest earlier one in the output folder, or the one named with --since
