@@ -32,10 +32,11 @@ workbook_argument = click.argument(
 
 
 def _chosen_workbook(workbook: Path | None) -> Path:
-    """Return WORKBOOK, else inputs/cip-ccg.xlsx here, else the shipped sample (and say so)."""
+    """Return WORKBOOK, else inputs/cip-ccg.xlsx here; stop (exit 3) when there is neither."""
     from cipdocs import shipped
 
-    return _say_if_shipped(shipped.choose_workbook(workbook), "sample workbook")
+    with reported_errors():
+        return shipped.choose_workbook(workbook).path
 
 
 def _say_if_shipped(chosen: shipped.Chosen, what: str) -> Path:
@@ -321,8 +322,8 @@ def deck(
 ) -> None:
     """Write the status-update deck (.pptx) and Word update (.docx) from WORKBOOK.
 
-    WORKBOOK defaults to inputs/cip-ccg.xlsx, and the templates to those in templates/; where
-    this folder has none, cipdocs uses the sample and templates shipped with it (and says so;
+    WORKBOOK defaults to inputs/cip-ccg.xlsx (none named and none there: nothing is written);
+    the templates to those in templates/, else the shipped ones (a note says so, and
     `cipdocs init` makes a folder of your own). The workbook is validated first (as
     `cipdocs check` does); nothing is written when it has problems. The files are named after
     the report date, e.g. `CIP-CCG Status Update 2024-08-30.pptx`, and their paths are printed,
@@ -496,7 +497,9 @@ def changes(workbook: Path | None, since: options.Since, output_dir: Path, as_js
     The previous update is the newest earlier deck or Word update in the output folder, or
     the file named with --since: a .pptx or .docx cipdocs wrote, or an earlier workbook.
     Framework status moves, groups added or removed, representation gained or lost, meetings
-    held since, participation band moves, milestone and roadmap changes (docs/cycle.md).
+    held or cancelled since, Represented since dates, participation band moves, milestones
+    added, removed, reworded or re-statused, roadmap phases added, removed, renamed, re-dated
+    or re-statused (docs/cycle.md).
 
     \b
     Examples:
