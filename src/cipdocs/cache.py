@@ -64,16 +64,17 @@ def write_entry(kind: str, key: str, value: Any) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     except OSError:
         return
+    temporary = Path(name)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             json.dump({"key": key, "value": value}, stream, separators=(",", ":"))
-        os.replace(temporary, path)
+        temporary.replace(path)
     except OSError:
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            temporary.unlink()
 
 
 def file_key(path: Path) -> str | None:

@@ -302,6 +302,11 @@ class FontBook:
         key = _squeezed(family)
         return index_faces(path for path in self._paths() if key in _squeezed(path.stem))
 
+    def fingerprint(self) -> str:
+        """Return what identifies the fonts this book can find: each file's path, size and
+        mtime (a cache of measured text is valid while it is the same)."""
+        return "\n".join(str(file_key(path)) for path in self._paths())
+
     def face(self, typeface: str, bold: bool = False) -> FaceMetrics | None:
         """Return the metrics `typeface` is drawn with (itself, else its twin), or None."""
         key = (typeface.casefold(), bold)
@@ -329,6 +334,16 @@ class FontBook:
                     "with a conservative estimate, so it may be given more room than it needs"
                 )
         return None
+
+
+_SHARED: list[FontBook] = []
+
+
+def shared_font_book() -> FontBook:
+    """Return the process's font book over this machine's fonts (made on first use)."""
+    if not _SHARED:
+        _SHARED.append(FontBook())
+    return _SHARED[0]
 
 
 def theme_fonts(presentation: Any) -> tuple[str, str]:
