@@ -75,6 +75,8 @@ class Measurer:
         # Each face's characters in ems, filled as they are met: layout measures the same
         # names and words again and again.
         self._ems: dict[tuple[str, bool], dict[str, float]] = {}
+        # ...and each word's, summed in the same order every time, so the same number.
+        self._words: dict[tuple[str, bool], dict[str, float]] = {}
 
     def character_em(self, character: str, style: TextStyle) -> float:
         """Return one character's advance in ems."""
@@ -90,6 +92,17 @@ class Measurer:
     def width(self, text: str, style: TextStyle) -> float:
         """Return the width of `text` on one line, in points."""
         key = (style.typeface, style.bold)
+        words = self._words.get(key)
+        if words is None:
+            words = self._words[key] = {}
+        total = words.get(text)
+        if total is None:
+            total = words[text] = self._text_em(text, style)
+        return total * style.size
+
+    def _text_em(self, text: str, style: TextStyle) -> float:
+        """Return the advance of `text` in ems, character by character."""
+        key = (style.typeface, style.bold)
         ems = self._ems.get(key)
         if ems is None:
             ems = self._ems[key] = {}
@@ -99,7 +112,7 @@ class Measurer:
             if em is None:
                 em = ems[character] = self.character_em(character, style)
             total += em
-        return total * style.size
+        return total
 
     def line_height(self, style: TextStyle, spacing: float = 1.0) -> float:
         """Return the height of one line in points, at `spacing` (1.0 is single spacing)."""
