@@ -83,3 +83,21 @@ def test_a_changed_template_is_judged_again(
     deck.save(str(template))
 
     assert template_findings(pptx.Presentation(str(template)), template).accessibility == ()
+
+
+def test_text_drawn_over_a_shape_in_the_template_is_an_overlap_it_had(tmp_path: Path) -> None:
+    deck = pptx.Presentation(str(DECK_TEMPLATE))
+    slide = deck.slides[4]
+    long_text = slide.shapes.add_textbox(Cm(2), Cm(8), Cm(5), Cm(1))
+    long_text.name = "Long note"
+    long_text.text_frame.word_wrap = True
+    long_text.text_frame.text = " ".join(["participation"] * 40)
+    below = slide.shapes.add_textbox(Cm(2), Cm(10), Cm(5), Cm(1))
+    below.name = "Below"
+    below.text_frame.text = "Below"
+    deck.save(str(tmp_path / "template.pptx"))
+
+    found = template_findings(pptx.Presentation(str(tmp_path / "template.pptx")))
+
+    # Their boxes do not overlap; the long note's text, as it is drawn, runs over the other.
+    assert ("Below", "Long note") in found.overlaps

@@ -32,7 +32,7 @@ class TemplateFindings:
 
     accessibility: tuple[Finding, ...]
     overlaps: frozenset[Pair]
-    """The pairs of text shapes whose boxes overlap."""
+    """The pairs of text shapes whose boxes, or text as it is drawn, overlap."""
     past_the_slide: tuple[Finding, ...]
     """The text that already reaches past the slide, measured."""
 
@@ -88,8 +88,10 @@ def judge_template(presentation: Any) -> TemplateFindings:
     from cipdocs.pptx_template.measure import measurer
 
     deck = read_deck(presentation)
-    overlaps = overlapping_pairs(deck)
-    measured = layout_findings(deck, overlaps, TextBoxes(measurer(), deck.fonts))
+    boxes = TextBoxes(measurer(), deck.fonts)
+    # Shapes overlap in the template where their boxes do, or their text as it is drawn.
+    overlaps = overlapping_pairs(deck) | overlapping_pairs(deck, boxes)
+    measured = layout_findings(deck, overlaps, boxes)
     return TemplateFindings(
         tuple(accessibility_findings(deck)),
         frozenset(overlaps),

@@ -42,11 +42,15 @@ def overlapping_text_shapes(presentation: Any) -> set[Pair]:
     return overlapping_pairs(read_deck(presentation))
 
 
-def overlapping_pairs(deck: DeckModel) -> set[Pair]:
-    """Return the pairs of text-bearing shape names whose boxes overlap, on any slide."""
+def overlapping_pairs(deck: DeckModel, measured: TextBoxes | None = None) -> set[Pair]:
+    """Return the pairs of text-bearing shape names whose boxes overlap, on any slide: their
+    own boxes, or where their text is drawn when `measured` is given."""
     pairs: set[Pair] = set()
     for slide in deck.slides:
-        boxes = [(shape.name, shape.box) for shape in text_shapes(slide)]
+        boxes = [
+            (shape.name, measured.of(shape) if measured is not None else shape.box)
+            for shape in text_shapes(slide)
+        ]
         for index, (name, box) in enumerate(boxes):
             for other, other_box in boxes[index + 1 :]:
                 if min(box.overlap(other_box)) > TOLERANCE:
