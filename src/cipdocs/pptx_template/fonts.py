@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -102,6 +101,8 @@ class FaceMetrics:
 def _font_tools() -> Any:
     """Return fontTools' `ttLib`, imported the first time a font file is read (it takes a
     tenth of a second, and a warm cache never needs it)."""
+    import logging
+
     from fontTools import ttLib
 
     # fontTools logs a warning for fonts with an odd creation date in their `head` table, which
