@@ -20,9 +20,10 @@ from cipdocs.verify.shapes import TITLE_TYPES
 
 P = NAMESPACES["p"]
 A = NAMESPACES["a"]
-SHAPE_TAGS = {f"{{{P}}}{name}" for name in ("sp", "grpSp", "graphicFrame", "cxnSp", "pic")} | {
-    f"{{{P}}}contentPart"
+SHAPE_TAGS = {
+    f"{{{P}}}{name}" for name in ("sp", "grpSp", "graphicFrame", "cxnSp", "pic", "contentPart")
 }
+"""The elements of a shape tree that are shapes, as python-pptx lists them."""
 TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
 MASTER_TYPE = {
     "body": "body",
@@ -172,17 +173,6 @@ class ShapeModel:
             found += self.master.run_defaults(style_name(self.placeholder))
         return found
 
-    def inherited_body(self, name: str) -> etree._Element | None:
-        """Return the first `a:bodyPr` child `name` (``a:normAutofit``...) of the shape or the
-        placeholders it inherits from, with the body properties that hold it."""
-        for element in (self.element, *self.inherited):
-            body = element.find("p:txBody/a:bodyPr", NAMESPACES)
-            if body is not None:
-                found = body.find(name, NAMESPACES)
-                if found is not None:
-                    return found
-        return None
-
 
 def paragraph_text(paragraph: etree._Element) -> str:
     """Return a paragraph's text as python-pptx gives it: runs and fields, ``\\v`` per break."""
@@ -209,11 +199,6 @@ class SlideModel:
     def master(self) -> MasterModel:
         """Return the slide's master."""
         return self.layout.master
-
-    @property
-    def hidden(self) -> bool:
-        """Return True for a slide hidden from the show."""
-        return self.element.get("show") in ("0", "false")
 
 
 @dataclass
