@@ -114,3 +114,25 @@ def test_documents_are_byte_identical_with_a_cold_a_warm_and_no_cache(tmp_path: 
     assert kept == ["face-names", "faces", "template-findings"]
     assert len(cold) == 2
     assert cold == warm == none
+
+
+def test_a_warm_run_reads_no_font_file(tmp_path: Path) -> None:
+    # fontTools is imported only to read a font file; with the faces cached it is not needed.
+    script = (
+        "import runpy, sys\n"
+        f"sys.argv = ['cipdocs', 'deck', {str(SAMPLE_WORKBOOK)!r}, '-o', {str(tmp_path / 'out')!r},"
+        " '--format', 'pptx']\n"
+        "try:\n    runpy.run_module('cipdocs', run_name='__main__')\n"
+        "except SystemExit as done:\n    assert not done.code, done.code\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'fontTools'}))\n"
+    )
+    environment = {**os.environ, "CIPDOCS_CACHE_DIR": str(tmp_path / "cache")}
+
+    def imported() -> str:
+        command = [sys.executable, "-c", script]
+        run = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=ROOT)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip().splitlines()[-1]
+
+    assert imported() == "['fontTools']"  # cold: the fonts are read
+    assert imported() == "[]"
