@@ -5,9 +5,11 @@ verify/ import nothing that writes documents."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import DECK_TEMPLATE, ROOT
 
 SOURCE = ROOT / "src"
 
@@ -87,3 +89,23 @@ def test_the_judges_import_nothing_that_writes_or_runs_documents() -> None:
         if other.split(".")[1] in later
     }
     assert reached == set()
+
+
+def imported_by(*arguments: str) -> set[str]:
+    """Return the top-level packages a `cipdocs` command imports, run in a fresh interpreter."""
+    script = (
+        "import runpy, sys\n"
+        f"sys.argv = ['cipdocs', *{list(arguments)!r}]\n"
+        "try:\n    runpy.run_module('cipdocs', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    return set(run.stdout.split())
+
+
+def test_check_deck_imports_neither_the_workbook_nor_the_templating_libraries() -> None:
+    imported = imported_by("check-deck", str(DECK_TEMPLATE))
+
+    assert "pptx" in imported
+    assert imported.isdisjoint({"openpyxl", "jinja2", "docx", "docxtpl"})

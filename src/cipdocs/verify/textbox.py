@@ -15,7 +15,6 @@ import re
 from lxml import etree
 
 from cipdocs.pptx_template.measure import Measurer, TextStyle, resolve_typeface
-from cipdocs.pptx_template.text import paragraph_text
 from cipdocs.verify.colours import NAMESPACES
 from cipdocs.verify.model import Box, ShapeModel
 from cipdocs.verify.shapes import TITLE_TYPES
@@ -165,11 +164,19 @@ def text_height(
     total = 0.0
     for paragraph in holder.iterfind(".//a:p", NAMESPACES):
         # A template's tags are not drawn as they stand: measure the text around them.
-        text = TEMPLATE_TAG.sub("", paragraph_text(paragraph))
+        text = TEMPLATE_TAG.sub("", runs_text(paragraph))
         style = paragraph_style(shape, paragraph, fonts, defaults)
         spacing = line_spacing(paragraph)
         total += measurer.height(text, usable / EMU_PER_POINT, style, spacing)
     return round(total * EMU_PER_POINT)
+
+
+def runs_text(paragraph: etree._Element) -> str:
+    """Return the text of the paragraph's runs (line breaks and fields are not measured)."""
+    return "".join(
+        run.findtext("a:t", default="", namespaces=NAMESPACES) or ""
+        for run in paragraph.iterfind("a:r", NAMESPACES)
+    )
 
 
 def line_spacing(paragraph: etree._Element) -> float:
