@@ -100,6 +100,16 @@ def write_sheets(sheets: Mapping[str, Rows], path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def scratch_cache(tmp_path_factory: pytest.TempPathFactory) -> Generator[Path, None, None]:
+    """Point cipdocs' cache (src/cipdocs/cache.py) at a scratch folder for the whole session,
+    the `cipdocs` processes tests start included, so no test reads or writes the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CIPDOCS_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture
 def make_workbook(tmp_path: Path) -> WorkbookFactory:
     """Return a factory writing a workbook from `minimal_sheets()` with sheets replaced or dropped."""

@@ -10,17 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.loading import LoadedReport
 from cipdocs.options import DeckRequest, OutputFormat
-from cipdocs.report.changes import NO_CHANGES
-from cipdocs.report.model import Report
-from cipdocs.report.present import PresentedReport, present_report
-from cipdocs.templating import Placeholder
 
 if TYPE_CHECKING:
+    # Types only: `check-deck` and `templates` need none of the report's modules (or Jinja2).
     from cipdocs.cycle import Comparison
+    from cipdocs.loading import LoadedReport
     from cipdocs.office.pdf import Office
     from cipdocs.render.files import Collected, Committed, Staging
+    from cipdocs.report.model import Report
+    from cipdocs.report.present import PresentedReport
+    from cipdocs.templating import Placeholder
 
 Progress = Callable[[str], None]
 PDF_TIMEOUT = 120.0
@@ -59,6 +59,8 @@ def build_documents(
     presented report, and a run takes about the time of the slower one.
     """
     from cipdocs.render.files import Staging, prepare_output_dir
+    from cipdocs.report.changes import NO_CHANGES
+    from cipdocs.report.present import present_report
     from cipdocs.report.record import report_record
 
     changes, previous_file, earlier = (

@@ -36,13 +36,7 @@ from cipdocs.render.pptx_titles import number_continued_titles
 from cipdocs.render.properties import apply_core_properties, template_core_properties
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import Placeholder, make_environment, template_names
-from cipdocs.verify.accessibility import check_accessibility, raise_on_new_findings
-from cipdocs.verify.layoutcheck import (
-    check_layout,
-    overlapping_text_shapes,
-    raise_on_layout_findings,
-    shrink_overflowing_text,
-)
+from cipdocs.verify.deck import judge_filled, template_findings
 
 # Templates made before charts were bound by name keep working: their chart is this binding.
 CHART_ALIASES = {
@@ -67,8 +61,8 @@ def render_deck(
     `record` (the report as data, report/record.py) is embedded in the file when given; with
     `staging`, the deck is staged there for the run's commit rather than written at once."""
     presentation = open_template(template)
-    template_findings = check_accessibility(presentation)
-    template_overlaps = overlapping_text_shapes(presentation)
+    # What the template already has is the template's to fix, not a reason to stop the run.
+    judged_template = template_findings(presentation, template)
     environment = make_environment()
     try:
         filled = fill_presentation(
@@ -82,9 +76,7 @@ def render_deck(
     for slide in filled:
         lay_out_slide(presentation, slide, report, slide_height)
     number_continued_titles(presentation)
-    shrink_overflowing_text(presentation)
-    raise_on_new_findings(destination, check_accessibility(presentation), template_findings)
-    raise_on_layout_findings(destination, check_layout(presentation, template_overlaps))
+    judge_filled(presentation, destination, judged_template)
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)
