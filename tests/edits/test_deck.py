@@ -26,9 +26,10 @@ from cipdocs.edits.deck import list_deck_edits, snapshot_deck
 from cipdocs.edits.model import EditKind
 from cipdocs.loading import load_report
 from cipdocs.options import DeckRequest, OutputFormat
-from cipdocs.pptx_template.fonts import theme_fonts
+from cipdocs.pptx_template.measure import measurer as shared_measurer
 from cipdocs.verify.deck import check_deck_file
-from cipdocs.verify.layoutcheck import shared_measurer, text_box
+from cipdocs.verify.model import read_deck
+from cipdocs.verify.textbox import TextBoxes
 from tests.conftest import DECK_TEMPLATE, UPDATE_TEMPLATE
 from tests.edits.editing import (
     ADDED_PARAGRAPH,
@@ -70,6 +71,9 @@ class Run:
 
     deck: Path
     lines: list[str]
+    """What it said about hand edits."""
+    kept: list[str]
+    """What it said about the earlier files it kept or moved aside (render/files.py)."""
 
 
 def write_deck(workbook: Path, output: Path, *, fresh: bool = False) -> Run:
@@ -87,7 +91,18 @@ def write_deck(workbook: Path, output: Path, *, fresh: bool = False) -> Run:
     lines: list[str] = []
     comparison = compare_with_previous(loaded.report, None, output)
     written = build_documents(request, loaded, lines.append, comparison=comparison)
-    return Run(written[0], lines)
+    kept = [line for line in lines if line.startswith((KEPT, "moved "))]
+    return Run(written[0], [line for line in lines if line not in kept], kept)
+
+
+KEPT = "kept the earlier files this run replaced, in "
+
+
+def kept_copy(run: Run, output: Path) -> Path:
+    """Return the one earlier file the run kept in `replaced/`, checking what it said."""
+    [copy] = (output / "replaced").iterdir()
+    assert run.kept == [f"{KEPT}{output / 'replaced'}: {copy.name}"]
+    return copy
 
 
 @pytest.fixture(scope="module")
@@ -154,11 +169,15 @@ def test_every_kind_of_edit_is_found(edited: Path) -> None:
     assert {ADDED_PARAGRAPH, NOTE_ADDED, NEXT_STEPS, STATUS_HEADER, DRAFT} <= contents
 
 
-def test_a_same_date_rerun_carries_every_edit(workbooks: tuple[Path, Path], output: Path) -> None:
+def test_a_same_date_rerun_carries_every_edit(
+    workbooks: tuple[Path, Path], output: Path, edited: Path
+) -> None:
     run = write_deck(workbooks[0], output)
 
     assert run.lines[0] == f"carried 14 hand edits into the deck from {output / SECOND_DECK}"
     assert run.lines[1:] == []
+    # The edited deck it replaced is kept as it was (issue 18's kept copies).
+    assert kept_copy(run, output).read_bytes() == edited.read_bytes()
     deck = Presentation(str(run.deck))
     assert titles(run.deck) == [
         STATUS_TITLE,
@@ -218,10 +237,12 @@ def test_the_next_update_carries_what_did_not_change_and_names_the_rest(
     assert "TLG" in list(chart.plots[0].categories) or len(list(chart.plots[0].categories)) > 2
 
 
-def test_fresh_carries_nothing(workbooks: tuple[Path, Path], output: Path) -> None:
+def test_fresh_carries_nothing(workbooks: tuple[Path, Path], output: Path, edited: Path) -> None:
     run = write_deck(workbooks[0], output, fresh=True)
 
     assert run.lines == []
+    # The edits stay in the earlier deck, kept in replaced/.
+    assert kept_copy(run, output).read_bytes() == edited.read_bytes()
     assert list_deck_edits(run.deck.read_bytes()) == []
     assert NEXT_STEPS not in titles(run.deck)
 
@@ -344,7 +365,11 @@ def test_a_box_new_longer_content_would_run_into_is_left_out_and_named(tmp_path:
     edited = Presentation(str(deck))
     status = slide_with(edited, "Status table")
     sentence = shape(status, "Representation")
-    bottom = text_box(sentence, shared_measurer(), theme_fonts(edited)).bottom
+    model = read_deck(edited)
+    [measured] = [
+        s for slide in model.slides for s in slide.shapes if s.element is sentence.element
+    ]
+    bottom = TextBoxes(shared_measurer(), model.fonts).of(measured).bottom
     note = status.shapes.add_textbox(sentence.left, Emu(bottom + 60000), Cm(15), Cm(1))
     note.name = "Note"
     note.text_frame.text = "Figures are provisional."
@@ -408,6 +433,7 @@ def test_a_damaged_earlier_deck_is_named_and_the_deck_written(
 
     assert len(run.lines) == 1
     assert run.lines[0].startswith(f"warning: no hand edits carried: {output / SECOND_DECK}")
+    assert kept_copy(run, output).read_bytes() == damage
     assert list_deck_edits(run.deck.read_bytes()) == []
 
 

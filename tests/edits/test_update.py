@@ -120,6 +120,9 @@ class WrittenUpdate:
 
     path: Path
     said: list[str]
+    """What the run said about hand edits."""
+    kept: list[str]
+    """What it said about the earlier files it kept in `replaced/` (render/files.py)."""
 
 
 def write_update(workbook: Path, folder: Path, *, fresh: bool = False) -> WrittenUpdate:
@@ -135,7 +138,20 @@ def write_update(workbook: Path, folder: Path, *, fresh: bool = False) -> Writte
     comparison = compare_with_previous(loaded.report, None, folder)
     said: list[str] = []
     [path] = build_documents(request, loaded, said.append, comparison=comparison)
-    return WrittenUpdate(path, said)
+    kept = [line for line in said if line.startswith(KEPT)]
+    return WrittenUpdate(path, [line for line in said if line not in kept], kept)
+
+
+KEPT = "kept the earlier files this run replaced, in "
+
+
+def kept_copy(update: WrittenUpdate) -> bytes:
+    """Return the bytes of the one earlier file the run kept in `replaced/`, checking what it
+    said."""
+    folder = update.path.parent / "replaced"
+    [copy] = folder.iterdir()
+    assert update.kept == [f"{KEPT}{folder}: {copy.name}"]
+    return copy.read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -230,6 +246,8 @@ def test_a_rerun_of_the_same_date_carries_every_edit(
     rerun = write_update(book(workbooks, SECOND), folder)
 
     assert rerun.said == [f"carried 7 hand edits into the Word update from {folder / SECOND_NAME}"]
+    # The edited update it replaced is kept as it was (issue 18's kept copies).
+    assert kept_copy(rerun) == (edited / SECOND_NAME).read_bytes()
     texts = body_texts(rerun.path)
     heading = texts.index("CIP-CCG Framework: Status Update (30 Aug 2024)")
     assert texts[heading + 1] == DRAFT
@@ -291,6 +309,8 @@ def test_fresh_carries_nothing(edited: Path, workbooks: dict[str, Path], tmp_pat
     rerun = write_update(book(workbooks, SECOND), folder, fresh=True)
 
     assert rerun.said == []
+    # The edits stay in the earlier update, kept in replaced/.
+    assert kept_copy(rerun) == (edited / SECOND_NAME).read_bytes()
     assert edits_in(rerun.path) == []
 
 
@@ -350,6 +370,7 @@ def test_a_damaged_earlier_update_is_named_and_the_new_one_written(
 
     [line] = rerun.said
     assert line.startswith(f"warning: no hand edits carried into the Word update: {path}")
+    assert kept_copy(rerun) == damaged.read_bytes()
     assert problem in line
     assert edits_in(rerun.path) == []
     # `cipdocs edits` refuses it in one line, as a file it cannot tell edits in.
@@ -414,6 +435,7 @@ def test_links_and_pictures_are_carried_and_footnotes_reported(
     again = write_update(book(workbooks, SECOND), tmp_path)
     assert again.said[0] == f"carried 2 hand edits into the Word update from {path}"
     assert again.path.read_bytes() == first
+    assert again.kept == []
 
 
 def corpus_folder() -> Path | None:

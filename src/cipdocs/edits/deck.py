@@ -28,9 +28,17 @@ from cipdocs.edits.deck_snapshot import decode_deck_view, encode_deck_view, part
 from cipdocs.edits.deck_view import DeckView, describe_deck
 from cipdocs.edits.model import Carried, Edit, NotCarried
 from cipdocs.edits.snapshot import embed_snapshot, read_snapshot
-from cipdocs.verify.accessibility import check_accessibility, duplicate_titles, slide_title
-from cipdocs.verify.layoutcheck import check_layout, overlapping_text_shapes
+from cipdocs.pptx_template.measure import measurer as shared_measurer
+from cipdocs.verify.accessibility import (
+    accessibility_findings,
+    check_accessibility,
+    duplicate_titles,
+    slide_title,
+)
+from cipdocs.verify.layoutcheck import layout_findings, overlapping_text_shapes
+from cipdocs.verify.model import DeckModel, read_deck
 from cipdocs.verify.shapes import Finding
+from cipdocs.verify.textbox import TextBoxes
 
 UNREADABLE = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError)
 """What python-pptx raises for a deck it cannot read: a damaged earlier deck is skipped."""
@@ -97,52 +105,42 @@ def carry_into(
     return Carried(stamped, earlier_path, (), tuple(left_out(changes, blamed, "")))
 
 
-class SomeSlides:
-    """A presentation seen through some of its slides, so the checks look at those alone."""
-
-    def __init__(self, presentation: Any, slides: list[Any]) -> None:
-        self.presentation = presentation
-        self.slides = slides
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.presentation, name)
-
-
 def check_carried(deck: Any, fresh: bytes, saved: Any, touched: list[Any]) -> list[Finding]:
     """Return the layout and accessibility findings the carried edits bring into `deck`, on
-    the `touched` slides (numbered as in `deck`).
+    the `touched` slides.
 
     The new deck passed the checks before (render/pptx.py), so a finding is new unless the new
     deck or the saved one already had it (an overlap the person made on purpose is theirs).
     The checks of the other decks run only when the carried deck has findings at all.
     """
     numbers = {id(slide.part): n for n, slide in enumerate(deck.slides, start=1)}
-    slides = sorted(
-        {id(slide.part): slide for slide in touched if id(slide.part) in numbers}.values(),
-        key=lambda slide: numbers[id(slide.part)],
-    )
-    if not slides:
+    chosen = {numbers[id(slide.part)] for slide in touched if id(slide.part) in numbers}
+    if not chosen:
         return []
-    some = SomeSlides(deck, slides)
-    findings = check_layout(some, set())
+    # The deck is read once; the rules run on the touched slides, numbered as in the deck.
+    whole = read_deck(deck)
+    some = DeckModel(
+        whole.width, whole.height, whole.fonts, [s for s in whole.slides if s.number in chosen]
+    )
+    boxes = TextBoxes(shared_measurer(), some.fonts)
+    findings = layout_findings(some, set(), boxes)
     if findings:
         allowed = overlapping_text_shapes(open_deck(fresh)) | overlapping_text_shapes(saved)
-        findings = check_layout(some, allowed)
-    accessibility = [f for f in check_accessibility(some) if f.rule != "unique title"]
+        findings = layout_findings(some, allowed, boxes)
+    accessibility = [f for f in accessibility_findings(some) if f.rule != "unique title"]
     if accessibility:
         known = {finding.key for finding in check_accessibility(open_deck(fresh))}
         findings += [finding for finding in accessibility if finding.key not in known]
-    findings = [replace(f, slide=numbers[id(slides[f.slide - 1].part)]) for f in findings]
-    return findings + repeated_titles(deck, {numbers[id(slide.part)] for slide in slides})
+    return findings + repeated_titles(whole, chosen)
 
 
-def repeated_titles(deck: Any, touched: set[int]) -> list[Finding]:
+def repeated_titles(deck: DeckModel, touched: set[int]) -> list[Finding]:
     """Return the accessibility check's finding for a touched slide whose title another slide
     of the whole deck has too."""
-    titles = {n: slide_title(slide) for n, slide in enumerate(deck.slides, start=1)}
+    titles = {slide.number: slide_title(slide) for slide in deck.slides}
     return [
         finding
-        for finding in duplicate_titles({n: t for n, t in titles.items() if t})
+        for finding in duplicate_titles(deck)
         if finding.slide in touched or any(titles[n] == titles[finding.slide] for n in touched)
     ]
 

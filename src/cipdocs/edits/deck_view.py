@@ -18,7 +18,8 @@ from typing import Any
 from lxml import etree
 
 from cipdocs.verify.colours import NAMESPACES, Palette
-from cipdocs.verify.layoutcheck import inherited_defaults
+from cipdocs.verify.contrast import text_defaults
+from cipdocs.verify.model import DeckModel, ShapeModel, read_deck, read_shape
 
 A = NAMESPACES["a"]
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -99,21 +100,25 @@ class DeckView:
 
 
 class Inherited:
-    """The run defaults, text colour and place shapes inherit, worked out once per layout and
-    placeholder (the slow part of describing a deck)."""
+    """The run defaults, text colour and place shapes inherit, from the deck read once
+    (verify/model.py), worked out once per layout and placeholder."""
 
-    def __init__(self) -> None:
-        self.palettes: dict[str, Palette] = {}
+    def __init__(self, deck: DeckModel) -> None:
+        self.slides = {slide.element: slide for slide in deck.slides}
+        self.shapes = {shape.element: shape for slide in deck.slides for shape in slide.shapes}
         self.found: dict[tuple[str, str], tuple[list[etree._Element], str]] = {}
-        self.boxes: dict[tuple[str, str], tuple[int, int, int, int]] = {}
 
     def palette(self, slide: Any) -> Palette:
         """Return the palette of the slide's master."""
-        master = slide.slide_layout.slide_master
-        key = str(master.part.partname)
-        if key not in self.palettes:
-            self.palettes[key] = Palette.of_master(master)
-        return self.palettes[key]
+        return self.slides[slide._element].master.palette
+
+    def model(self, slide: Any, element: etree._Element) -> ShapeModel:
+        """Return the model of one of the slide's top-level shapes."""
+        found = self.shapes.get(element)
+        if found is None:
+            layout = self.slides[slide._element].layout
+            found = self.shapes[element] = read_shape(element, layout, layout.master)
+        return found
 
     def of(self, slide: Any, element: etree._Element) -> tuple[list[etree._Element], str]:
         """Return the run defaults (nearest first) and the text colour a shape inherits."""
@@ -121,8 +126,8 @@ class Inherited:
         own = element.findall("p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr", NAMESPACES)
         key = self.key(slide, element)
         if key not in self.found:
-            shape = slide.shapes._shape_factory(element)
-            self.found[key] = (inherited_defaults(shape)[len(own) :], text_colour(shape, palette))
+            shape = self.model(slide, element)
+            self.found[key] = (shape.run_defaults()[len(own) :], text_colour(shape, palette))
         tail, colour = self.found[key]
         font = element.find("p:style/a:fontRef", NAMESPACES)
         if font is not None:
@@ -134,17 +139,8 @@ class Inherited:
         box = element_box(element)
         if box is not None:
             return box
-        key = self.key(slide, element)
-        if key not in self.boxes:
-            shape = slide.shapes._shape_factory(element)
-            values = (shape.left, shape.top, shape.width, shape.height)
-            self.boxes[key] = (
-                int(values[0] or 0),
-                int(values[1] or 0),
-                int(values[2] or 0),
-                int(values[3] or 0),
-            )
-        return self.boxes[key]
+        drawn = self.model(slide, element).box
+        return drawn.left, drawn.top, drawn.right - drawn.left, drawn.bottom - drawn.top
 
     @staticmethod
     def key(slide: Any, element: etree._Element) -> tuple[str, str]:
@@ -158,7 +154,7 @@ class Inherited:
 
 def describe_deck(presentation: Any) -> DeckView:
     """Return what the python-pptx `presentation` shows."""
-    inherited = Inherited()
+    inherited = Inherited(read_deck(presentation))
     ids = {
         entry.get(f"{{{R}}}id"): int(entry.get("id", "0"))
         for entry in presentation.slides._sldIdLst
@@ -395,14 +391,9 @@ def run_style(
     return f"{flags},{first('sz', '1800')},{own or '~' + colour}"
 
 
-def text_colour(shape: Any, palette: Palette) -> str:
+def text_colour(shape: ShapeModel, palette: Palette) -> str:
     """Return the text colour a shape's runs inherit."""
-    from cipdocs.verify.accessibility import text_defaults
-
-    try:
-        found = text_defaults(shape, palette)
-    except (AttributeError, KeyError):
-        found = []
+    found = text_defaults(shape, palette)
     return found[0] if found else "000000"
 
 

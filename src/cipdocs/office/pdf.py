@@ -11,13 +11,20 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from cipdocs.errors import ConverterProblemError, OutputProblemError
-from cipdocs.render.files import prepare_output_dir, write_atomically
+from cipdocs.errors import CipdocsError, ConverterProblemError, OutputProblemError
+from cipdocs.render.files import (
+    Stager,
+    file_size_limit,
+    prepare_output_dir,
+    temporary_folder_problem,
+    write_atomically,
+)
 
 Progress = Callable[[str], None]
 
@@ -51,9 +58,17 @@ FILTERS: dict[str, tuple[str, str]] = {
 }
 """Suffix -> (LibreOffice import filter, PDF export filter)."""
 
-PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 PREVIEW_PAGE = re.compile(r"-(\d+)\.png$")
-TOOL_TIMEOUT = 30.0
+WORK_PREFIX = "cipdocs-soffice-"
+"""The name of each run's LibreOffice folder in the temporary folder starts with this."""
+PDFTOPPM_PREFIX = "cipdocs-pdftoppm-"
+"""The same for the folder pdftoppm writes previews into."""
+OWNER_FILE = "owner.pid"
+"""In a run's LibreOffice folder: the process id of the cipdocs run that made it."""
+ABANDONED_AFTER = 24 * 3600
+"""Seconds after which a LibreOffice folder without an owner file (an older cipdocs) is stale."""
+LOW_TEMPORARY_SPACE = 64 * 1024 * 1024
+"""Below this many free bytes, a failed conversion is put down to a full temporary folder."""
 SERVER_QUIT_TIMEOUT = 10.0
 """Seconds LibreOffice may take to quit after converting before it is stopped."""
 
@@ -80,6 +95,14 @@ class Conversion:
     destination: Path
     expected_pages: int | None = None
     """The deck's visible slide count, which its PDF must match page for page (None: any)."""
+    document: Path | None = None
+    """The document's own path when `source` is its staged temporary file (render/files.py):
+    the PDF is made from it, and messages name it."""
+
+    @property
+    def shown(self) -> Path:
+        """Return the document's path as the user knows it."""
+        return self.document or self.source
 
 
 class Office:
@@ -107,6 +130,7 @@ class Office:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                env=_office_environment(self.work),
             )
 
     def convert(
@@ -116,26 +140,32 @@ class Office:
         timeout: float,
         progress: Progress | None,
         written: list[Path] | None = None,
+        staging: Stager | None = None,
     ) -> list[Path]:
         """Convert every document in one LibreOffice run; return the PDFs written, in order.
 
-        Each PDF is also appended to `written` (when given) as soon as it is in place.
+        Each PDF is also appended to `written` (when given) as soon as it is in place. With
+        `staging`, the PDFs are staged there for the run's commit instead (and not listed).
+        Every PDF must open with a PDF library and have pages (as many as expected, if given).
         """
         if isinstance(self.soffice, ConverterProblemError):
             raise self.soffice
         for conversion in conversions:
-            _check_source(conversion.source)
+            _check_source(conversion.source, conversion.shown)
             if progress:
-                progress(f"converting {conversion.source.name} to PDF…")
+                progress(f"converting {conversion.shown.name} to PDF…")
         inbox, outbox = self.work / "in", self.work / "out"
         inbox.mkdir(exist_ok=True)
         # Copies with names of their own: the deck and the update share a stem, and LibreOffice
         # names each PDF after its source.
         copies = [
-            inbox / f"document-{n}{c.source.suffix.lower()}" for n, c in enumerate(conversions)
+            inbox / f"document-{n}{c.shown.suffix.lower()}" for n, c in enumerate(conversions)
         ]
         for conversion, copy in zip(conversions, copies, strict=True):
-            shutil.copyfile(conversion.source, copy)
+            try:
+                shutil.copyfile(conversion.source, copy)
+            except OSError as error:
+                raise temporary_folder_problem(error, copy) from None
         suffixes = {copy.suffix for copy in copies}
         command = [*self._base_command()]
         if len(suffixes) == 1:
@@ -146,18 +176,26 @@ class Office:
             # LibreOffice's type detection; they come straight from cipdocs' self-check.
             command += ["--convert-to", "pdf"]
         command += ["--outdir", str(outbox), *map(str, copies)]
-        names = " and ".join(conversion.source.name for conversion in conversions)
-        output = _run_group(command, timeout, what=f"converting {names} to PDF")
+        names = " and ".join(conversion.shown.name for conversion in conversions)
+        output = _run_group(
+            command, timeout, what=f"converting {names} to PDF", env=_office_environment(self.work)
+        )
         output += self._server_output()
         pdfs = []
         for conversion, copy in zip(conversions, copies, strict=True):
             pdf = outbox / f"{copy.stem}.pdf"
-            data = _read_pdf(pdf, conversion.source, output)
-            _check_pages(pdf, conversion)
-            write_atomically(conversion.destination, data)
+            try:
+                data = _read_pdf(pdf, conversion.shown, output)
+                _check_pages(pdf, conversion)
+            except ConverterProblemError as problem:
+                raise _cause_of_failure(self.work) or problem from None
+            if staging is not None:
+                staging.stage(conversion.destination, data, made_from=conversion.document)
+            else:
+                write_atomically(conversion.destination, data)
+                if written is not None:
+                    written.append(conversion.destination)
             pdfs.append(conversion.destination)
-            if written is not None:
-                written.append(conversion.destination)
         self.converted = True
         return pdfs
 
@@ -199,7 +237,8 @@ def started_office(soffice: Path | None = None) -> Iterator[Office]:
         executable: Path | ConverterProblemError = soffice or find_soffice()
     except ConverterProblemError as missing:
         executable = missing
-    with _private_folder("cipdocs-soffice-") as work:
+    remove_abandoned_offices()
+    with _private_folder(WORK_PREFIX) as work:
         office = Office(executable, work)
         try:
             office.start()
@@ -220,7 +259,7 @@ def convert_to_pdf(
     """Convert `source` (.pptx or .docx) to the PDF `destination` with LibreOffice headless."""
     _check_source(source)
     executable = soffice or find_soffice()
-    with _private_folder("cipdocs-soffice-") as work:
+    with _private_folder(WORK_PREFIX) as work:
         office = Office(executable, work)
         try:
             office.convert(
@@ -232,22 +271,35 @@ def convert_to_pdf(
             office.stop()
 
 
-def _check_source(source: Path) -> None:
-    """Raise `ConverterProblemError` unless `source` is a .pptx or .docx file."""
-    if source.suffix.lower() not in FILTERS:
-        raise ConverterProblemError(f"{source}: cannot convert to PDF; only .pptx and .docx can be")
+def _check_source(source: Path, shown: Path | None = None) -> None:
+    """Raise `ConverterProblemError` unless `source` is a .pptx or .docx file (named `shown`)."""
+    shown = shown or source
+    if shown.suffix.lower() not in FILTERS:
+        raise ConverterProblemError(f"{shown}: cannot convert to PDF; only .pptx and .docx can be")
     if not source.is_file():
-        raise ConverterProblemError(f"{source}: no such file to convert to PDF")
+        raise ConverterProblemError(f"{shown}: no such file to convert to PDF")
 
 
 def _check_pages(pdf: Path, conversion: Conversion) -> None:
-    """Raise `ConverterProblemError` when the PDF has other than the expected number of pages."""
-    if conversion.expected_pages is None:
-        return
-    pages = count_pdf_pages(pdf)
-    if pages != conversion.expected_pages:
+    """Raise `ConverterProblemError` when the PDF cannot be read, has no pages, or has other
+    than the expected number."""
+    try:
+        pages = count_pdf_pages(pdf)
+    except ConverterProblemError as problem:
+        # The PDF is a scratch file with a made-up name: say what is wrong, not where.
+        reason = problem.message.removeprefix(f"{pdf}: not a readable PDF (").removesuffix(")")
         raise ConverterProblemError(
-            f"{conversion.source}: LibreOffice wrote {pages} PDF pages, expected "
+            f"{conversion.shown}: LibreOffice wrote a broken PDF ({reason}); run again, or open "
+            "the file in PowerPoint or Word to see what went wrong"
+        ) from None
+    if pages == 0:
+        raise ConverterProblemError(
+            f"{conversion.shown}: LibreOffice wrote a PDF with no pages; "
+            "open the file in PowerPoint or Word to see what went wrong"
+        )
+    if conversion.expected_pages is not None and pages != conversion.expected_pages:
+        raise ConverterProblemError(
+            f"{conversion.shown}: LibreOffice wrote {pages} PDF pages, expected "
             f"{conversion.expected_pages}; "
             "open the file in PowerPoint or Word to see what went wrong"
         )
@@ -283,6 +335,11 @@ def _claim_profile(work: Path) -> tuple[Path, IO[bytes] | None, bool]:
         lock.close()
         return private, None, False
     if cached.is_dir():
+        # Holding the lock, this run is the profile's only user: a LibreOffice still using it
+        # was left by a killed run, and its lock file in the profile is stale.
+        _stop_offices_using(cached)
+        with contextlib.suppress(OSError):
+            (cached / ".lock").unlink(missing_ok=True)
         return cached, lock, False
     return private, lock, True
 
@@ -322,13 +379,19 @@ def render_previews(
     dpi: int = 80,
     timeout: float = 60,
     progress: Progress | None = None,
+    staging: Stager | None = None,
+    made_from: Path | None = None,
 ) -> list[Path]:
-    """Write one PNG per page of `pdf` as `folder/"<stem> (slide 01).png"`; return them in order."""
+    """Write one PNG per page of `pdf` as `folder/"<stem> (slide 01).png"`; return them in order.
+
+    With `staging`, the previews (made from the deck `made_from`) are staged there for the
+    run's commit, which also deals with the previews of an earlier, longer deck.
+    """
     pdftoppm = _find_poppler_tool("pdftoppm")
     if progress:
-        progress(f"rendering slide previews of {pdf.name}…")
+        progress(f"rendering slide previews of {(made_from or pdf).name}…")
     prepare_output_dir(folder)
-    with _private_folder("cipdocs-pdftoppm-") as work:
+    with _private_folder(PDFTOPPM_PREFIX) as work:
         command = [str(pdftoppm), "-png", "-r", str(dpi), str(pdf), str(work / "page")]
         _run_group(command, timeout, what=f"rendering previews of {pdf.name}")
         pages = sorted(work.glob("page-*.png"), key=_page_number)
@@ -339,9 +402,23 @@ def render_previews(
             folder / preview_name(stem, number, width) for number in range(1, len(pages) + 1)
         ]
         for page, preview in zip(pages, previews, strict=True):
-            write_atomically(preview, page.read_bytes())
-    _remove_stale_previews(folder, stem, keep=previews)
+            if staging is not None:
+                staging.stage(preview, page.read_bytes(), made_from=made_from)
+            else:
+                write_atomically(preview, page.read_bytes())
+    if staging is None:
+        _remove_stale_previews(folder, stem, keep=previews)
     return previews
+
+
+def earlier_previews(folder: Path, stem: str) -> list[Path]:
+    """Return the slide previews of the update `stem` that `folder` holds, in name order."""
+    pattern = re.compile(rf"{re.escape(stem)} \(slide \d+\)\.png")
+    return sorted(
+        path
+        for path in folder.glob(f"{glob.escape(stem)} (slide *).png")
+        if pattern.fullmatch(path.name)
+    )
 
 
 def preview_name(stem: str, number: int, width: int = 2) -> str:
@@ -367,21 +444,22 @@ def substitute_font_warning() -> str | None:
 
 
 def count_pdf_pages(pdf: Path) -> int:
-    """Return the number of pages in `pdf`, by `pdfinfo` if installed, else by its page objects."""
-    pdfinfo = shutil.which("pdfinfo")
-    if pdfinfo:
-        output = _run_group([pdfinfo, str(pdf)], TOOL_TIMEOUT, what=f"counting pages of {pdf.name}")
-        match = re.search(r"^Pages:\s+(\d+)\s*$", output, re.MULTILINE)
-        if match:
-            return int(match.group(1))
-        raise ConverterProblemError(f"{pdf}: pdfinfo cannot read the PDF ({_last_line(output)})")
+    """Return the number of pages in `pdf`, read with pikepdf (qpdf's page tree, not a guess)."""
+    import pikepdf  # imported here: only --pdf and --preview need it
+
     if not pdf.is_file():
         raise ConverterProblemError(f"{pdf}: no such PDF to count the pages of")
-    # LibreOffice writes no compressed object streams, so every page object is visible as text.
-    return len(PAGE_OBJECT.findall(pdf.read_bytes()))
+    try:
+        with pikepdf.open(pdf) as document:
+            return len(document.pages)
+    except (pikepdf.PdfError, OSError, ValueError) as error:
+        reason = str(error).replace(str(pdf), "").strip(" :") or type(error).__name__
+        raise ConverterProblemError(f"{pdf}: not a readable PDF ({reason})") from None
 
 
-def _run_group(command: Sequence[str], timeout: float, *, what: str) -> str:
+def _run_group(
+    command: Sequence[str], timeout: float, *, what: str, env: dict[str, str] | None = None
+) -> str:
     """Run `command` in a new process group and return its output; kill the group on timeout."""
     try:
         process = subprocess.Popen(
@@ -390,6 +468,7 @@ def _run_group(command: Sequence[str], timeout: float, *, what: str) -> str:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env=env,
         )
     except OSError as error:
         raise ConverterProblemError(f"{command[0]}: cannot start it ({error.strerror})") from None
@@ -487,14 +566,96 @@ def _version_key(path: Path) -> list[tuple[int, str]]:
 
 @contextlib.contextmanager
 def _private_folder(prefix: str) -> Iterator[Path]:
-    """Yield a new temporary folder, removed afterwards even when the tool failed or timed out."""
+    """Yield a new temporary folder, removed afterwards even when the tool failed or timed out.
+
+    The folder holds `OWNER_FILE`, so that a later run can tell it was abandoned by a run
+    that was killed (`remove_abandoned_offices`).
+    """
     try:
         folder = Path(tempfile.mkdtemp(prefix=prefix))
     except OSError as error:
-        raise ConverterProblemError(
-            f"cannot create a temporary folder ({error.strerror}); check TMPDIR"
-        ) from None
+        raise temporary_folder_problem(error) from None
     try:
+        try:
+            (folder / OWNER_FILE).write_text(f"{os.getpid()}\n")
+        except OSError as error:
+            raise temporary_folder_problem(error, folder) from None
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _office_environment(work: Path) -> dict[str, str]:
+    """Return the environment LibreOffice runs in: its temporary files go to the run's own
+    folder, so a TMPDIR that is missing cannot trip it and nothing of it outlives the run."""
+    return {**os.environ, "TMPDIR": str(work), "TMP": str(work), "TEMP": str(work)}
+
+
+def _cause_of_failure(work: Path) -> CipdocsError | None:
+    """Return the error a failed conversion is really due to, when it is the machine's:
+    a file-size limit (ulimit -f) or a nearly full temporary folder; else None."""
+    limit = file_size_limit()
+    if limit is not None:
+        return OutputProblemError(
+            f"LibreOffice could not write the PDF: this session limits files to {limit:,} bytes "
+            "(ulimit -f); raise the limit (ulimit -f unlimited) and run again"
+        )
+    try:
+        free = shutil.disk_usage(work).free
+    except OSError:
+        return None
+    if free < LOW_TEMPORARY_SPACE:
+        return OutputProblemError(
+            f"{work.parent}: the temporary folder is nearly full ({free // 1024:,} KB free), so "
+            "LibreOffice could not convert; free some space there, or point TMPDIR at a "
+            "folder with room"
+        )
+    return None
+
+
+def remove_abandoned_offices() -> None:
+    """Stop the LibreOffice and remove the temporary folder that a killed run left behind.
+
+    A folder is abandoned when the run named in its owner file is gone (or, without one, when
+    it is a day old); a LibreOffice still running with its profile, or with the cached profile
+    that no live run holds, is stopped. Best effort: nothing here stops this run.
+    """
+    base = Path(tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for prefix in (WORK_PREFIX, PDFTOPPM_PREFIX):
+            for folder in base.glob(f"{prefix}*"):
+                if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
+                    _stop_offices_using(folder / "profile")
+                    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _abandoned(folder: Path) -> bool:
+    """Return True when the cipdocs run that made `folder` is no longer running."""
+    try:
+        owner = int((folder / OWNER_FILE).read_text().strip())
+    except (OSError, ValueError):
+        try:
+            return folder.stat().st_mtime < time.time() - ABANDONED_AFTER
+        except OSError:
+            return False
+    if owner == os.getpid():
+        return False
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, someone else's
+    return False
+
+
+def _stop_offices_using(profile: Path) -> None:
+    """Kill every LibreOffice process started with `profile` (Linux: read from /proc)."""
+    marker = f"-env:UserInstallation={profile.as_uri()}".encode()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker not in cmdline.read_bytes().split(b"\0"):
+                continue
+            os.kill(int(cmdline.parent.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
