@@ -86,3 +86,16 @@ def resave_with_libreoffice(source: Path, folder: Path) -> Path:
         timeout=120,
     )
     return folder / source.name
+
+
+def test_a_snapshot_item_that_lies_about_its_size_is_skipped(tmp_path: Path) -> None:
+    # The item declaring 2 KB and inflating to 1.1 GB: read in bounded steps, then left out.
+    from tests.package.hostile import copy_package, lying_part
+
+    written = tmp_path / "written.pptx"
+    written.write_bytes(embed_snapshot(DECK_TEMPLATE.read_bytes(), SNAPSHOT))
+    with zipfile.ZipFile(written) as archive:
+        [item] = [name for name in archive.namelist() if name.startswith("customXml/item1")]
+    lying = copy_package(written, tmp_path / "lying.pptx", {item: lying_part("x", declared=2048)})
+    assert read_snapshot(written.read_bytes()) == SNAPSHOT
+    assert read_snapshot(lying.read_bytes()) is None

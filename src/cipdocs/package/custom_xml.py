@@ -15,8 +15,11 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 
 from lxml import etree
+
+from cipdocs.package.archive import PackageDamaged, PackageRefused, read_part
 
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -67,13 +70,20 @@ def embed_custom_item(package: bytes, item_xml: bytes, *, item_id: str) -> bytes
 def read_custom_item(package: bytes, tag: str, *, max_size: int) -> etree._Element | None:
     """Return the root element of the custom XML item of `package` whose root is `tag`.
 
-    Items larger than `max_size` bytes, or not well-formed, are skipped.
+    Items larger than `max_size` bytes, or not well-formed, are skipped; an item is inflated
+    in bounded steps (package/archive.py), so one that lies about its size is skipped too,
+    without ever holding more than `max_size` bytes of it.
     """
-    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+    file = io.BytesIO(package)
+    with zipfile.ZipFile(file) as archive:
         for info in archive.infolist():
             if not ITEM_NAME.fullmatch(info.filename) or info.file_size > max_size:
                 continue
-            root = parse_xml(archive.read(info))
+            try:
+                data = read_part(file, info, limit=max_size)
+            except (PackageRefused, PackageDamaged, zlib.error):
+                continue
+            root = parse_xml(data)
             if root is not None and root.tag == tag:
                 return root
     return None
