@@ -161,6 +161,7 @@ def fill_chart(
         return
     items = [{**context, **item} for item in iterate(environment, binding.loop, context, where)]
     chart = shape.chart
+    unlink_workbook(chart)
     plot = chart.plots[0]
     old_series = list(plot.series)
     number_format = series_format(old_series[0]._element) if old_series else "General"
@@ -190,6 +191,25 @@ def fill_chart(
         for series in chart.plots[0].series:
             colour_bars(series._element, colours)
     fit_labels(chart, shape.height, len(items))
+
+
+def unlink_workbook(chart: Any) -> None:
+    """Drop the chart's link to a workbook outside the deck, so that its new data is embedded.
+
+    python-pptx cannot write into a linked file; and PowerPoint's Update Links would bring the
+    linked file's data back over the bound data.
+    """
+    chart_space = chart._chartSpace
+    link = chart_space.find(qn("c:externalData"))
+    if link is None:
+        return
+    key = link.get(qn("r:id"), "")
+    relationship = chart.part.rels.get(key)
+    if relationship is not None and not relationship.is_external:
+        return
+    chart_space.remove(link)
+    if relationship is not None:
+        chart.part.drop_rel(key)
 
 
 def series_format(series: Element) -> str:
@@ -231,20 +251,16 @@ def colour_of(value: object, expression: str, where: str) -> str | None:
 def check_binding(
     name: str, environment: jinja2.Environment, where: str, names: Names, declared: Scope
 ) -> list[Problem]:
-    """Return the problems of a chart's binding; an unbound chart is one."""
+    """Return the problems of a chart's binding.
+
+    A chart bound to nothing is none: it is a chart the deck shows as the template has it (the
+    listing says so), like one named ``Chart: fixed``.
+    """
     try:
         binding = read_binding(name)
     except ValueError as error:
         return [Problem(where, str(error))]
-    if binding is None:
-        return [
-            Problem(
-                where,
-                "this chart is bound to no data and keeps the template's example data; name it "
-                f"{BINDING_FORM!r} in the Selection Pane, or 'Chart: fixed' to keep its data",
-            )
-        ]
-    if binding.fixed:
+    if binding is None or binding.fixed:
         return []
     tag = Tag("", "for", binding.loop, f"for {binding.loop}", 0, 0)
     problems, loop = check_header(environment, tag, where, names, declared)
