@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
+from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from cipdocs.pptx_template.chart import Binding, check_binding, read_binding
+from cipdocs.pptx_template.presentation import check_presentation
 from cipdocs.pptx_template.tags import Names, TemplateError
 from tests.pptx_template.conftest import (
     OUTSIDE_WORKBOOK,
@@ -124,6 +126,29 @@ def test_a_chart_linked_to_an_outside_workbook_is_shown_or_filled(fill: Fill) ->
     assert external_targets(bound) == []
     workbook = bound.part.chart_workbook.xlsx_part
     assert workbook is not None and workbook.blob.startswith(b"PK")
+
+
+def make_3d(frame: Any) -> None:
+    """Turn a column chart into a 3-D one, as Chart Design > Change Chart Type does."""
+    frame.chart._chartSpace.find(".//c:barChart", C).tag = qn("c:bar3DChart")
+
+
+def test_a_bound_chart_of_a_kind_no_list_fills_is_a_template_problem(fill: Fill) -> None:
+    deck = new_deck()
+    slide = add_slide(deck, "x")
+    make_3d(add_chart(slide, "Chart 3"))  # shown as it is: no problem
+    make_3d(add_chart(slide, "Chart: for g in groups; categories=g.group; values=g.held"))
+    problems = check_presentation(deck, environment(), Names(frozenset({"groups"})))
+    message = (
+        "a 3-D column or bar chart cannot be filled from a list; change it to a 2-D column, bar, "
+        "line, area, pie, doughnut or radar chart (Chart Design > Change Chart Type), or name it "
+        "'Chart: fixed' to keep its data"
+    )
+    assert [str(problem) for problem in problems] == [
+        f"slide 1, shape 'Chart: for g in groups; categories=g.group; values=g.held': {message}"
+    ]
+    with pytest.raises(TemplateError, match="a 3-D column or bar chart cannot be filled"):
+        fill(deck, {"groups": GROUPS})
 
 
 def test_check_binding_passes_unbound_charts_and_flags_unknown_names() -> None:
