@@ -57,26 +57,13 @@ NO_SOFFICE = "LibreOffice (soffice) is not installed: run scripts/install-office
 NO_VALIDATOR = "the Open XML SDK validator is not set up: run `python scripts/openxml.py setup`"
 
 LAYOUT = (
-    "issue 22: the layout judgement refuses this unedited deck (exit 8: text past the slide or "
-    "over another shape, which LibreOffice does not draw so)"
+    "the layout judgement still refuses this unedited deck (exit 8: text past the slide or over "
+    "another shape, which LibreOffice does not draw so): issue 20"
 )
-CORE_CASING = (
-    "issue 18 (packages): the core-properties relationship is typed with a lowercase "
-    "'officedocument'; cipdocs adds a second one (zip: duplicate name)"
-)
-NOT_SAID = "issue 18 (packages): the refusal does not say the file is {}"
 KNOWN = {
     "p-aascu.org_hbcu_leadershipsummit_cooper.pptx": LAYOUT,
-    "p-Table_Large.pptx": LAYOUT,
     "p-typical.pptx": LAYOUT,
-    "p-stress021.pptx": LAYOUT,
     "p-au.asn.aes.www_conferences_2011_presenta.pptx": LAYOUT,
-    "p-60810.pptx": LAYOUT,
-    "p-bug60993.pptx": CORE_CASING,
-    "p-Photo_Album3.pptx": NOT_SAID.format("Strict Open XML"),
-    "d-CommentRangeStart.docx": NOT_SAID.format("Strict Open XML"),
-    "p-encrypted_pptx.pptx": NOT_SAID.format("protected by a password"),
-    "d-document_with_password.docx": NOT_SAID.format("protected by a password"),
 }
 """Files of the corpus that still fail, and why: the failures are other issues' to fix."""
 
@@ -136,7 +123,7 @@ def parameters() -> list[Any]:
         pytest.param(
             entry,
             id=entry.name,
-            marks=[pytest.mark.xfail(reason=KNOWN[entry.name], strict=False)]
+            marks=[pytest.mark.xfail(reason=KNOWN[entry.name], strict=True)]
             if entry.name in KNOWN
             else [],
         )
