@@ -444,8 +444,9 @@ def templates(templates: tuple[Path, ...]) -> None:
     TEMPLATES default to templates/cip-ccg-deck.pptx and templates/cip-ccg-update.docx, each
     replaced by the one shipped with cipdocs where this folder has none (a note says so).
     Every unknown name, broken tag, attribute the sandbox refuses, tag in the wrong place and
-    unbound chart is reported with its place; the last line is `ok: no problems` when there
-    are none. Exits 5 when a template has a problem. docs/templates.md is the cookbook.
+    malformed chart binding is reported with its place (a chart bound to nothing is listed, and
+    is fine); the last line is `ok: no problems` when there are none. Exits 5 when a template
+    has a problem. docs/templates.md is the cookbook.
 
     \b
     Examples:

@@ -108,11 +108,13 @@ class DeckCheckError(CipdocsError):
 
     exit_code = 8
 
-    def __init__(self, deck: Path, findings: Iterable[object]) -> None:
+    def __init__(
+        self, deck: Path, findings: Iterable[object], fix: str = "fix them, then check again"
+    ) -> None:
         self.findings = tuple(str(finding) for finding in findings)
         count = len(self.findings)
         noun = "finding" if count == 1 else "findings"
-        super().__init__(f"{deck}: {count} {noun}; fix them, then check again")
+        super().__init__(f"{deck}: {count} {noun}; {fix}")
 
     def lines(self) -> list[str]:
         """Return one line per finding, then the count."""

@@ -12,6 +12,8 @@ import pytest
 from jinja2.sandbox import SandboxedEnvironment
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from cipdocs.pptx_template.presentation import fill_presentation
@@ -75,6 +77,18 @@ def add_chart(slide: Any, name: str, series: Sequence[str] = ("Example",)) -> An
     )
     frame.name = name
     return frame
+
+
+OUTSIDE_WORKBOOK = "file:///C:/Reports/Participation%20figures.xlsx"
+
+
+def link_to_outside_workbook(frame: Any, target: str = OUTSIDE_WORKBOOK) -> None:
+    """Point the chart's data at a workbook outside the deck, as Paste Special > Paste Link
+    does: an external relationship where the embedded workbook was."""
+    part = frame.chart.part
+    link = part._element.find(qn("c:externalData"))
+    part.drop_rel(link.get(qn("r:id")))
+    link.set(qn("r:id"), part.relate_to(target, RT.OLE_OBJECT, is_external=True))
 
 
 @pytest.fixture

@@ -7,11 +7,21 @@ from typing import Any
 import pytest
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
+from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from cipdocs.pptx_template.chart import Binding, check_binding, read_binding
+from cipdocs.pptx_template.presentation import check_presentation
 from cipdocs.pptx_template.tags import Names, TemplateError
-from tests.pptx_template.conftest import Fill, add_chart, add_slide, environment, new_deck
+from tests.pptx_template.conftest import (
+    OUTSIDE_WORKBOOK,
+    Fill,
+    add_chart,
+    add_slide,
+    environment,
+    link_to_outside_workbook,
+    new_deck,
+)
 
 C = {
     "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
@@ -95,10 +105,57 @@ def test_malformed_bindings_say_the_form(name: str, message: str) -> None:
         read_binding(name)
 
 
-def test_check_binding_flags_unbound_charts_and_unknown_names() -> None:
+def external_targets(chart: Any) -> list[str]:
+    return [rel.target_ref for rel in chart.part.rels.values() if rel.is_external]
+
+
+def test_a_chart_linked_to_an_outside_workbook_is_shown_or_filled(fill: Fill) -> None:
+    # python-pptx has no part for an external relationship (`.target_part` raises); a bound
+    # chart's data is embedded instead, and the link, which Update Links would follow, dropped.
+    deck = new_deck()
+    slide = add_slide(deck, "x")
+    link_to_outside_workbook(add_chart(slide, "Chart 3"))
+    link_to_outside_workbook(
+        add_chart(slide, "Chart: for g in groups; categories=g.group; values=g.held")
+    )
+    filled = fill(deck, {"groups": GROUPS})
+    shown, bound = chart_of(filled, 0), chart_of(filled, 1)
+    assert list(shown.plots[0].categories) == ["A", "B"]
+    assert external_targets(shown) == [OUTSIDE_WORKBOOK]
+    assert list(bound.plots[0].categories) == ["ASO", "GAC", "SSAC"]
+    assert external_targets(bound) == []
+    workbook = bound.part.chart_workbook.xlsx_part
+    assert workbook is not None and workbook.blob.startswith(b"PK")
+
+
+def make_3d(frame: Any) -> None:
+    """Turn a column chart into a 3-D one, as Chart Design > Change Chart Type does."""
+    frame.chart._chartSpace.find(".//c:barChart", C).tag = qn("c:bar3DChart")
+
+
+def test_a_bound_chart_of_a_kind_no_list_fills_is_a_template_problem(fill: Fill) -> None:
+    deck = new_deck()
+    slide = add_slide(deck, "x")
+    make_3d(add_chart(slide, "Chart 3"))  # shown as it is: no problem
+    make_3d(add_chart(slide, "Chart: for g in groups; categories=g.group; values=g.held"))
+    problems = check_presentation(deck, environment(), Names(frozenset({"groups"})))
+    message = (
+        "a 3-D column or bar chart cannot be filled from a list; change it to a 2-D column, bar, "
+        "line, area, pie, doughnut or radar chart (Chart Design > Change Chart Type), or name it "
+        "'Chart: fixed' to keep its data"
+    )
+    assert [str(problem) for problem in problems] == [
+        f"slide 1, shape 'Chart: for g in groups; categories=g.group; values=g.held': {message}"
+    ]
+    with pytest.raises(TemplateError, match="a 3-D column or bar chart cannot be filled"):
+        fill(deck, {"groups": GROUPS})
+
+
+def test_check_binding_passes_unbound_charts_and_flags_unknown_names() -> None:
     names = Names(frozenset({"rows"}))
-    (unbound,) = check_binding("Chart 2", environment(), "slide 1", names, {})
-    assert "bound to no data" in unbound.message
+    # A chart bound to nothing is one the deck just shows, as `Chart: fixed` is: no problem.
+    assert check_binding("Chart 2", environment(), "slide 1", names, {}) == []
+    assert check_binding("Chart: fixed", environment(), "slide 1", names, {}) == []
     found = check_binding(
         "Chart: for r in row; categories=r.a; values=q", environment(), "s", names, {}
     )

@@ -45,7 +45,8 @@ def test_check_finds_every_problem_at_once_with_its_place() -> None:
     add_slide(deck, "{{ s.label }} {{ s.__class__ }}", ["{%slide for s in statuses %}"])
     slide = add_slide(deck, "{{ unrepresnted }}", ["{%tr for x in groups %}"], notes=["{%p if %}"])
     add_table(slide, [["{%tr for g in groups %}{{ g.nam }}{{ h }}"]])
-    add_chart(slide, "Chart 4")
+    add_chart(slide, "Chart 4")  # a chart the deck just shows: no problem
+    add_chart(slide, "Chart: for g in groups; categories=g.name")
     add_slide(deck, "{{ statuses | shortdate }}", ["{%slide endif %}"])
     problems = [str(problem) for problem in check_presentation(deck, environment(), NAMES)]
     assert problems == [
@@ -53,7 +54,7 @@ def test_check_finds_every_problem_at_once_with_its_place() -> None:
         "slide 2, shape 'Title 1': unknown name 'unrepresnted' in '{{ unrepresnted }}'; did you mean 'unrepresented'?",
         "slide 2, shape 'Box 1': '{%tr for x in groups %}': a {%tr %} tag belongs at the start of a table row's first cell",
         "slide 2, shape 'Table', row 1, cell 1: unknown name 'h' in '{{ g.nam }}{{ h }}'; check the spelling",
-        "slide 2, shape 'Chart 4': this chart is bound to no data and keeps the template's example data; name it 'Chart: for row in LIST; categories=row.NAME; values=row.NUMBER' in the Selection Pane, or 'Chart: fixed' to keep its data",
+        "slide 2, shape 'Chart: for g in groups; categories=g.name': a chart binding needs one categories=…, one values=… per series and at most one colours=…; name the chart 'Chart: for row in LIST; categories=row.NAME; values=row.NUMBER'",
         "slide 2, notes: '{%p if %}' has no condition; add one",
         "slide 2, notes: a {%p if %} is never closed; add a paragraph {%p endif %}",
         "slide 3, shape 'Box 1': '{%slide endif %}': use {%slide for x in items %} or {%slide if cond %}; a slide tag needs no end tag",

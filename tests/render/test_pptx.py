@@ -14,7 +14,7 @@ import pptx
 import pytest
 from pptx.util import Inches, Pt
 
-from cipdocs.errors import TemplateProblemError
+from cipdocs.errors import DeckCheckError, TemplateProblemError
 from cipdocs.loading import load_report
 from cipdocs.office.pdf import convert_to_pdf, count_pdf_pages
 from cipdocs.render.pptx import check_template, list_placeholders, render_deck
@@ -30,7 +30,9 @@ from cipdocs.report.model import (
     WorkbookData,
 )
 from cipdocs.report.present import PresentedReport, present_report
+from cipdocs.templating import Placeholder
 from tests.conftest import contract_sheets, write_sheets
+from tests.pptx_template.conftest import OUTSIDE_WORKBOOK, link_to_outside_workbook
 
 DECK_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "cip-ccg-deck.pptx"
 GROUPS_URL = "https://www.icann.org/community"
@@ -538,6 +540,7 @@ def test_no_attendance_and_no_roadmap(render: Render) -> None:
 # -- the cookbook (docs/templates.md): each recipe done to the shipped template, as staff would --
 
 A_NAMESPACE = "http://schemas.openxmlformats.org/drawingml/2006/main"
+P_NAMESPACE = "http://schemas.openxmlformats.org/presentationml/2006/main"
 
 
 def shipped() -> Any:
@@ -705,12 +708,12 @@ def test_recipe_check_reports_every_mistake_with_its_place(tmp_path: Path) -> No
     new_slide(deck, "{{ ''.__class__ }}", "{%p for g in unrepresented %}", "{{ g }}")
     status = shape(template_slide(deck, "Status table"), "Status table").table
     status.cell(0, 0).text_frame.text = "{%tr endfor %}"
-    chart_frame(template_slide(deck, "Band table")).name = "Second chart"
+    chart_frame(template_slide(deck, "Band table")).name = "Chart: for row in bands"
     issues = check_template(saved(deck, tmp_path))
     expected = [
         ("slide 1, shape 'Title 1'", "unknown name 'report_yaer' in 'Roadmap {{ report_yaer }}'"),
         ("slide 3, shape 'Status table', row 1, cell 1", "in PowerPoint the row that starts"),
-        ("slide 5, shape 'Second chart'", "this chart is bound to no data"),
+        ("slide 5, shape 'Chart: for row in bands'", "a chart binding needs one categories="),
         ("slide 8, shape 'Title 1'", "'__class__' in \"{{ ''.__class__ }}\" is refused"),
         ("slide 8, shape 'Body'", "a {%p for %} is never closed"),
     ]
@@ -771,3 +774,90 @@ def test_rates_out_of_fewer_meetings_are_marked_and_noted_with_the_group_named(
     descr = chart_frame(slide)._element.xpath("./p:nvGraphicFramePr/p:cNvPr")[0].get("descr")
     assert "Beta 50% (1 of 2 meetings since 1 Feb 2024)" in descr
     assert "Alpha 100%," in descr  # out of all 3: nothing added
+
+
+# -- templates from other producers (issue 20): each kind of failure the real files showed ------
+
+
+def test_a_line_break_in_the_first_title_is_a_space_in_the_document_title(
+    render: Render, tmp_path: Path, sample_presented: PresentedReport
+) -> None:
+    deck = shipped()
+    deck.slides[
+        0
+    ].shapes.title.text_frame.text = "CIP-CCG Roadmap\v({{ report_year }})"  # Shift+Enter
+    filled = render(sample_presented, saved(deck, tmp_path))
+    assert filled.core_properties.title == "CIP-CCG Roadmap (2024)"
+    title = filled.slides[0].shapes.title
+    assert title.text_frame.text == "CIP-CCG Roadmap\v(2024)"  # the slide keeps its line break
+
+
+def test_shape_ids_a_template_repeats_are_repaired_not_blamed_on_cipdocs(
+    render: Render, tmp_path: Path, sample_presented: PresentedReport
+) -> None:
+    deck = shipped()
+    slide = deck.slides[0]
+    box = slide.shapes.add_textbox(Inches(1), Inches(6), Inches(4), Inches(0.6))
+    box.name = "Date"
+    box.text_frame.text = "{{ report_date | short_date }}"
+    title_id = slide.shapes.title.shape_id
+    box._element.nvSpPr.cNvPr.set("id", str(title_id))  # as WPS and pptx4j write them
+    filled = render(sample_presented, saved(deck, tmp_path))
+    first = filled.slides[0]
+    shape_ids = [found.get("id") for found in first._element.iter(f"{{{P_NAMESPACE}}}cNvPr")]
+    assert len(shape_ids) == len(set(shape_ids))
+    assert first.shapes.title.shape_id == title_id
+    assert shape(first, "Date").text_frame.text == "30 Aug 2024"
+
+
+def test_a_chart_the_deck_just_shows_is_no_problem_and_keeps_its_workbook(
+    render: Render, tmp_path: Path, sample_presented: PresentedReport
+) -> None:
+    deck = shipped()
+    slide = new_slide(deck, "Budget")
+    add_example_chart(slide, "Chart 7", "Spent")
+    template = saved(deck, tmp_path)
+    assert check_template(template) == []
+    assert Placeholder("slide 8, shape 'Chart 7'", "unbound chart (keeps its example data)") in (
+        list_placeholders(template)
+    )
+    shown = chart_frame(render(sample_presented, template).slides[-1]).chart
+    assert list(shown.plots[0].categories) == ["Example"]
+    original = chart_frame(pptx.Presentation(str(template)).slides[-1]).chart
+    assert shown.part.chart_workbook.xlsx_part.blob == original.part.chart_workbook.xlsx_part.blob
+
+
+def test_a_chart_linked_to_an_outside_workbook_is_kept_as_linked(
+    render: Render, tmp_path: Path, sample_presented: PresentedReport
+) -> None:
+    deck = shipped()
+    link_to_outside_workbook(add_example_chart(new_slide(deck, "Budget"), "Chart 7", "Spent"))
+    shown = chart_frame(render(sample_presented, saved(deck, tmp_path)).slides[-1]).chart
+    assert list(shown.plots[0].categories) == ["Example"]
+    assert [rel.target_ref for rel in shown.part.rels.values() if rel.is_external] == [
+        OUTSIDE_WORKBOOK
+    ]
+
+
+def test_a_deck_check_finding_names_the_template_not_the_deck_never_written(
+    tmp_path: Path, sample_presented: PresentedReport
+) -> None:
+    deck = shipped()
+    slide = new_slide(deck, "Everyone")
+    box = slide.shapes.add_textbox(Inches(9), Inches(6.8), Inches(2), Inches(0.5))
+    box.name = "Names"
+    box.text_frame.word_wrap = True
+    box.text_frame.text = "{% for row in participation %}{{ row.group }}, {% endfor %}" * 3
+    template = saved(deck, tmp_path)
+    written = tmp_path / "deck.pptx"
+    with pytest.raises(DeckCheckError) as raised:
+        render_deck(sample_presented, template, written)
+    *findings, summary = raised.value.lines()
+    assert not written.exists()
+    # Slide 8 of the template; in the filled deck it would be slide 6 (two slides are dropped).
+    assert findings and all(
+        line.startswith(f"{template}: slide 8, shape 'Names'") for line in findings
+    )
+    assert summary.startswith(f"error: {template}: ")
+    assert summary.endswith("1 finding; the deck was not written; fix the template, then run again")
+    assert str(written) not in "\n".join(raised.value.lines())

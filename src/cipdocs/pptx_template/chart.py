@@ -68,6 +68,31 @@ CHART_NAMESPACE = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 FORMAT_CODE = "./c:val/c:numRef/c:numCache/c:formatCode"
 BINDING_FORM = "Chart: for row in LIST; categories=row.NAME; values=row.NUMBER"
 
+# The plots python-pptx can give new categories and values: category charts in 2-D, and area.
+FILLABLE_PLOTS = frozenset(
+    qn(f"c:{name}")
+    for name in (
+        "areaChart",
+        "area3DChart",
+        "barChart",
+        "doughnutChart",
+        "lineChart",
+        "pieChart",
+        "radarChart",
+    )
+)
+PLOT_NAMES = {
+    "bar3DChart": "3-D column or bar",
+    "line3DChart": "3-D line",
+    "pie3DChart": "3-D pie",
+    "ofPieChart": "pie of pie",
+    "surfaceChart": "surface",
+    "surface3DChart": "3-D surface",
+    "stockChart": "stock",
+    "scatterChart": "scatter (X Y)",
+    "bubbleChart": "bubble",
+}
+
 DATA_POINT = qn("c:dPt")
 # What follows the ``c:dPt`` elements in a series (CT_BarSer and the other series types), so the
 # new ones go where the schema wants them.
@@ -159,8 +184,12 @@ def fill_chart(
     """Replace the chart's data with what `binding` reads from `context`, keep its formatting."""
     if binding.fixed:
         return
-    items = [{**context, **item} for item in iterate(environment, binding.loop, context, where)]
     chart = shape.chart
+    unfillable = unfillable_plot(chart)
+    if unfillable:
+        raise TemplateError(where, unfillable)
+    items = [{**context, **item} for item in iterate(environment, binding.loop, context, where)]
+    unlink_workbook(chart)
     plot = chart.plots[0]
     old_series = list(plot.series)
     number_format = series_format(old_series[0]._element) if old_series else "General"
@@ -190,6 +219,41 @@ def fill_chart(
         for series in chart.plots[0].series:
             colour_bars(series._element, colours)
     fit_labels(chart, shape.height, len(items))
+
+
+def unfillable_plot(chart: Any) -> str:
+    """Return why a binding cannot fill `chart` (a 3-D column, a scatter, a stock chart…), or
+    an empty text when it can."""
+    plots = [child for child in chart._chartSpace.chart.plotArea if child.tag.endswith("Chart")]
+    if plots and all(plot.tag in FILLABLE_PLOTS for plot in plots):
+        return ""
+    kind = next(
+        (etree.QName(plot).localname for plot in plots if plot.tag not in FILLABLE_PLOTS), "empty"
+    )
+    return (
+        f"a {PLOT_NAMES.get(kind, kind)} chart cannot be filled from a list; change it to a 2-D "
+        "column, bar, line, area, pie, doughnut or radar chart (Chart Design > Change Chart "
+        "Type), or name it 'Chart: fixed' to keep its data"
+    )
+
+
+def unlink_workbook(chart: Any) -> None:
+    """Drop the chart's link to a workbook outside the deck, so that its new data is embedded.
+
+    python-pptx cannot write into a linked file; and PowerPoint's Update Links would bring the
+    linked file's data back over the bound data.
+    """
+    chart_space = chart._chartSpace
+    link = chart_space.find(qn("c:externalData"))
+    if link is None:
+        return
+    key = link.get(qn("r:id"), "")
+    relationship = chart.part.rels.get(key)
+    if relationship is not None and not relationship.is_external:
+        return
+    chart_space.remove(link)
+    if relationship is not None:
+        chart.part.drop_rel(key)
 
 
 def series_format(series: Element) -> str:
@@ -231,20 +295,16 @@ def colour_of(value: object, expression: str, where: str) -> str | None:
 def check_binding(
     name: str, environment: jinja2.Environment, where: str, names: Names, declared: Scope
 ) -> list[Problem]:
-    """Return the problems of a chart's binding; an unbound chart is one."""
+    """Return the problems of a chart's binding.
+
+    A chart bound to nothing is none: it is a chart the deck shows as the template has it (the
+    listing says so), like one named ``Chart: fixed``.
+    """
     try:
         binding = read_binding(name)
     except ValueError as error:
         return [Problem(where, str(error))]
-    if binding is None:
-        return [
-            Problem(
-                where,
-                "this chart is bound to no data and keeps the template's example data; name it "
-                f"{BINDING_FORM!r} in the Selection Pane, or 'Chart: fixed' to keep its data",
-            )
-        ]
-    if binding.fixed:
+    if binding is None or binding.fixed:
         return []
     tag = Tag("", "for", binding.loop, f"for {binding.loop}", 0, 0)
     problems, loop = check_header(environment, tag, where, names, declared)

@@ -18,6 +18,7 @@ from cipdocs.pptx_template.chart import (
     colour_bars,
     index_by_position,
     series_format,
+    unlink_workbook,
 )
 from cipdocs.pptx_template.copies import duplicate_slide
 from cipdocs.pptx_template.slides import mark_continued
@@ -107,6 +108,7 @@ def fill_page(
     for name, values, number_format, _ in series:
         data.add_series(name, [values[index] for index in page], number_format)
     chart = frame.chart
+    unlink_workbook(chart)
     chart.replace_data(data)
     for (_, _, _, colours), item in zip(series, chart.plots[0].series, strict=True):
         colour_bars(item._element, [colours.get(index) for index in page])

@@ -14,7 +14,13 @@ import jinja2
 from pptx.shapes.graphfrm import GraphicFrame
 
 from cipdocs.pptx_template.attributes import Scope
-from cipdocs.pptx_template.chart import Binding, check_binding, fill_chart, read_binding
+from cipdocs.pptx_template.chart import (
+    Binding,
+    check_binding,
+    fill_chart,
+    read_binding,
+    unfillable_plot,
+)
 from cipdocs.pptx_template.paragraphs import check_body, render_body
 from cipdocs.pptx_template.slide_tags import check_slide_tags, expand_slides
 from cipdocs.pptx_template.table import check_table, fill_table, iter_table_texts, table_of
@@ -160,12 +166,27 @@ def check_presentation(
                 problems += check_text_body(
                     paragraphs, f"{here}, chart title", environment, names, declared
                 )
+                problems += check_chart_kind(slide, shape, here, aliases or {})
         if slide.has_notes_slide:
             for shape in iter_shape_elements(slide.notes_slide.shapes._spTree):
                 problems += check_text_body(
                     text_paragraphs(shape), f"{where}, notes", environment, names, declared
                 )
     return problems
+
+
+def check_chart_kind(
+    slide: Any, shape: Element, where: str, aliases: Mapping[str, str]
+) -> list[Problem]:
+    """Return the problem of a chart bound to data that no binding can fill (a 3-D column…)."""
+    try:
+        binding = binding_of(shape_name(shape), aliases)
+    except ValueError:
+        return []  # check_shape reports the name
+    if binding is None or binding.fixed:
+        return []
+    unfillable = unfillable_plot(chart_frame(slide, shape).chart)
+    return [Problem(where, unfillable)] if unfillable else []
 
 
 def check_shape(

@@ -15,12 +15,12 @@ from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
-from docxtpl import DocxTemplate
 from lxml import etree
 
 from cipdocs.edits.update import UpdateEdits, finish_update, mark_origins
 from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.pptx_template.tags import check_lines
+from cipdocs.render.docx_body import DocxTemplate
 from cipdocs.render.files import Stager, require_template, write_document
 from cipdocs.render.properties import apply_core_properties, template_core_properties
 from cipdocs.report.present import PresentedReport, document_properties

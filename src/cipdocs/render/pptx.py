@@ -8,6 +8,7 @@ named ``Timeline`` stands, and tables laid out onto follow-on slides.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -19,15 +20,18 @@ from lxml import etree
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
-from cipdocs.errors import Issue, TemplateProblemError
+from cipdocs.errors import DeckCheckError, Issue, TemplateProblemError
+from cipdocs.pptx_template.chart import Binding
 from cipdocs.pptx_template.chart_pages import continue_chart
 from cipdocs.pptx_template.presentation import (
     FilledSlide,
+    binding_of,
     check_presentation,
     fill_presentation,
     iter_charts,
     iter_places,
 )
+from cipdocs.pptx_template.shape_ids import repair_shape_ids
 from cipdocs.pptx_template.slides import layout_table
 from cipdocs.pptx_template.tags import TemplateError, find_placeholders
 from cipdocs.render.files import Stager, require_template, write_document
@@ -37,7 +41,8 @@ from cipdocs.render.pptx_titles import number_continued_titles
 from cipdocs.render.properties import apply_core_properties, template_core_properties
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import Placeholder, make_environment, template_names
-from cipdocs.verify.deck import judge_filled, template_findings
+from cipdocs.verify.deck import filled_findings, template_findings
+from cipdocs.verify.shapes import Finding
 
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -52,6 +57,12 @@ OPEN: Callable[[str], Any] = Presentation
 HandEdits = Callable[[Any, bytes], bytes]
 """Given the filled deck and its saved bytes, return the bytes to write (edits/deck.py
 `DeckEdits`: the snapshot of what cipdocs wrote embedded, hand edits of an earlier deck carried)."""
+
+NOT_WRITTEN = "the deck was not written; fix the template, then run again"
+"""What deck-check findings ask for during `deck`: the fix is in the template, not the output,
+so they name the template and its slides."""
+# A title's line breaks (Shift+Enter) and tabs come as control characters a property cannot hold.
+TITLE_SPACES = re.compile(r"[\s\x00-\x1f]+")
 
 
 def render_deck(
@@ -70,6 +81,7 @@ def render_deck(
     `staging`, the deck is staged there for the run's commit rather than written at once.
     `hand_edits` (checked filled deck, bytes) -> bytes runs last, before the self-check."""
     presentation = open_template(template)
+    repair_shape_ids(presentation)  # a template's flaw (WPS, pptx4j), repaired as PowerPoint does
     # What the template already has is the template's to fix, not a reason to stop the run.
     judged_template = template_findings(presentation, template)
     environment = make_environment()
@@ -85,7 +97,11 @@ def render_deck(
     for slide in filled:
         lay_out_slide(presentation, slide, report, slide_height)
     number_continued_titles(presentation)
-    judge_filled(presentation, destination, judged_template)
+    brought_in = filled_findings(presentation, judged_template)
+    if brought_in:
+        numbers = template_numbers(presentation, filled)
+        found = [f"{template}: {finding}" for finding in in_template(brought_in, numbers)]
+        raise DeckCheckError(template, found, NOT_WRITTEN)
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)
@@ -115,6 +131,26 @@ def visible_slide_count(data: bytes) -> int:
             root = re.search(rb"<p:sld\b[^>]*>", head)
             count += not (root and re.search(rb'\sshow="(0|false)"', root.group(0)))
         return count
+
+
+def template_numbers(presentation: Any, filled: list[FilledSlide]) -> dict[int, int]:
+    """Map the number of each slide of the filled deck to the template slide it comes from; a
+    follow-on slide (a table or chart continued) to the slide it continues."""
+    origins = {id(done.slide.part): int(done.where.removeprefix("slide ")) for done in filled}
+    numbers: dict[int, int] = {}
+    origin = 0
+    for number, slide in enumerate(presentation.slides, start=1):
+        origin = origins.get(id(slide.part), origin)
+        numbers[number] = origin or number
+    return numbers
+
+
+def in_template(findings: list[Finding], numbers: Mapping[int, int]) -> list[Finding]:
+    """Return `findings` with the slide numbers of the template rather than the filled deck's."""
+    return [
+        dataclasses.replace(finding, slide=numbers.get(finding.slide, finding.slide))
+        for finding in findings
+    ]
 
 
 def list_placeholders(template: Path) -> list[Placeholder]:
@@ -161,7 +197,7 @@ def lay_out_slide(
         if shape.has_table:
             header_rows = filled.header_rows.get(str(shape.shape_id))
             layout_table(presentation, slide, shape, header_rows, slide_height)
-        elif shape.has_chart:
+        elif shape.has_chart and is_filled(shape):
             # More bars than fit with 8 pt labels continue on follow-on slides; the first page
             # stays on this slide and is pinned below with the others.
             for chart in continue_chart(presentation, slide, shape)[1:]:
@@ -170,14 +206,24 @@ def lay_out_slide(
             descr = shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr", "")
             draw_timeline(slide, shape, report.roadmap, report.report_date, descr)
     for chart in iter_charts(slide):  # in groups too, a continued chart's first page too
-        fix_workbook_dates(chart.chart, report.report_date)
+        if is_filled(chart):
+            fix_workbook_dates(chart.chart, report.report_date)
+
+
+def is_filled(frame: Any) -> bool:
+    """Return True for a chart cipdocs filled: one bound to data, not one the deck just shows."""
+    try:
+        binding: Binding | None = binding_of(frame.name, CHART_ALIASES)
+    except ValueError:
+        return False
+    return binding is not None and not binding.fixed
 
 
 def set_properties(presentation: Any, report: PresentedReport) -> None:
     """Set the document properties from the report, so two runs write the same bytes."""
     first_title = next(
         (
-            slide.shapes.title.text_frame.text
+            TITLE_SPACES.sub(" ", slide.shapes.title.text_frame.text).strip()
             for slide in presentation.slides
             if slide.shapes.title is not None and slide.shapes.title.has_text_frame
         ),

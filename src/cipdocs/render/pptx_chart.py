@@ -26,7 +26,7 @@ CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:
 
 def fix_workbook_dates(chart: Any, report_date: dt.date) -> None:
     """Pin the embedded workbook's creation dates, which XlsxWriter sets to now."""
-    part = chart.part.chart_workbook.xlsx_part
+    part = embedded_workbook(chart)
     if part is None:
         return
     blob = part.blob
@@ -46,3 +46,14 @@ def fix_workbook_dates(chart: Any, report_date: dt.date) -> None:
                 data = CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
             rewritten.writestr(member, data)
     part.blob = normalize_zip(target.getvalue())
+
+
+def embedded_workbook(chart: Any) -> Any | None:
+    """Return the part of the .xlsx workbook embedded in `chart`; None when it has none, links
+    to a file outside the deck, or embeds an older Excel file."""
+    key = chart.part.chart_workbook._chartSpace.xlsx_part_rId
+    relationship = chart.part.rels.get(key) if key else None
+    if relationship is None or relationship.is_external:
+        return None
+    part = relationship.target_part
+    return part if zipfile.is_zipfile(io.BytesIO(part.blob)) else None

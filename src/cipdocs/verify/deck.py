@@ -117,10 +117,10 @@ def cache_key(template: Path) -> str | None:
     return "\n".join(parts)
 
 
-def judge_filled(presentation: Any, destination: Path, template: TemplateFindings) -> None:
-    """Shrink text that runs off its slide, then raise `DeckCheckError` for the accessibility
-    findings filling brought in, else for the layout findings it brought in (the template's own
-    overlaps and text past the slide are the template's to fix)."""
+def filled_findings(presentation: Any, template: TemplateFindings) -> list[Finding]:
+    """Shrink text that runs off its slide, then return the accessibility findings filling
+    brought in, else the layout findings it brought in (the template's own overlaps and text
+    past the slide are the template's to fix)."""
     from cipdocs.pptx_template.measure import measurer
 
     deck = read_deck(presentation)
@@ -130,6 +130,12 @@ def judge_filled(presentation: Any, destination: Path, template: TemplateFinding
     if not brought_in:
         measured = layout_findings(deck, set(template.overlaps), boxes)
         brought_in = new_findings(measured, template.past_the_slide)
+    return list(brought_in)
+
+
+def judge_filled(presentation: Any, destination: Path, template: TemplateFindings) -> None:
+    """Raise `DeckCheckError` naming `destination` for the findings filling brought in."""
+    brought_in = filled_findings(presentation, template)
     if brought_in:
         raise DeckCheckError(destination, [f"{destination}: {found}" for found in brought_in])
 
