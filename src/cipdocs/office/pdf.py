@@ -1,29 +1,39 @@
-"""Convert the deck and the Word update to PDF with LibreOffice, and slides to PNG with pdftoppm."""
+"""Convert the deck and the Word update to PDF with LibreOffice (slide previews: previews.py)."""
 
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
-from cipdocs.errors import ConverterProblemError, OutputProblemError
-from cipdocs.render.files import prepare_output_dir, write_atomically
+from cipdocs.errors import ConverterProblemError
+from cipdocs.office.pages import count_pdf_pages, substitute_font_warning
+from cipdocs.office.previews import preview_name, render_previews
+from cipdocs.office.process import Progress, kill_group, last_line, private_folder, run_group
+from cipdocs.office.profile import adopt_profile, cache_folder, claim_profile
+from cipdocs.render.files import write_atomically
 
-Progress = Callable[[str], None]
+__all__ = [
+    "Conversion",
+    "Office",
+    "cache_folder",
+    "convert_to_pdf",
+    "count_pdf_pages",
+    "find_soffice",
+    "preview_name",
+    "render_previews",
+    "started_office",
+    "substitute_font_warning",
+]
+
 
 SOFFICE_NAMES = ("soffice", "libreoffice", "soffice.exe")
 """The names LibreOffice's launcher goes by on Linux, macOS and Windows."""
-
 SEARCH_FOLDERS: tuple[str, ...] = (
     "/usr/bin",
     "/usr/lib/libreoffice/program",
@@ -33,16 +43,10 @@ SEARCH_FOLDERS: tuple[str, ...] = (
     "C:/Program Files (x86)/LibreOffice/program",
 )
 """Where LibreOffice lives when it is not on PATH; globs allowed (newest version first)."""
-
 INSTALL_LIBREOFFICE = (
     "install it with `apt-get install libreoffice-impress libreoffice-writer` (Debian/Ubuntu) "
     "or from https://www.libreoffice.org/download/ (Windows, macOS)"
 )
-INSTALL_POPPLER = (
-    "install it with `apt-get install poppler-utils` (Debian/Ubuntu), "
-    "`brew install poppler` (macOS) or `conda install poppler` (Windows)"
-)
-
 # Forcing the import filter matters: without it LibreOffice "converts" a damaged .pptx as plain text
 # and writes a one-page PDF with exit code 0; with it, it refuses to load the file.
 FILTERS: dict[str, tuple[str, str]] = {
@@ -50,10 +54,6 @@ FILTERS: dict[str, tuple[str, str]] = {
     ".docx": ("MS Word 2007 XML", "writer_pdf_Export"),
 }
 """Suffix -> (LibreOffice import filter, PDF export filter)."""
-
-PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
-PREVIEW_PAGE = re.compile(r"-(\d+)\.png$")
-TOOL_TIMEOUT = 30.0
 SERVER_QUIT_TIMEOUT = 10.0
 """Seconds LibreOffice may take to quit after converting before it is stopped."""
 
@@ -92,7 +92,7 @@ class Office:
     def __init__(self, soffice: Path | ConverterProblemError, work: Path) -> None:
         self.soffice = soffice
         self.work = work
-        self.profile, self._lock, self._adopt = _claim_profile(work)
+        self.profile, self._lock, self._adopt = claim_profile(work)
         self.server: subprocess.Popen[bytes] | None = None
         self.converted = False
 
@@ -147,7 +147,7 @@ class Office:
             command += ["--convert-to", "pdf"]
         command += ["--outdir", str(outbox), *map(str, copies)]
         names = " and ".join(conversion.source.name for conversion in conversions)
-        output = _run_group(command, timeout, what=f"converting {names} to PDF")
+        output = run_group(command, timeout, what=f"converting {names} to PDF")
         output += self._server_output()
         pdfs = []
         for conversion, copy in zip(conversions, copies, strict=True):
@@ -167,10 +167,10 @@ class Office:
             if self.converted:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     self.server.wait(timeout=SERVER_QUIT_TIMEOUT)
-            _kill_group(self.server)
+            kill_group(self.server)
             self.server.wait()
         if self._adopt and self.converted:
-            _adopt_profile(self.profile)
+            adopt_profile(self.profile)
         if self._lock is not None:
             self._lock.close()
 
@@ -199,7 +199,7 @@ def started_office(soffice: Path | None = None) -> Iterator[Office]:
         executable: Path | ConverterProblemError = soffice or find_soffice()
     except ConverterProblemError as missing:
         executable = missing
-    with _private_folder("cipdocs-soffice-") as work:
+    with private_folder("cipdocs-soffice-") as work:
         office = Office(executable, work)
         try:
             office.start()
@@ -220,7 +220,7 @@ def convert_to_pdf(
     """Convert `source` (.pptx or .docx) to the PDF `destination` with LibreOffice headless."""
     _check_source(source)
     executable = soffice or find_soffice()
-    with _private_folder("cipdocs-soffice-") as work:
+    with private_folder("cipdocs-soffice-") as work:
         office = Office(executable, work)
         try:
             office.convert(
@@ -253,176 +253,9 @@ def _check_pages(pdf: Path, conversion: Conversion) -> None:
         )
 
 
-def cache_folder() -> Path:
-    """Return the user's cache folder for cipdocs (XDG on Linux, Library/Caches, LOCALAPPDATA)."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "cipdocs"
-
-
-def _claim_profile(work: Path) -> tuple[Path, IO[bytes] | None, bool]:
-    """Return the LibreOffice profile to use, the lock held on it, and whether to keep it after.
-
-    LibreOffice lets one process own a profile, so the cached one is used only under a lock;
-    a second run at the same time gets a private one. A profile is made in the run's own folder
-    and moved into the cache only after a conversion worked, so a killed run never leaves a
-    half-made profile behind.
-    """
-    private = work / "profile"
-    cached = cache_folder() / "libreoffice-profile"
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        lock = (cached.parent / "libreoffice-profile.lock").open("a+b")
-    except OSError:
-        return private, None, False
-    if not _try_lock(lock):
-        lock.close()
-        return private, None, False
-    if cached.is_dir():
-        return cached, lock, False
-    return private, lock, True
-
-
-def _try_lock(stream: IO[bytes]) -> bool:
-    """Take an exclusive lock on `stream` without waiting; return False when another holds it."""
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            msvcrt.locking(stream.fileno(), msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
-def _adopt_profile(profile: Path) -> None:
-    """Move a profile that converted well into the cache, for the next runs; best effort."""
-    cached = cache_folder() / "libreoffice-profile"
-    staging = cached.with_name(f".{cached.name}.{os.getpid()}")
-    try:
-        shutil.copytree(profile, staging, symlinks=True)
-        staging.rename(cached)
-    except OSError:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def render_previews(
-    pdf: Path,
-    folder: Path,
-    stem: str,
-    *,
-    dpi: int = 80,
-    timeout: float = 60,
-    progress: Progress | None = None,
-) -> list[Path]:
-    """Write one PNG per page of `pdf` as `folder/"<stem> (slide 01).png"`; return them in order."""
-    pdftoppm = _find_poppler_tool("pdftoppm")
-    if progress:
-        progress(f"rendering slide previews of {pdf.name}…")
-    prepare_output_dir(folder)
-    with _private_folder("cipdocs-pdftoppm-") as work:
-        command = [str(pdftoppm), "-png", "-r", str(dpi), str(pdf), str(work / "page")]
-        _run_group(command, timeout, what=f"rendering previews of {pdf.name}")
-        pages = sorted(work.glob("page-*.png"), key=_page_number)
-        if not pages:
-            raise ConverterProblemError(f"{pdf}: pdftoppm wrote no slide previews")
-        width = max(2, len(str(len(pages))))
-        previews = [
-            folder / preview_name(stem, number, width) for number in range(1, len(pages) + 1)
-        ]
-        for page, preview in zip(pages, previews, strict=True):
-            write_atomically(preview, page.read_bytes())
-    _remove_stale_previews(folder, stem, keep=previews)
-    return previews
-
-
-def preview_name(stem: str, number: int, width: int = 2) -> str:
-    """Return the name of slide `number`'s preview, zero-padded so names sort in slide order."""
-    return f"{stem} (slide {number:0{width}d}).png"
-
-
-def substitute_font_warning() -> str | None:
-    """Return a warning when the Carlito font (Calibri's metric twin) is not installed."""
-    fc_list = shutil.which("fc-list")
-    if not fc_list:
-        return None  # Windows and macOS without fontconfig: Calibri comes with Office there
-    for family in ("Carlito", "Calibri"):
-        found = subprocess.run(
-            [fc_list, family, "family"], capture_output=True, text=True, check=False
-        ).stdout
-        if found.strip():
-            return None
-    return (
-        "the Carlito font is not installed, so the PDF will use a substitute font and text may "
-        "wrap differently; install fonts-crosextra-carlito (docs/rendering.md)"
-    )
-
-
-def count_pdf_pages(pdf: Path) -> int:
-    """Return the number of pages in `pdf`, by `pdfinfo` if installed, else by its page objects."""
-    pdfinfo = shutil.which("pdfinfo")
-    if pdfinfo:
-        output = _run_group([pdfinfo, str(pdf)], TOOL_TIMEOUT, what=f"counting pages of {pdf.name}")
-        match = re.search(r"^Pages:\s+(\d+)\s*$", output, re.MULTILINE)
-        if match:
-            return int(match.group(1))
-        raise ConverterProblemError(f"{pdf}: pdfinfo cannot read the PDF ({_last_line(output)})")
-    if not pdf.is_file():
-        raise ConverterProblemError(f"{pdf}: no such PDF to count the pages of")
-    # LibreOffice writes no compressed object streams, so every page object is visible as text.
-    return len(PAGE_OBJECT.findall(pdf.read_bytes()))
-
-
-def _run_group(command: Sequence[str], timeout: float, *, what: str) -> str:
-    """Run `command` in a new process group and return its output; kill the group on timeout."""
-    try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    except OSError as error:
-        raise ConverterProblemError(f"{command[0]}: cannot start it ({error.strerror})") from None
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        # Reap the killed leader; the bound guards against a grandchild that left the group.
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.communicate(timeout=10)
-        raise ConverterProblemError(
-            f"{what} took longer than {timeout:g} s and was stopped; "
-            "try again, or raise the timeout for a very large file"
-        ) from None
-    finally:
-        # soffice.bin is a grandchild; make sure nothing of this run outlives it, whatever happened.
-        _kill_group(process)
-    return output.decode(errors="replace")
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """Kill every process in `process`'s group (and `process` itself where groups do not exist)."""
-    if sys.platform == "win32":
-        if process.poll() is None:
-            process.kill()
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
 def _read_pdf(pdf: Path, source: Path, output: str) -> bytes:
     """Return the bytes of the PDF LibreOffice wrote; its exit code says nothing, so check them."""
-    reason = _last_line(output) or "LibreOffice gave no reason"
+    reason = last_line(output) or "LibreOffice gave no reason"
     if not pdf.is_file():
         raise ConverterProblemError(f"{source}: LibreOffice wrote no PDF ({reason})")
     data = pdf.read_bytes()
@@ -431,40 +264,6 @@ def _read_pdf(pdf: Path, source: Path, output: str) -> bytes:
             f"{source}: LibreOffice wrote an empty or broken PDF ({reason})"
         )
     return data
-
-
-def _last_line(output: str) -> str:
-    """Return the last line of tool output worth showing, skipping LibreOffice's Java noise."""
-    lines = [line.strip() for line in output.splitlines()]
-    useful = [line for line in lines if line and "javaldx" not in line]
-    return useful[-1] if useful else ""
-
-
-def _find_poppler_tool(name: str) -> Path:
-    """Return the path of poppler's `name`; raise `ConverterProblemError` when it is missing."""
-    found = shutil.which(name)
-    if not found:
-        raise ConverterProblemError(f"{name} (from poppler) is not installed; {INSTALL_POPPLER}")
-    return Path(found)
-
-
-def _page_number(page: Path) -> int:
-    """Return the page number pdftoppm put in `page`'s name (`page-7.png` or `page-07.png`)."""
-    match = PREVIEW_PAGE.search(page.name)
-    return int(match.group(1)) if match else 0
-
-
-def _remove_stale_previews(folder: Path, stem: str, *, keep: Sequence[Path]) -> None:
-    """Remove previews of slides a previous, longer deck had, so the folder matches this deck."""
-    pattern = re.compile(rf"{re.escape(stem)} \(slide \d+\)\.png")
-    for old in folder.glob(f"{glob.escape(stem)} (slide *).png"):
-        if pattern.fullmatch(old.name) and old not in keep:
-            try:
-                old.unlink()
-            except OSError as error:
-                raise OutputProblemError(
-                    f"{old}: cannot remove this old slide preview ({error.strerror})"
-                ) from None
 
 
 def _expand_folders(patterns: Sequence[str]) -> Iterator[Path]:
@@ -483,18 +282,3 @@ def _version_key(path: Path) -> list[tuple[int, str]]:
     return [
         (int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", str(path))
     ]
-
-
-@contextlib.contextmanager
-def _private_folder(prefix: str) -> Iterator[Path]:
-    """Yield a new temporary folder, removed afterwards even when the tool failed or timed out."""
-    try:
-        folder = Path(tempfile.mkdtemp(prefix=prefix))
-    except OSError as error:
-        raise ConverterProblemError(
-            f"cannot create a temporary folder ({error.strerror}); check TMPDIR"
-        ) from None
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
