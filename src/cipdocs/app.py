@@ -200,7 +200,9 @@ def check_deck(deck: Path) -> None:
     every finding."""
     from cipdocs.errors import DeckCheckError
     from cipdocs.verify.deck import check_deck_file
+    from cipdocs.verify.pdf import check_pdf_file
 
-    findings = check_deck_file(deck)
+    checked = check_pdf_file if deck.suffix.lower() == ".pdf" else check_deck_file
+    findings: list[object] = list(checked(deck))
     if findings:
         raise DeckCheckError(deck, [f"{deck}: {finding}" for finding in findings])

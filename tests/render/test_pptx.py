@@ -296,7 +296,7 @@ def test_every_slide_has_notes_naming_the_source(
 
 def test_document_properties(sample: Any) -> None:
     properties = sample.core_properties
-    assert properties.title == "CIP-CCG Roadmap (2024)"
+    assert properties.title == "CIP-CCG Status Update 30 Aug 2024"
     assert properties.author == properties.last_modified_by == "cipdocs"
     assert properties.created == properties.modified == dt.datetime(2024, 8, 30)
     assert properties.revision == 1

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cipdocs.errors import ConverterProblemError
 from cipdocs.office.pages import count_pdf_pages, substitute_font_warning
+from cipdocs.office.pdfua import EXPORT_OPTIONS, make_accessible, not_accessible_warning
 from cipdocs.office.previews import preview_name, render_previews
 from cipdocs.office.process import Progress, kill_group, last_line, private_folder, run_group
 from cipdocs.office.profile import adopt_profile, cache_folder, claim_profile
@@ -140,25 +141,36 @@ class Office:
         command = [*self._base_command()]
         if len(suffixes) == 1:
             filters = FILTERS[suffixes.pop()]
-            command += [f"--infilter={filters[0]}", "--convert-to", f"pdf:{filters[1]}"]
+            command += [
+                f"--infilter={filters[0]}",
+                "--convert-to",
+                f"pdf:{filters[1]}:{EXPORT_OPTIONS}",
+            ]
         else:
             # One --infilter would apply to every file, so mixed documents are left to
             # LibreOffice's type detection; they come straight from cipdocs' self-check.
-            command += ["--convert-to", "pdf"]
+            # The Writer export's name carries the options; Impress documents are exported alike.
+            command += ["--convert-to", f"pdf:writer_pdf_Export:{EXPORT_OPTIONS}"]
         command += ["--outdir", str(outbox), *map(str, copies)]
         names = " and ".join(conversion.source.name for conversion in conversions)
         output = run_group(command, timeout, what=f"converting {names} to PDF")
         output += self._server_output()
         pdfs = []
+        untagged: dict[str, str] = {}
         for conversion, copy in zip(conversions, copies, strict=True):
             pdf = outbox / f"{copy.stem}.pdf"
             data = _read_pdf(pdf, conversion.source, output)
             _check_pages(pdf, conversion)
+            data, untagged_by = make_accessible(data, conversion.source)
+            if untagged_by:
+                untagged[conversion.destination.name] = untagged_by
             write_atomically(conversion.destination, data)
             pdfs.append(conversion.destination)
             if written is not None:
                 written.append(conversion.destination)
         self.converted = True
+        if untagged and progress:
+            progress(f"warning: {not_accessible_warning(untagged)}")
         return pdfs
 
     def stop(self) -> None:

@@ -149,13 +149,7 @@ def lay_out_slide(
 
 
 def set_properties(presentation: Any, report: PresentedReport) -> None:
-    """Set the document properties from the report, so two runs write the same bytes."""
-    first_title = next(
-        (
-            slide.shapes.title.text_frame.text
-            for slide in presentation.slides
-            if slide.shapes.title is not None and slide.shapes.title.has_text_frame
-        ),
-        "CIP-CCG status update",
-    )
-    apply_core_properties(presentation.core_properties, document_properties(report), first_title)
+    """Set the document properties from the report, so two runs write the same bytes; the
+    title is the update's (the PDF's title too), not the first slide's."""
+    properties = document_properties(report)
+    apply_core_properties(presentation.core_properties, properties, properties.title)

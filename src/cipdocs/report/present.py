@@ -245,6 +245,8 @@ class DocumentProperties:
     author: str
     comments: str
     stamp: dt.datetime
+    title: str
+    """The update's title, ``CIP-CCG Status Update 30 Aug 2024``: the deck's and its PDF's."""
     """Created and modified: the report date at midnight, not the time of the run."""
 
 
@@ -257,6 +259,7 @@ def document_properties(report: PresentedReport) -> DocumentProperties:
             f"as of {short_date(report.report_date)}"
         ),
         stamp=dt.datetime.combine(report.report_date, dt.time()),
+        title=f"CIP-CCG Status Update {short_date(report.report_date)}",
     )
 
 
