@@ -12,6 +12,8 @@ from typing import Any
 
 import pptx
 import pytest
+from lxml import etree
+from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from cipdocs.errors import TemplateProblemError
@@ -287,11 +289,32 @@ def test_timeline_group_spans_its_shapes(sample: Any) -> None:
 def test_every_slide_has_notes_naming_the_source(
     sample: Any, sample_presented: PresentedReport
 ) -> None:
+    # Notes travel with a circulated deck: they speak to the presenter, never of cipdocs.
     for slide in sample.slides:
         notes = slide.notes_slide.notes_text_frame.text
         assert sample_presented.source.workbook in notes
-        assert "30 August 2024" in notes
-        assert sample_presented.source.generator in notes
+        assert "30 Aug 2024" in notes
+        assert "cipdocs" not in notes.lower() and "docs/" not in notes
+    status_notes = sample.slides[1].notes_slide.notes_text_frame.text
+    assert "from the Groups and Statuses sheets of cip-ccg.xlsx, as of 30 Aug 2024." in status_notes
+
+
+def test_title_slide_carries_the_date_of_the_update(sample: Any) -> None:
+    texts = [shape.text_frame.text for shape in sample.slides[0].placeholders]
+    assert texts == ["CIP-CCG Roadmap (2024)", "Status update, 30 Aug 2024"]
+
+
+def test_milestone_header_row_looks_like_the_other_tables_headers(sample: Any) -> None:
+    def header_look(slide: Any) -> tuple[str, str, bool]:
+        """Return the header cell's fill, its text's colour (as XML) and boldness."""
+        table = next(shape for shape in slide.shapes if shape.has_table).table
+        cell = table.cell(0, 1)
+        fill = cell._tc.tcPr.find(qn("a:solidFill"))
+        run = cell.text_frame.paragraphs[0].runs[0]
+        colour = run._r.rPr.find(qn("a:solidFill"))
+        return etree.tostring(fill), etree.tostring(colour), bool(run.font.bold)
+
+    assert header_look(sample.slides[3]) == header_look(sample.slides[1])
 
 
 def test_document_properties(sample: Any) -> None:

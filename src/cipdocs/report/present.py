@@ -373,15 +373,18 @@ def present_changes(changes: Changes, previous_file: str = "") -> ChangesView:
     bands = [_move_view(move, "not in the table") for move in changes.band_changes]
     milestones = [_move_view(move, "not listed", quoted=True) for move in changes.milestone_changes]
     phases = [_move_view(move, "not listed") for move in changes.roadmap_changes]
-    lines = [view.text for view in statuses]
+    lines = [
+        f"{move.item}: framework status {_moved(move, 'not tracked')}"
+        for move in changes.status_changes
+    ]
     lines += _named_line("New group", "New groups", changes.groups_added)
     lines += _named_line("Group removed", "Groups removed", changes.groups_removed)
-    lines += _named_line(
-        "Appointed a representative", "Appointed a representative", changes.represented_gained
+    lines += _subject_line(
+        "appointed a representative", "appointed representatives", changes.represented_gained
     )
-    lines += _named_line(
-        "No longer has a representative",
-        "No longer have a representative",
+    lines += _subject_line(
+        "no longer has a representative",
+        "no longer have representatives",
         changes.represented_lost,
     )
     lines += [f"Participation band, {view.text}" for view in bands]
@@ -409,9 +412,23 @@ def present_changes(changes: Changes, previous_file: str = "") -> ChangesView:
 def _move_view(move: Move, absent: str, *, quoted: bool = False) -> MoveView:
     """Return `move` with its text; `absent` stands for a side where the item was not there."""
     item = f"“{move.item}”" if quoted else move.item
+    return MoveView(
+        move.item, move.before or "", move.after or "", f"{item}: {_moved(move, absent)}"
+    )
+
+
+def _moved(move: Move, absent: str) -> str:
+    """Return the move's two sides: ``In progress → Completed``."""
     before = absent if move.before is None else move.before or "no status"
     after = absent if move.after is None else move.after or "no status"
-    return MoveView(move.item, move.before or "", move.after or "", f"{item}: {before} → {after}")
+    return f"{before} → {after}"
+
+
+def _subject_line(singular: str, plural_form: str, names: Sequence[str]) -> list[str]:
+    """Return the sentence with the groups as its subject: ``ASO appointed a representative``."""
+    if not names:
+        return []
+    return [f"{join_names(names)} {plural(len(names), singular, plural_form)}"]
 
 
 def _named_line(singular: str, plural_form: str, names: Sequence[str]) -> list[str]:
