@@ -131,15 +131,25 @@ def place_alt_texts(pdf: pikepdf.Pdf, alt_texts: AltTexts) -> Demoted:
         else:
             figures.setdefault(page, []).append((element, parent))
     demoted: Demoted = {}
+    in_forms = _form_mcids(pdf)
     for page, waiting in figures.items():
         if page is None:
             texts = [text for texts in alt_texts for text in texts]
         else:
             texts = list(alt_texts[page]) if page < len(alt_texts) else []
         texts = [text for text in texts if text not in carried.get(page, set())]
+        # Alt texts go to Figures drawn on the page itself first: what LibreOffice draws in a
+        # form XObject (a shape's shadow) becomes an artifact below.
+        drawn = [
+            element.objgen
+            for element, _ in waiting
+            if not _mcids(element) <= in_forms.get(_page_of(element) or (0, 0), set())
+        ]
+        others = [element.objgen for element, _ in waiting if element.objgen not in drawn]
+        chosen = (drawn + others)[: len(texts)]
         for element, parent in waiting:
-            if texts:
-                element.Alt = pikepdf.String(texts.pop(0))
+            if element.objgen in chosen:
+                element.Alt = pikepdf.String(texts[chosen.index(element.objgen)])
             elif _holds_only_graphics(element):
                 _demote(pdf, element, parent, demoted)
             else:
@@ -165,6 +175,33 @@ def _kids(element: Node) -> list[Node]:
     return list(kids) if isinstance(kids, Array) else [kids]
 
 
+def _mcids(element: Node) -> set[int]:
+    """Return the marked-content ids of an element's own content (LibreOffice keeps an
+    element's content on one page)."""
+    ids = set()
+    for item in _kids(element):
+        if isinstance(item, int):
+            ids.add(int(item))
+        elif isinstance(item, Dictionary) and "/MCID" in item:
+            ids.add(int(item.MCID))
+    return ids
+
+
+def _form_mcids(pdf: pikepdf.Pdf) -> Demoted:
+    """Return the marked-content ids each page's form XObjects hold, by page."""
+    found: Demoted = {}
+    for page in pdf.pages:
+        forms: Node = page.obj.get("/Resources", Dictionary()).get("/XObject", Dictionary())
+        for form in forms.values():
+            if form.get("/Subtype") != Name.Form:
+                continue
+            for item in pikepdf.parse_content_stream(form, "BDC"):
+                mcid = _mcid(item)
+                if mcid is not None:
+                    found.setdefault(page.obj.objgen, set()).add(mcid)
+    return found
+
+
 def _holds_only_graphics(element: Node) -> bool:
     """Return True when `element` holds marked content only, no structure elements."""
     return not any(isinstance(item, Dictionary) and "/S" in item for item in _kids(element))
@@ -172,13 +209,8 @@ def _holds_only_graphics(element: Node) -> bool:
 
 def _demote(pdf: pikepdf.Pdf, element: Node, parent: Node | None, demoted: Demoted) -> None:
     """Take `element` out of the structure tree; its marked content becomes an artifact."""
-    page = _page_of(element)
-    for item in _kids(element):
-        if isinstance(item, int):
-            demoted.setdefault(page or (0, 0), set()).add(int(item))
-        elif isinstance(item, Dictionary) and "/MCID" in item:
-            where = item.Pg.objgen if "/Pg" in item else page
-            demoted.setdefault(where or (0, 0), set()).add(int(item.MCID))
+    page = _page_of(element) or (0, 0)
+    demoted.setdefault(page, set()).update(_mcids(element))
     holder = parent if parent is not None else pdf.Root.StructTreeRoot
     kids = holder.K
     if isinstance(kids, Array):
