@@ -33,8 +33,6 @@ SKY = "00A0DF"
 """The accent line under the title bar."""
 TEXT = "1F2937"
 BAND_ROW = "EAF1F8"
-MUTED = "5B6770"
-"""Quiet text, 5.9:1 on white."""
 FONT = "Calibri"  # the theme's fonts; LibreOffice substitutes the metric-compatible Carlito
 GROUPS_URL = "https://www.icann.org/community"
 
@@ -667,19 +665,11 @@ def add_table(
     header: Sequence[Run] | None,
     row: Sequence[Sequence[Run]],
     size: int,
-    quiet_header: bool = False,
 ) -> Any:
-    """Add a table: an optional header row, then the row repeated per item.
-
-    A quiet header is small grey text on white: screen readers get column names while the
-    slide keeps the look of a plain numbered list.
-    """
+    """Add a table: an optional header row (white bold on navy), then the row repeated per item."""
     rows = 2 if header else 1
     row_height = Inches(0.45)
-    header_height = Inches(0.3) if quiet_header else row_height
-    frame = slide.shapes.add_table(
-        rows, len(widths), MARGIN, top, sum(widths), header_height + (rows - 1) * row_height
-    )
+    frame = slide.shapes.add_table(rows, len(widths), MARGIN, top, sum(widths), rows * row_height)
     frame.name = name
     table = frame.table
     table.first_row = header is not None
@@ -687,14 +677,11 @@ def add_table(
     for index, width in enumerate(widths):
         table.columns[index].width = width
     if header:
-        table.rows[0].height = header_height
-        text, fill, header_size = (MUTED, "FFFFFF", 11) if quiet_header else ("FFFFFF", NAVY, size)
+        table.rows[0].height = row_height
         for column, part in enumerate(header):
             cell = table.cell(0, column)
-            write_runs(
-                cell.text_frame.paragraphs[0], [Run(part.text, bold=True)], header_size, text
-            )
-            style_cell(cell, fill)
+            write_runs(cell.text_frame.paragraphs[0], [Run(part.text, bold=True)], size, "FFFFFF")
+            style_cell(cell, NAVY)
     body = table.rows[rows - 1]
     body.height = row_height
     for column, runs in enumerate(row):
