@@ -58,6 +58,21 @@ def tagged_pdf(path: Path) -> Path:
     return path
 
 
+def with_shadow_form(path: Path) -> Path:
+    """Add what LibreOffice writes for a shape's shadow: a form that begins a tagged sequence
+    the page ends, drawn outside any tag; and a form that shows text."""
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0]
+        shadow = pdf.make_stream(b"/Figure <</MCID 2>> BDC 0 0 5 5 re f\n")
+        shadow.Type, shadow.Subtype, shadow.BBox = Name.XObject, Name.Form, Array([0, 0, 5, 5])
+        words = pdf.make_stream(b"/P <</MCID 3>> BDC BT (Hi) Tj ET\n")
+        words.Type, words.Subtype, words.BBox = Name.XObject, Name.Form, Array([0, 0, 5, 5])
+        page.obj.Resources = Dictionary(XObject=Dictionary(Sh1=shadow, Tx1=words))
+        page.Contents = pdf.make_stream(CONTENT + b"q /Sh1 Do Q EMC q /Tx1 Do Q EMC\n")
+        pdf.save(path)
+    return path
+
+
 def operators(page: Any) -> list[str]:
     """Return the page's content as `operator` or `/Tag operator` words, in order."""
     words = []
@@ -79,6 +94,21 @@ def test_untagged_content_becomes_an_artifact_and_ends_balance(tmp_path: Path) -
         words = operators(pdf.pages[0])
     assert words[:5] == ["/Artifact BMC", "m", "l", "S", "EMC"]
     assert words.count("EMC") == sum(word.endswith(("BDC", "BMC")) for word in words)
+
+
+def test_a_shadow_form_becomes_an_artifact_and_a_text_form_stays_tagged(tmp_path: Path) -> None:
+    source = with_shadow_form(tagged_pdf(tmp_path / "in.pdf"))
+    repaired = repair_pdf(source.read_bytes(), (("A chart",),))
+    with pikepdf.open(io.BytesIO(repaired)) as pdf:
+        forms = pdf.pages[0].obj.Resources.XObject
+        assert operators(forms.Sh1) == ["/Artifact BMC", "re", "f", "EMC"]
+        assert operators(forms.Tx1) == ["/P BDC", "BT", "Tj", "ET", "EMC"]
+        words = operators(pdf.pages[0])
+        # The page's stray ends are gone, and neither form is drawn inside an artifact.
+        assert words[-6:] == ["q", "Do", "Q", "q", "Do", "Q"]
+        assert words.count("EMC") == sum(word.endswith(("BDC", "BMC")) for word in words)
+        # The alt text went to the Figure drawn on the page, not into the shadow.
+        assert structure(pdf)[1] == ("/Figure", "A chart")
 
 
 def test_a_figure_gets_the_documents_alt_text(tmp_path: Path) -> None:

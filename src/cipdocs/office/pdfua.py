@@ -188,13 +188,10 @@ def _mcids(element: Node) -> set[int]:
 
 
 def _form_mcids(pdf: pikepdf.Pdf) -> Demoted:
-    """Return the marked-content ids each page's form XObjects hold, by page."""
+    """Return the marked-content ids the form XObjects each page draws hold, by page."""
     found: Demoted = {}
     for page in pdf.pages:
-        forms: Node = page.obj.get("/Resources", Dictionary()).get("/XObject", Dictionary())
-        for form in forms.values():
-            if form.get("/Subtype") != Name.Form:
-                continue
+        for form in _drawn_forms(page).values():
             for item in pikepdf.parse_content_stream(form, "BDC"):
                 mcid = _mcid(item)
                 if mcid is not None:
@@ -269,16 +266,17 @@ def _repair_forms(pdf: pikepdf.Pdf, page: pikepdf.Page) -> set[str]:
     there (with an MCID the structure tree cannot reach inside a form) and ending it on the page.
     """
     marked: set[str] = set()
-    forms: Node = page.obj.get("/Resources", Dictionary()).get("/XObject", Dictionary())
-    for name, form in forms.items():
-        if form.get("/Subtype") != Name.Form:
-            continue
+    for name, form in _drawn_forms(page).items():
         instructions = pikepdf.parse_content_stream(form)
-        if not any(str(item.operator) in ("BDC", "BMC") for item in instructions):
+        operators = {str(item.operator) for item in instructions}
+        if not operators & {"BDC", "BMC"}:
             continue
         marked.add(name)
+        # A form that shows text keeps its tags: its words must reach the reader.
+        shows_text = bool(operators & {"Tj", "TJ", "'", '"'})
         repaired = [
-            _begin_artifact() if str(item.operator) == "BDC" else item for item in instructions
+            _begin_artifact() if str(item.operator) == "BDC" and not shows_text else item
+            for item in instructions
         ]
         # LibreOffice begins a sequence in the form and ends it on the page: end it here.
         opened = sum(str(item.operator) in ("BDC", "BMC") for item in instructions)
@@ -287,6 +285,19 @@ def _repair_forms(pdf: pikepdf.Pdf, page: pikepdf.Page) -> set[str]:
         if repaired != instructions:
             form.write(pikepdf.unparse_content_stream(repaired))
     return marked
+
+
+def _drawn_forms(page: pikepdf.Page) -> dict[str, Node]:
+    """Return the form XObjects the page's content draws, by name (LibreOffice gives every page
+    the same resources, so what a page holds is not what it draws)."""
+    forms: Node = page.obj.get("/Resources", Dictionary()).get("/XObject", Dictionary())
+    drawn = {}
+    for item in pikepdf.parse_content_stream(page, "Do"):
+        name = str(item.operands[0])
+        form = forms.get(name)
+        if form is not None and form.get("/Subtype") == Name.Form:
+            drawn[name] = form
+    return drawn
 
 
 def _begin_artifact() -> pikepdf.ContentStreamInstruction:
