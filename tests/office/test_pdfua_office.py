@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import page
+import pikepdf
 import pytest
 from bench.make_workbook import write_workbook
 
@@ -117,6 +118,20 @@ def test_what_a_reader_sees_of_the_sample(converted: dict[str, Converted]) -> No
     assert update.structure[:2] == ("Document", "Title")
     assert update.structure.count("H1") == 4
     assert update.structure.count("TH") == 13
+
+
+@pytest.mark.parametrize("deck", ["sample deck", "300-group deck", "series deck"])
+def test_each_slide_reads_its_title_first(converted: dict[str, Converted], deck: str) -> None:
+    with pikepdf.open(converted[deck].pdf) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        first: dict[int, str] = {}
+        for element in pdf.Root.StructTreeRoot.K:
+            kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+            holders = [element, *kids]
+            on = [h.Pg.objgen for h in holders if isinstance(h, pikepdf.Dictionary) and "/Pg" in h]
+            if on:
+                first.setdefault(pages[on[0]], str(element.S))
+        assert first == dict.fromkeys(pages.values(), "/H")
 
 
 def test_check_deck_finds_nothing_in_cipdocs_pdfs(converted: dict[str, Converted]) -> None:
