@@ -469,3 +469,23 @@ def test_deck_pdf_warns_once_when_carlito_is_missing(
     assert result.exit_code == 0, result.stderr
     assert result.stderr.count("the PDF will use a substitute font") == 1
     assert result.stdout.splitlines()[-1].endswith("(document).pdf")
+
+
+def test_an_untagged_pdf_is_written_and_said_in_one_line(
+    fake_office: FakeOffice, tmp_path: Path
+) -> None:
+    # The stand-in writes an untagged PDF, as LibreOffice before 7.4 does.
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["deck", str(SAMPLE_WORKBOOK), "-o", str(out), "--format", "docx", "--pdf"]
+    )
+    assert result.exit_code == 0, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "PDF/UA" in line]
+    assert line == (
+        "warning: CIP-CCG Status Update 2024-08-30 (document).pdf is not PDF/UA (tagged, "
+        "accessible): LibreOffice wrote untagged PDF; install LibreOffice 7.4 or later "
+        "(docs/rendering.md)"
+    )
+    assert (out / "CIP-CCG Status Update 2024-08-30 (document).pdf").read_bytes() == (
+        b"%PDF-1.4 fake"
+    )
