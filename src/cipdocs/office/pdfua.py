@@ -49,7 +49,17 @@ def make_accessible(data: bytes, source: Path) -> tuple[bytes, str | None]:
     be, the LibreOffice that wrote it (the PDF is then returned as it is)."""
     try:
         repaired = repair_pdf(data, read_alt_texts(source))
-    except (pikepdf.PdfError, OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+    # A structure the repairs do not expect (another LibreOffice's) leaves the PDF as written.
+    except (
+        pikepdf.PdfError,
+        OSError,
+        KeyError,
+        AttributeError,
+        TypeError,
+        ValueError,
+        zipfile.BadZipFile,
+        etree.XMLSyntaxError,
+    ):
         repaired = data
     if repaired is not data:
         return repaired, None
