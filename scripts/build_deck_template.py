@@ -7,6 +7,7 @@ renderer: every figure is a Jinja2 placeholder documented in docs/templates.md.
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -127,6 +128,7 @@ CHART_ALT_TEXT = (
     "Bar chart of each group's participation rate, as a percentage of the {{ meetings_held }} "
     "meetings held as of {{ report_date | long_date }}: "
     "{% for row in participation_by_band %}{{ row.group }} {{ row.rate_text }}"
+    "{% if row.out_of_text %} ({{ row.out_of_text }}){% endif %}"
     "{% if not loop.last %}, {% endif %}{% endfor %}."
 )
 
@@ -480,7 +482,7 @@ def add_participation_slide(presentation: Any) -> None:
         size=18,
     )
     top = TITLE_BAR_HEIGHT + Inches(0.8)
-    add_table(
+    bands = add_table(
         slide,
         "Band table",
         top,
@@ -488,10 +490,11 @@ def add_participation_slide(presentation: Any) -> None:
         header=(Run(""), Run("Constituency Groups")),
         row=(
             [Run("{%tr for row in bands %}", bold=True), Run("{{ row.band }}", bold=True)],
-            [Run("{{ row.groups_text }}")],
+            [Run("{{ row.groups_marked_text }}")],
         ),
         size=12,
     )
+    add_note_row(bands, "for note in participation_notes", ("*", "{{ note }}"), size=11)
     add_chart(
         slide, left=Inches(6.55), top=top - Inches(0.05), width=Inches(6.33), height=Inches(4.65)
     )
@@ -515,6 +518,20 @@ def add_participation_slide(presentation: Any) -> None:
         "meetings its representative attended out of those held, rounded down. Figures from "
         "the Meetings, Attendance and Bands sheets " + NOTES_SOURCE,
     )
+
+
+def add_note_row(table: Any, loop: str, cells: Sequence[str], size: int) -> None:
+    """Append a row repeated over `loop` below the table's body row, holding `cells` (issue 19:
+    what a rate marked * is out of, naming the group; no row at all when there is no note)."""
+    body = table._tbl.tr_lst[-1]
+    body.addnext(copy.deepcopy(body))
+    row = table.rows[len(table.rows) - 1]
+    row.height = Inches(0.3)
+    for column, text in enumerate(cells):
+        cell = row.cells[column]
+        cell.text = ""
+        prefix = "{%tr " + loop + " %}" if column == 0 else ""
+        write_runs(cell.text_frame.paragraphs[0], [Run(prefix + text)], size)
 
 
 def add_milestones_slide(presentation: Any) -> None:

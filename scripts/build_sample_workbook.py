@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -18,7 +20,9 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from cipdocs.loading import load_report
 from cipdocs.render.files import normalize_zip
+from cipdocs.workbook.values import ATTENDED_MARKS, NOT_EXPECTED_MARKS, YES_WORDS
 
 Cell = str | int | dt.date | None
 Sheets = dict[str, Sequence[Sequence[Cell]]]
@@ -135,20 +139,33 @@ def sample_sheets() -> Sheets:
     return {
         "Settings": _with_header(("Setting", "Value"), [("Report date", REPORT_DATE)]),
         "Groups": _with_header(
-            ("Group", "Representative", "Framework status", "Participation tracked"),
+            GROUPS_HEADER,
             # GNSO CSG and GNSO NCSG are represented but their participation is not tracked.
             [
-                (name, rep, status, "No" if rep == "Yes" and attended is None else None)
+                (name, rep, status, "No" if rep == "Yes" and attended is None else None, None)
                 for name, rep, status, attended in GROUPS
             ],
         ),
         "Statuses": _with_header(("Status", "Label"), STATUSES),
-        "Meetings": _with_header(("Meeting", "Date"), zip(meetings, MEETING_DATES, strict=True)),
+        "Meetings": _with_header(
+            MEETINGS_HEADER,
+            [(name, date, None) for name, date in zip(meetings, MEETING_DATES, strict=True)],
+        ),
         "Attendance": attendance,
         "Bands": _with_header(("Band", "From %", "To %"), BANDS),
         "Milestones": _with_header(("Milestone", "Status"), MILESTONES),
         "Roadmap": _with_header(("Phase", "Start", "End", "Status"), ROADMAP),
     }
+
+
+GROUPS_HEADER = (
+    "Group",
+    "Representative",
+    "Framework status",
+    "Participation tracked",
+    "Represented since",
+)
+MEETINGS_HEADER = ("Meeting", "Date", "Cancelled")
 
 
 def _with_header(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> list[Sequence[Cell]]:
@@ -166,9 +183,13 @@ ABOUT = [
     "Groups: one row per community group, in the order the documents show them; Representative",
     "  Yes/No; Framework status one of the Statuses (or blank when not tracked).",
     "Statuses: the framework status categories, in display order, with the wording shown.",
-    "Meetings: every CIP-CCG meeting, held or planned, with its date.",
-    "Attendance: Y or N (blank counts as absent) per group and meeting. Attended, Held and Rate",
-    "  are formulas for you to read; cipdocs computes its own figures and ignores them.",
+    "Meetings: every CIP-CCG meeting, held or planned, with its date; Cancelled Yes for one that",
+    "  did not take place (it counts for no group and needs no marks).",
+    "Attendance: Y or N (blank counts as absent) per group and meeting; n/a (or -) where the",
+    "  group was not expected (a vacant seat that week). Attended, Held and Rate are formulas",
+    "  for you to read; they count what cipdocs counts, and cipdocs warns if they ever differ.",
+    "Groups: Represented since (a date) for a group that joined during the year: only the",
+    "  meetings held from that date count for it.",
     "Bands: the participation bands, whole percentages from 0 to 100.",
     "Milestones and Roadmap: the CIP-CCG's tasks and the program timeline.",
     "",
@@ -272,6 +293,33 @@ def _add_dropdowns(sheet: Worksheet, title: str, rows: Sequence[Sequence[Cell]])
             "Tracked",
             "No if the group's attendance is not tracked (no Attendance row); blank means Yes.",
         )
+        column = header.index("Represented since")
+        sheet.data_validation(
+            1,
+            column,
+            TRACKED_ROWS,
+            column,
+            {
+                "validate": "date",
+                "criteria": ">",
+                "value": dt.date(2000, 1, 1),
+                "ignore_blank": True,
+                "input_title": "Represented since",
+                "input_message": "The date the group's representative joined; only meetings "
+                "from then on count for it. Blank: every meeting.",
+                "error_title": "Not a date",
+                "error_message": "Enter a date such as 4 Sep 2024, or leave the cell blank.",
+                "error_type": "stop",
+            },
+        )
+    if title == "Meetings":
+        _dropdown(
+            sheet,
+            header.index("Cancelled"),
+            ["Yes", "No"],
+            "Cancelled",
+            "Yes if the meeting did not take place: it counts for no group. Blank means No.",
+        )
     if title == "Attendance":
         last = len(header) - 1
         sheet.data_validation(
@@ -280,9 +328,10 @@ def _add_dropdowns(sheet: Worksheet, title: str, rows: Sequence[Sequence[Cell]])
             TRACKED_ROWS,
             last,
             _list_rule(
-                ["Y", "N"],
+                ["Y", "N", "n/a"],
                 "Attendance",
-                "Y if the group attended the meeting, N (or blank) if not.",
+                "Y if the group attended the meeting, N (or blank) if not, n/a if it was not "
+                "expected (no representative that week).",
             ),
         )
 
@@ -307,30 +356,74 @@ def _list_rule(source: list[str] | str, title: str, message: str) -> dict[str, o
     }
 
 
+# What the formulas count as a mark, trimmed and in lower case, as cipdocs reads it
+# (src/cipdocs/workbook/values.py). Symbol-font ticks are in the list too, except Marlett's
+# "a", which in a text font means Absent.
+ATTENDED_FORMS = sorted((ATTENDED_MARKS | {"ü", "þ", "p", "r", "b"}) - {"a"})
+NOT_EXPECTED_FORMS = sorted(NOT_EXPECTED_MARKS)
+YES_FORMS = sorted(YES_WORDS)
+
+
+def _cleaned(cells: str) -> str:
+    """Return an array term: the cells' text trimmed (non-breaking spaces too), in lower case."""
+    return f'LOWER(TRIM(SUBSTITUTE({cells},_xlfn.UNICHAR(160)," ")))'
+
+
+def _in_row(cells: str, words: Sequence[str]) -> str:
+    """Return a 1-row array term for a row of `cells`: 1 where a cell is one of `words`."""
+    column = ";".join(f'"{word}"' for word in words)
+    ones = ",".join("1" for _ in words)
+    return f"MMULT({{{ones}}},--({{{column}}}={_cleaned(cells)}))"
+
+
+def _in_column(cells: str, words: Sequence[str]) -> str:
+    """Return a 1-column array term for a column of `cells`: 1 where a cell is one of `words`."""
+    row = ",".join(f'"{word}"' for word in words)
+    ones = ";".join("1" for _ in words)
+    return f"MMULT(--({_cleaned(cells)}={{{row}}}),{{{ones}}})"
+
+
+def _formulas(row: int, marks: str, headers: str) -> tuple[str, str]:
+    """Return the Attended and Held formulas of Attendance row `row`, counting as cipdocs does.
+
+    A meeting column counts when its header names a meeting of the Meetings sheet dated on or
+    before the report date, on or after the group's Represented since, and not cancelled; a
+    not-expected mark (n/a, -) takes it out of that group's count. Each term is an array: the
+    meetings down (one per Meetings row), the columns across; SUMPRODUCT adds up their product.
+    """
+    names, dates, cancelled = (f"Meetings!${c}$2:${c}${TRACKED_ROWS}" for c in "ABC")
+    report_date = 'VLOOKUP("Report date",Settings!$A:$B,2,FALSE)'
+    since = f"SUMIFS(Groups!$E$2:$E${TRACKED_ROWS},Groups!$A$2:$A${TRACKED_ROWS},$A{row})"
+    counted = (
+        f'({names}={headers})*({names}<>"")*({dates}<={report_date})*({dates}>={since})'
+        f"*(1-{_in_column(cancelled, YES_FORMS)})"
+    )
+    attended = f"SUMPRODUCT({counted}*{_in_row(marks, ATTENDED_FORMS)})"
+    held = f"SUMPRODUCT({counted}*(1-{_in_row(marks, NOT_EXPECTED_FORMS)}))"
+    return attended, held
+
+
 def _add_attendance_formulas(sheet: Worksheet, sheets: Sheets, styles: _Styles) -> None:
     """Add live Attended, Held and Rate columns with their results saved, for staff to read."""
     rows = sheets["Attendance"]
     first = len(rows[0])
     last_mark = xl_col_to_name(first - 1)
-    held = sum(1 for date in MEETING_DATES if date <= REPORT_DATE)
-    report_date = 'VLOOKUP("Report date",Settings!$A:$B,2,FALSE)'
     for offset, name in enumerate(FORMULA_COLUMNS):
         sheet.write_string(0, first + offset, name, styles.header)
         sheet.set_column(first + offset, first + offset, 10)
     attended_column, held_column = xl_col_to_name(first), xl_col_to_name(first + 1)
+    figures = _figures(sheets)
     for number, row in enumerate(rows[1:], start=1):
         excel_row = number + 1
-        attended = sum(1 for mark in row[1:] if mark == "Y")
-        sheet.write_formula(
-            number,
-            first,
-            f'=COUNTIF(B{excel_row}:{last_mark}{excel_row},"Y")',
-            styles.count,
-            attended,
+        # A group with no meeting to count yet has no rate in cipdocs, and none here.
+        attended, held = figures.get(str(row[0]), (0, 0))
+        attended_formula, held_formula = _formulas(
+            excel_row, f"B{excel_row}:{last_mark}{excel_row}", f"B$1:{last_mark}$1"
         )
-        sheet.write_formula(
-            number, first + 1, f'=COUNTIFS(Meetings!$B:$B,"<="&{report_date})', styles.count, held
-        )
+        # Array formulas ({=...}), so every Excel evaluates the terms as arrays.
+        for offset, formula, value in ((0, attended_formula, attended), (1, held_formula, held)):
+            cell = (number, first + offset, number, first + offset)
+            sheet.write_array_formula(*cell, formula, styles.count, value)
         # Rounded down to a whole percentage, as cipdocs rounds it.
         sheet.write_formula(
             number,
@@ -340,6 +433,27 @@ def _add_attendance_formulas(sheet: Worksheet, sheets: Sheets, styles: _Styles) 
             styles.rate,
             (attended * 100 // held) / 100 if held else "",
         )
+
+
+def _figures(sheets: Sheets) -> dict[str, tuple[int, int]]:
+    """Return group -> (attended, held) as cipdocs computes them: the formulas' saved results."""
+    workbook = Path(tempfile.mkdtemp()) / "figures.xlsx"
+    book = xlsxwriter.Workbook(str(workbook))
+    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    for title, rows in sheets.items():
+        sheet = book.add_worksheet(title)
+        for number, row in enumerate(rows):
+            for column, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(number, column, value, date)
+                elif value is not None:
+                    sheet.write(number, column, value)
+    book.close()
+    try:
+        report = load_report(workbook).report
+    finally:
+        shutil.rmtree(workbook.parent)
+    return {row.group: (row.attended, row.held) for row in report.participation}
 
 
 def _write_about(sheet: Worksheet, styles: _Styles) -> None:

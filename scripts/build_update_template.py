@@ -379,8 +379,15 @@ def add_participation_section(document: DocumentObject) -> None:
         headers=("Band", "Constituency Groups"),
         widths=(3.0, 14.0),
         loop="for band in bands",
-        cells=(("{{ band.band }}", True), ("{{ band.groups_text }}", False)),
+        cells=(("{{ band.band }}", True), ("{{ band.groups_marked_text }}", False)),
     )
+    # What each rate marked * is out of, naming the group (issue 19); gone when none is.
+    document.add_paragraph("{%p if participation_notes %}")
+    document.add_paragraph("* Out of fewer meetings than the {{ meetings_held }} held:")
+    document.add_paragraph("{%p for note in participation_notes %}")
+    document.add_paragraph("{{ note }}", style="List Bullet")
+    document.add_paragraph("{%p endfor %}")
+    document.add_paragraph("{%p endif %}")
     lead_in = document.add_paragraph(style="Caption")
     lead_in.paragraph_format.space_before = Pt(12)
     lead_in.add_run("Attendance by Group").bold = True

@@ -60,6 +60,38 @@ def minimal_sheets() -> dict[str, list[list[object]]]:
     }
 
 
+def contract_sheets() -> dict[str, list[list[object]]]:
+    """Return a workbook using the whole contract: a cancelled meeting (M2, its column holding
+    only a not-expected mark), a group represented since a date (Beta), an n/a mark (Delta).
+
+    By hand, as of 1 Mar 2024 (M1, M3, M4 held; M2 cancelled; M5 planned):
+    Alpha 3 of 3 (100%); Beta, since 1 Feb 2024, M3 and M4: 1 of 2 (50%); Delta, M3 n/a: 2 of 2.
+    """
+    sheets = minimal_sheets()
+    sheets["Groups"] = [
+        ["Group", "Representative", "Framework status", "Represented since"],
+        ["Alpha", "Yes", "Done", None],
+        ["Beta", "Yes", "Open", dt.date(2024, 2, 1)],
+        ["Gamma", "No", None, None],
+        ["Delta", "Yes", "Open", None],
+    ]
+    sheets["Meetings"] = [
+        ["Meeting", "Date", "Cancelled"],
+        ["M1", dt.date(2024, 1, 10), None],
+        ["M2", dt.date(2024, 1, 24), "Yes"],
+        ["M3", dt.date(2024, 2, 10), "No"],
+        ["M4", dt.date(2024, 2, 20), None],
+        ["M5", dt.date(2024, 4, 10), None],
+    ]
+    sheets["Attendance"] = [
+        ["Group", "M1", "M2", "M3", "M4", "M5"],
+        ["Alpha", "Y", "-", "Y", "Yes ", None],
+        ["Beta", None, None, "Y", "N", None],
+        ["Delta", "Y", None, "n/a", "Y", None],
+    ]
+    return sheets
+
+
 def write_sheets(sheets: Mapping[str, Rows], path: Path) -> Path:
     """Write `sheets` (title -> rows, header first) as an .xlsx at `path`."""
     book = openpyxl.Workbook()
@@ -70,6 +102,16 @@ def write_sheets(sheets: Mapping[str, Rows], path: Path) -> Path:
             sheet.append(list(row))
     book.save(path)
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def scratch_cache(tmp_path_factory: pytest.TempPathFactory) -> Generator[Path, None, None]:
+    """Point cipdocs' cache (src/cipdocs/cache.py) at a scratch folder for the whole session,
+    the `cipdocs` processes tests start included, so no test reads or writes the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CIPDOCS_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture

@@ -98,6 +98,11 @@ EXPECTED_SECOND = {
         }
     ],
     "roadmap_changes": [],
+    "milestones_reworded": [],
+    "roadmap_renamed": [],
+    "roadmap_redated": [],
+    "meetings_cancelled": [],
+    "represented_since": [],
 }
 """The planted moves from FIRST to SECOND, in the documented JSON shape."""
 EXPECTED_THIRD = {
@@ -112,6 +117,11 @@ EXPECTED_THIRD = {
     "roadmap_changes": [
         {"phase": "Public comment on the CIP Framework", "from": "Planned", "to": "In progress"}
     ],
+    "milestones_reworded": [],
+    "roadmap_renamed": [],
+    "roadmap_redated": [],
+    "meetings_cancelled": [],
+    "represented_since": [],
 }
 """The planted moves from SECOND to THIRD."""
 

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from docx import Document
 from pptx import Presentation
 
-from cipdocs import __version__, app, loading, options
-from cipdocs.errors import InvalidWorkbookError, TemplateProblemError
+from cipdocs import __version__, app, cycle, loading, options
+from cipdocs.errors import InvalidWorkbookError, OutputProblemError, TemplateProblemError
 from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE, WorkbookFactory
 
 STEM = "CIP-CCG Status Update 2024-08-30"
 
 
-def build(output_dir: Path, **changes: object) -> list[Path]:
+def build(
+    output_dir: Path, progress: Callable[[str], None] = lambda _line: None, **changes: object
+) -> list[Path]:
     settings: dict[str, object] = {
         "workbook": SAMPLE_WORKBOOK,
         "output_dir": output_dir,
@@ -25,7 +29,7 @@ def build(output_dir: Path, **changes: object) -> list[Path]:
         **changes,
     }
     request = options.DeckRequest(**settings)  # type: ignore[arg-type]
-    return app.build_documents(request, loading.load_report(SAMPLE_WORKBOOK), lambda _line: None)
+    return app.build_documents(request, loading.load_report(SAMPLE_WORKBOOK), progress)
 
 
 def digest(path: Path) -> str:
@@ -110,3 +114,83 @@ def test_both_documents_carry_the_same_core_properties(tmp_path: Path) -> None:
         )
         assert core.created.date().isoformat() == core.modified.date().isoformat() == "2024-08-30"
         assert core.revision == 1
+
+
+def edit_update_by_hand(path: Path) -> bytes:
+    """Add a paragraph to the Word update at `path`, as staff do; return its new bytes."""
+    document = Document(str(path))
+    document.add_paragraph("Added by hand before circulating.")
+    document.save(str(path))
+    return path.read_bytes()
+
+
+def test_a_failed_deck_leaves_the_earlier_word_update_as_it_was(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    _, update = build(output)
+    edit_update_by_hand(update)
+    (output / f"{STEM}.pptx").unlink()
+    (output / f"{STEM}.pptx").mkdir()  # the deck's name is taken by a folder
+    before = {path.name: digest(path) for path in output.iterdir() if path.is_file()}
+    with pytest.raises(OutputProblemError, match=r"a folder has this file's name"):
+        build(output)
+    with pytest.raises(TemplateProblemError):
+        build(output, deck_template=UPDATE_TEMPLATE)  # a Word file is no deck template
+    assert {path.name: digest(path) for path in output.iterdir() if path.is_file()} == before
+    assert sorted(path.name for path in output.iterdir()) == [f"{STEM}.docx", f"{STEM}.pptx"]
+
+
+def test_a_rerun_keeps_the_edited_update_it_replaces_and_says_so(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    _, update = build(output)
+    edited = edit_update_by_hand(update)
+    said: list[str] = []
+    build(output, said.append)
+    [line] = said
+    [kept] = (output / "replaced").iterdir()
+    assert re.fullmatch(rf"{STEM} \(replaced \d{{4}}-\d\d-\d\d \d\d-\d\d-\d\d\)\.docx", kept.name)
+    assert (
+        line == f"kept the earlier files this run replaced, in {output / 'replaced'}: {kept.name}"
+    )
+    assert kept.read_bytes() == edited
+    assert "Added by hand" not in " ".join(p.text for p in Document(str(update)).paragraphs)
+    # A rerun that writes the same bytes says nothing and keeps nothing more.
+    said.clear()
+    build(output, said.append)
+    assert said == []
+    assert len(list((output / "replaced").iterdir())) == 1
+    # Kept copies are not updates of their own: history and the comparison skip them.
+    assert [update.path for update in cycle.iter_updates(output)] == [
+        output / f"{STEM}.docx",
+        output / f"{STEM}.pptx",
+    ]
+    assert len(cycle.read_history(output)) == 1
+
+
+def test_pdfs_and_previews_of_a_changed_document_are_moved_aside(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    deck, _ = build(output)
+    stale = {
+        f"{STEM} (slides).pdf": b"%PDF of the earlier deck",
+        f"{STEM} (slide 01).png": b"PNG of the earlier deck",
+        f"{STEM} (document).pdf": b"%PDF of the Word update, which does not change",
+    }
+    for name, data in stale.items():
+        (output / name).write_bytes(data)
+    presentation = Presentation(str(deck))
+    presentation.slides[0].shapes.title.text = "Edited title"
+    presentation.save(str(deck))
+    said: list[str] = []
+    build(output, said.append)
+    kept, moved = said
+    assert kept.startswith("kept the earlier files this run replaced")
+    assert moved == (
+        f"moved {STEM} (slides).pdf and 1 slide preview to {output / 'replaced'}: made from "
+        "the earlier document, they were out of date (--pdf and --preview make new ones)"
+    )
+    assert sorted(path.name for path in output.iterdir() if path.is_file()) == [
+        f"{STEM} (document).pdf",
+        f"{STEM}.docx",
+        f"{STEM}.pptx",
+    ]
+    set_aside = {path.read_bytes() for path in (output / "replaced").iterdir()}
+    assert set_aside >= {stale[f"{STEM} (slides).pdf"], stale[f"{STEM} (slide 01).png"]}

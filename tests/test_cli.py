@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
 from click.testing import CliRunner
 from pptx import Presentation
 
@@ -20,6 +22,8 @@ from tests.conftest import (
     SAMPLE_WORKBOOK,
     UPDATE_TEMPLATE,
     WorkbookFactory,
+    contract_sheets,
+    write_sheets,
 )
 from tests.series import EXPECTED_THIRD
 
@@ -201,7 +205,7 @@ def test_top_level_help_shows_whole_command_descriptions() -> None:
     assert "..." not in result.stdout.split("Commands:")[1]
 
 
-def test_ctrl_c_exits_130_listing_the_files_written(tmp_path: Path) -> None:
+def test_ctrl_c_exits_130_and_writes_nothing(tmp_path: Path) -> None:
     # A stand-in LibreOffice that never finishes, so the signal lands during the conversion.
     tools = tmp_path / "bin"
     tools.mkdir()
@@ -227,9 +231,9 @@ def test_ctrl_c_exits_130_listing_the_files_written(tmp_path: Path) -> None:
     stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr
     assert stderr.splitlines()[-1] == "interrupted"
-    stem = "CIP-CCG Status Update 2024-08-30"
-    assert stdout.splitlines() == [str(output / f"{stem}.pptx"), str(output / f"{stem}.docx")]
-    assert sorted(path.name for path in output.iterdir()) == [f"{stem}.docx", f"{stem}.pptx"]
+    # The run is one transaction: interrupted before its commit, it put nothing in place.
+    assert stdout == ""
+    assert list(output.iterdir()) == []
 
 
 def test_check_deck_ok_for_the_shipped_template() -> None:
@@ -360,3 +364,59 @@ def test_history_of_a_folder_without_updates(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr == f"no updates written by cipdocs in {tmp_path}\n"
     assert invoke("history", str(tmp_path / "missing")).exit_code == 2
+
+
+def test_a_cancelled_meeting_a_represented_since_and_a_moved_phase_are_told_everywhere(
+    tmp_path: Path,
+) -> None:
+    earlier = contract_sheets()
+    earlier["Settings"][1][1] = dt.date(2024, 1, 20)  # M1 held, M2 still planned
+    earlier["Groups"][2][3] = None
+    earlier["Meetings"][2][2] = None
+    earlier["Attendance"] = [
+        ["Group", "M1", "M2", "M3", "M4", "M5"],
+        ["Alpha", "Y"],
+        ["Beta", "Y"],
+        ["Delta", "Y"],
+    ]
+    earlier["Roadmap"][1][1:3] = [dt.date(2024, 11, 1), dt.date(2025, 1, 31)]
+    later = contract_sheets()
+    later["Roadmap"][1][1:3] = [dt.date(2024, 12, 1), dt.date(2025, 2, 28)]
+    output = tmp_path / "output"
+    for sheets, name in ((earlier, "january.xlsx"), (later, "march.xlsx")):
+        result = invoke("deck", str(write_sheets(sheets, tmp_path / name)), "-o", str(output))
+        assert result.exit_code == 0, result.stderr
+        assert "warning" not in result.stderr
+    lines = [
+        "Beta, represented since: not set → 1 Feb 2024",
+        "Participation band, Beta: All → Half",  # 1 of 1 in January; 1 of 2 since 1 Feb now
+        "Meeting cancelled: M2 (24 Jan 2024)",
+        "Roadmap phase re-dated, Build: 1 Nov 2024 to 31 Jan 2025 → 1 Dec 2024 to 28 Feb 2025",
+    ]
+    deck = Presentation(str(output / "CIP-CCG Status Update 2024-03-01.pptx"))
+    changes_slide = deck.slides[1]
+    assert changes_slide.shapes.title.text_frame.text == "Since the last update (20 Jan 2024)"
+    box = next(shape for shape in changes_slide.shapes if shape.name == "Changes")
+    assert [p.text for p in box.text_frame.paragraphs] == [
+        "2 meetings held since 20 January 2024.",
+        *lines,
+    ]
+    update = docx.Document(str(output / "CIP-CCG Status Update 2024-03-01.docx"))
+    texts = [paragraph.text for paragraph in update.paragraphs]
+    start = texts.index(lines[0])
+    assert texts[start : start + 4] == lines
+    result = invoke("changes", str(tmp_path / "march.xlsx"), "-o", str(output), "--json")
+    figures = json.loads(result.stdout)
+    assert figures["meetings_cancelled"] == [
+        {"meeting": "M2", "date": "2024-01-24", "before": "planned", "after": "cancelled"}
+    ]
+    assert figures["represented_since"] == [
+        {"group": "Beta", "before": None, "after": "2024-02-01"}
+    ]
+    assert figures["roadmap_redated"] == [
+        {
+            "phase": "Build",
+            "before": {"start": "2024-11-01", "end": "2025-01-31"},
+            "after": {"start": "2024-12-01", "end": "2025-02-28"},
+        }
+    ]

@@ -11,7 +11,7 @@ from docx import Document
 from pptx import Presentation
 
 from cipdocs import cycle, loading, options
-from cipdocs.errors import NewerUpdateError, PreviousUpdateError
+from cipdocs.errors import Issue, NewerUpdateError, PreviousUpdateError
 from cipdocs.report.changes import changes_as_json
 from cipdocs.report.present import present_report
 from tests.conftest import SAMPLE_WORKBOOK
@@ -179,8 +179,17 @@ def test_files_without_data_in_the_output_folder_are_skipped(tmp_path: Path) -> 
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really")
     (tmp_path / "~$CIP-CCG Status Update 2024-08-30.pptx").write_bytes(b"lock")
     report = loading.load_report(SAMPLE_WORKBOOK).report
-    assert cycle.compare_with_previous(report, None, tmp_path).previous is None
+    comparison = cycle.compare_with_previous(report, None, tmp_path)
+    assert comparison.previous is None
     assert cycle.read_history(tmp_path) == ()
+    # Someone else's deck is no update and says nothing; a damaged file gets one warning line.
+    assert [str(warning) for warning in comparison.warnings] == [
+        f"{tmp_path / 'broken.docx'}: not a PowerPoint or Word file; it is skipped (delete it, "
+        "or replace it with a sound copy)"
+    ]
+    skipped: list[Issue] = []
+    assert cycle.read_history(tmp_path, skipped) == ()
+    assert skipped == list(comparison.warnings)
 
 
 def test_the_history_the_templates_see_ends_with_this_update(

@@ -53,7 +53,7 @@ def validations(sheet: object) -> dict[str, tuple[str, str | None, str | None]]:
     """Return range -> (list source, input title, error title) of a sheet's dropdowns."""
     found = {}
     for rule in sheet.data_validations.dataValidation:  # type: ignore[attr-defined]
-        assert rule.type == "list" and rule.allow_blank and rule.showErrorMessage
+        assert rule.type in ("list", "date") and rule.allow_blank and rule.showErrorMessage
         assert rule.showInputMessage and rule.prompt and rule.error
         found[str(rule.sqref)] = (rule.formula1, rule.promptTitle, rule.errorTitle)
     return found
@@ -65,10 +65,16 @@ def test_workbook_has_dropdowns_for_status_representative_and_attendance(folder:
         "B2:B201": ('"Yes,No"', "Representative", "Not a valid representative"),
         "C2:C201": ("Statuses!$A$2:$A$200", "Framework status", "Not a valid framework status"),
         "D2:D201": ('"Yes,No"', "Tracked", "Not a valid tracked"),
+        "E2:E201": ("36526", "Represented since", "Not a date"),
+    }
+    assert validations(book["Meetings"]) == {
+        "C2:C201": ('"Yes,No"', "Cancelled", "Not a valid cancelled"),
     }
     assert validations(book["Attendance"]) == {
-        "B2:O201": ('"Y,N"', "Attendance", "Not a valid attendance"),
+        "B2:O201": ('"Y,N,n/a"', "Attendance", "Not a valid attendance"),
     }
+    assert [cell.value for cell in book["Groups"][1]][-1] == "Represented since"
+    assert [cell.value for cell in book["Meetings"][1]] == ["Meeting", "Date", "Cancelled"]
 
 
 def test_workbook_is_tidy_for_the_people_who_keep_it(folder: Path) -> None:
@@ -92,8 +98,10 @@ def test_attendance_formulas_are_live_with_their_results_saved(folder: Path) -> 
     assert [cell.value for cell in formulas[1]][-3:] == ["Attended", "Held", "Rate"]
     afralo = 3
     assert formulas.cell(afralo, 1).value == "AFRALO"
-    assert formulas.cell(afralo, 16).value == '=COUNTIF(B3:O3,"Y")'
-    assert str(formulas.cell(afralo, 17).value).startswith("=COUNTIFS(Meetings!$B:$B")
+    # Array formulas counting every mark form (proved in tests/test_build_sample_workbook.py).
+    assert str(formulas.cell(afralo, 16).value.text).startswith("=SUMPRODUCT((Meetings!$A$2")
+    assert '"yes";"ü"' in formulas.cell(afralo, 16).value.text
+    assert '"n/a"' in formulas.cell(afralo, 17).value.text
     assert [values.cell(afralo, column).value for column in (16, 17, 18)] == [12, 13, 0.92]
     with zipfile.ZipFile(path) as archive:
         assert b"fullCalcOnLoad" not in archive.read("xl/workbook.xml")

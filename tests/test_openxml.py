@@ -130,3 +130,20 @@ def test_every_update_of_a_series_is_valid(
     assert {path.name: validator.validate(path) for path in files} == {
         path.name: [] for path in files
     }
+
+
+def test_outputs_of_templates_libreoffice_wrote_are_valid(
+    validator: Validator, sample_presented: PresentedReport, tmp_path: Path
+) -> None:
+    # LibreOffice types the core-properties relationship ".../officedocument/..."; cipdocs once
+    # added a second docProps/core.xml beside it, which the SDK cannot open.
+    from tests.render.test_properties import libreoffice_typed
+
+    deck = libreoffice_typed(DECK_TEMPLATE, tmp_path / "libreoffice.pptx")
+    update = libreoffice_typed(UPDATE_TEMPLATE, tmp_path / "libreoffice.docx")
+    assert validator.validate(deck) == []
+    assert validator.validate(update) == []
+    render_deck(sample_presented, deck, tmp_path / "deck.pptx")
+    render_update(sample_presented, update, tmp_path / "update.docx")
+    assert validator.validate(tmp_path / "deck.pptx") == []
+    assert validator.validate(tmp_path / "update.docx") == []

@@ -25,28 +25,62 @@ def test_shipped_files_are_the_ones_in_the_checkout() -> None:
 
 
 @pytest.mark.parametrize(
-    ("explicit", "local_exists", "expected", "is_shipped"),
+    ("explicit", "local_exists", "expected"),
     [
-        (Path("mine.xlsx"), True, Path("mine.xlsx"), False),
-        (Path("mine.xlsx"), False, Path("mine.xlsx"), False),
-        (None, True, Path("inputs/cip-ccg.xlsx"), False),
-        (None, False, SAMPLE_WORKBOOK, True),
+        (Path("mine.xlsx"), True, Path("mine.xlsx")),
+        (Path("mine.xlsx"), False, Path("mine.xlsx")),
+        (None, True, Path("inputs/cip-ccg.xlsx")),
     ],
 )
-def test_workbook_resolves_explicit_then_here_then_shipped(
+def test_workbook_resolves_explicit_then_here(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     explicit: Path | None,
     local_exists: bool,
     expected: Path,
-    is_shipped: bool,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     if local_exists:
         (tmp_path / "inputs").mkdir()
         (tmp_path / "inputs" / "cip-ccg.xlsx").write_bytes(b"staff's own")
     chosen = shipped.choose_workbook(explicit)
-    assert (chosen.path, chosen.shipped) == (expected, is_shipped)
+    assert (chosen.path, chosen.shipped) == (expected, False)
+
+
+NO_WORKBOOK = (
+    "error: no workbook named, and there is no inputs/cip-ccg.xlsx here{}; name the workbook "
+    "(cipdocs deck WORKBOOK), or run cipdocs init to set up this folder with a worked example"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "hint"),
+    [
+        ([], ""),
+        (["inputs/CIP-CCG tracker Oct.xlsx"], ' (did you mean "inputs/CIP-CCG tracker Oct.xlsx"?)'),
+        (["inputs/~$cip.xlsx", "notes.txt"], ""),
+        (
+            ["inputs/b.xlsx", "a.XLSX", "inputs/a.xlsx", "z.xlsx"],
+            ' (did you mean "inputs/a.xlsx", "inputs/b.xlsx", "a.XLSX" (and 1 more)?)',
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["deck", "check", "summary", "changes"])
+def test_no_workbook_named_and_none_here_stops_and_names_what_is_here(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    files: list[str],
+    hint: str,
+    command: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in files:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    result = CliRunner().invoke(cli, [command])
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [NO_WORKBOOK.format(hint)]
+    assert not (tmp_path / "output").exists()
 
 
 def test_describe_names_the_shipped_file_and_what_was_missing(
@@ -62,13 +96,13 @@ def test_describe_names_the_shipped_file_and_what_was_missing(
     assert shipped.describe(shipped.choose_deck_template(None), "deck template") is None
 
 
-def test_deck_in_an_empty_folder_uses_the_shipped_files_and_says_so(
+def test_deck_of_a_named_workbook_in_an_empty_folder_uses_the_shipped_templates_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["deck"])
+    result = CliRunner().invoke(cli, ["deck", str(SAMPLE_WORKBOOK)])
     assert result.exit_code == 0, result.stderr
-    assert f"using the shipped sample workbook {SAMPLE_WORKBOOK}" in result.stderr
+    assert "sample workbook" not in result.stderr
     assert f"using the shipped Word template {UPDATE_TEMPLATE}" in result.stderr
     assert sorted(path.name for path in (tmp_path / "output").iterdir()) == [
         "CIP-CCG Status Update 2024-08-30.docx",
@@ -129,8 +163,11 @@ def test_regular_install_works_in_a_folder_without_templates_or_inputs(tmp_path:
     folder = tmp_path / "work"
     folder.mkdir()
 
-    first = run_installed(venv, folder, "deck")
-    assert f"using the shipped sample workbook {site}/cipdocs/inputs/cip-ccg.xlsx" in first.stderr
+    refused = subprocess.run(
+        [str(venv / "bin" / "cipdocs"), "deck"], cwd=folder, capture_output=True, text=True
+    )
+    assert (refused.returncode, refused.stderr) == (3, NO_WORKBOOK.format("") + "\n")
+    first = run_installed(venv, folder, "deck", f"{site}/cipdocs/inputs/cip-ccg.xlsx")
     assert f"using the shipped deck template {site}/cipdocs/templates/" in first.stderr
     run_installed(venv, folder, "init")
     assert "usable" in run_installed(venv, folder, "check").stderr

@@ -10,16 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.loading import LoadedReport
 from cipdocs.options import DeckRequest, OutputFormat
-from cipdocs.report.changes import NO_CHANGES
-from cipdocs.report.model import Report
-from cipdocs.report.present import PresentedReport, present_report
-from cipdocs.templating import Placeholder
 
 if TYPE_CHECKING:
+    # Types only: `check-deck` and `templates` need none of the report's modules (or Jinja2).
     from cipdocs.cycle import Comparison
+    from cipdocs.loading import LoadedReport
     from cipdocs.office.pdf import Office
+    from cipdocs.render.files import Collected, Committed, Staging
+    from cipdocs.report.model import Report
+    from cipdocs.report.present import PresentedReport
+    from cipdocs.templating import Placeholder
 
 Progress = Callable[[str], None]
 PDF_TIMEOUT = 120.0
@@ -46,14 +47,20 @@ def build_documents(
     previous update the documents show (none when not given). For --pdf and --preview, `office`
     is the LibreOffice started by `office_for` (one is started here when it is not given).
 
-    Each file's path is appended to `written` (when given) as soon as the file is complete, so
-    an interrupted run can still say what it wrote.
+    The run is one transaction (render/files.py): every file is staged first and all are put
+    in place together once each is complete and checked, so a failure or an interrupt leaves
+    the output folder as it was. Only then are the paths appended to `written` (when given).
+    An earlier file the run replaced with different bytes is kept in `replaced/`, and a PDF or
+    preview of a document that changed and was not made again is moved there; `progress`
+    says so.
 
     With both documents asked for, the Word update renders in a child process beside the deck
     (where the platform can fork and `request.parallel` allows): the two share nothing but the
     presented report, and a run takes about the time of the slower one.
     """
-    from cipdocs.render.files import prepare_output_dir
+    from cipdocs.render.files import Staging, prepare_output_dir
+    from cipdocs.report.changes import NO_CHANGES
+    from cipdocs.report.present import present_report
     from cipdocs.report.record import report_record
 
     changes, previous_file, earlier = (
@@ -67,13 +74,56 @@ def build_documents(
     prepare_output_dir(request.output_dir)
     written = [] if written is None else written
     with contextlib.ExitStack() as stack:
+        staging = stack.enter_context(Staging())
         if office is None and (request.pdf or request.preview):
             office = stack.enter_context(office_for(request))
-        deck, slide_count, update = _render_documents(request, presented, stem, record)
-        written += [path for path in (deck, update) if path is not None]
+        deck, slide_count, update = _render_documents(request, presented, stem, record, staging)
         if office is not None:
-            convert_documents(request, stem, (deck, slide_count), update, progress, office, written)
+            convert_documents(request, stem, (deck, slide_count), update, progress, office, staging)
+        _note_earlier_copies(request.output_dir, stem, deck, update, staging)
+
+        def committed(outcome: Committed) -> None:
+            written.extend(outcome.written)
+            for line in describe_commit(outcome):
+                progress(line)
+
+        staging.commit(on_done=committed)
     return written
+
+
+def describe_commit(committed: Committed) -> list[str]:
+    """Return the lines that tell what a run kept or set aside (none when it replaced nothing)."""
+    lines = []
+    if committed.kept:
+        folder = committed.kept[0][1].parent
+        names = ", ".join(kept.name for _, kept in committed.kept)
+        lines.append(f"kept the earlier files this run replaced, in {folder}: {names}")
+    if committed.set_aside:
+        folder = committed.set_aside[0][1].parent
+        stale = [path.name for path, _ in committed.set_aside]
+        previews = [name for name in stale if name.endswith(".png")]
+        listed = [name for name in stale if not name.endswith(".png")]
+        if previews:
+            listed.append(f"{len(previews)} slide preview{'s' if len(previews) > 1 else ''}")
+        names = " and ".join(listed)
+        lines.append(
+            f"moved {names} to {folder}: made from the earlier document, they were out of "
+            "date (--pdf and --preview make new ones)"
+        )
+    return lines
+
+
+def _note_earlier_copies(
+    folder: Path, stem: str, deck: Path | None, update: Path | None, staging: Staging
+) -> None:
+    """Tell `staging` which PDFs and previews in `folder` were made from the run's documents."""
+    from cipdocs.office.pdf import earlier_previews
+
+    if deck is not None:
+        slides_pdf = folder / f"{stem} (slides).pdf"
+        staging.made_earlier(deck, [slides_pdf, *earlier_previews(folder, stem)])
+    if update is not None:
+        staging.made_earlier(update, [folder / f"{stem} (document).pdf"])
 
 
 @contextlib.contextmanager
@@ -92,9 +142,14 @@ def office_for(request: DeckRequest) -> Iterator[Office | None]:
 
 
 def _render_documents(
-    request: DeckRequest, presented: PresentedReport, stem: str, record: dict[str, object]
+    request: DeckRequest,
+    presented: PresentedReport,
+    stem: str,
+    record: dict[str, object],
+    staging: Staging,
 ) -> tuple[Path | None, int, Path | None]:
-    """Render the deck and the Word update asked for; return their paths and the slide count."""
+    """Render and stage the deck and the Word update asked for; return their paths and the
+    slide count."""
     from cipdocs.parallel import run_beside
 
     deck = update = None
@@ -104,6 +159,7 @@ def _render_documents(
         update = request.output_dir / f"{stem}.docx"
     pending = None
     if update is not None:
+        # The child renders into memory and hands the bytes back: it never writes a file.
         pending = run_beside(
             functools.partial(_render_update, presented, request.update_template, update, record),
             in_child=request.parallel and deck is not None,
@@ -113,22 +169,30 @@ def _render_documents(
         if deck is not None:
             from cipdocs.render.pptx import render_deck
 
-            slide_count = render_deck(presented, request.deck_template, deck, record=record)
+            slide_count = render_deck(
+                presented, request.deck_template, deck, record=record, staging=staging
+            )
     except BaseException:
         if pending is not None:
             pending.wait(raise_error=False)
         raise
     if pending is not None:
-        pending.wait()
+        collected = pending.wait()
+        assert collected is not None
+        for destination, data, made_from in collected.documents:
+            staging.stage(destination, data, made_from=made_from)
     return deck, slide_count, update
 
 
 def _render_update(
     presented: PresentedReport, template: Path, destination: Path, record: dict[str, object]
-) -> None:
+) -> Collected:
     from cipdocs.render.docx import render_update
+    from cipdocs.render.files import Collected
 
-    render_update(presented, template, destination, record=record)
+    collected = Collected()
+    render_update(presented, template, destination, record=record, staging=collected)
+    return collected
 
 
 def convert_documents(
@@ -138,36 +202,55 @@ def convert_documents(
     update: Path | None,
     progress: Progress,
     office: Office,
-    written: list[Path],
+    staging: Staging,
 ) -> None:
-    """Write the PDFs and slide previews asked for, appending their paths to `written`.
+    """Stage the PDFs and slide previews asked for, made from the staged documents.
 
     `deck` is the deck's path (None when not written) and its visible slide count, which the
     slides PDF must match page for page. Both documents go to LibreOffice in one run.
     """
-    import tempfile
-
     from cipdocs.office.pdf import Conversion, render_previews, substitute_font_warning
+    from cipdocs.render.files import Staging, temporary_folder_problem
 
     font_warning = substitute_font_warning()
     if font_warning:
         progress(f"warning: {font_warning}")
     deck_path, slide_count = deck
-    with tempfile.TemporaryDirectory(prefix="cipdocs-preview-") as scratch:
+    # Scratch files go in LibreOffice's own folder for the run, which goes when the run does
+    # (and which the next run removes if this one is killed).
+    scratch = office.work / "scratch"
+    try:
+        scratch.mkdir(exist_ok=True)
+    except OSError as error:
+        raise temporary_folder_problem(error, scratch) from None
+    with Staging(scratch=True) as scratches:
         conversions = []
         slides_pdf = None
         if deck_path is not None:
-            folder = request.output_dir if request.pdf else Path(scratch)
+            folder = request.output_dir if request.pdf else scratch
             slides_pdf = folder / f"{stem} (slides).pdf"
-            conversions.append(Conversion(deck_path, slides_pdf, slide_count))
+            source = staging.temporary(deck_path)
+            conversions.append(Conversion(source, slides_pdf, slide_count, deck_path))
         if update is not None and request.pdf:
             document_pdf = request.output_dir / f"{stem} (document).pdf"
-            conversions.append(Conversion(update, document_pdf))
+            conversions.append(Conversion(staging.temporary(update), document_pdf, None, update))
         # The slides PDF of a --preview alone is a scratch file, not a result.
-        listed = written if request.pdf else None
-        office.convert(conversions, timeout=PDF_TIMEOUT, progress=progress, written=listed)
+        office.convert(
+            conversions,
+            timeout=PDF_TIMEOUT,
+            progress=progress,
+            staging=staging if request.pdf else scratches,
+        )
         if request.preview and slides_pdf is not None:
-            written += render_previews(slides_pdf, request.output_dir, stem, progress=progress)
+            made = staging if request.pdf else scratches
+            render_previews(
+                made.temporary(slides_pdf),
+                request.output_dir,
+                stem,
+                progress=progress,
+                staging=staging,
+                made_from=deck_path,
+            )
 
 
 @dataclass(frozen=True)

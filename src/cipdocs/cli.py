@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cipdocs import __version__, options
+from cipdocs import __version__, options, process
 from cipdocs.errors import CipdocsError, Issue
 
 if TYPE_CHECKING:
@@ -30,10 +32,11 @@ workbook_argument = click.argument(
 
 
 def _chosen_workbook(workbook: Path | None) -> Path:
-    """Return WORKBOOK, else inputs/cip-ccg.xlsx here, else the shipped sample (and say so)."""
+    """Return WORKBOOK, else inputs/cip-ccg.xlsx here; stop (exit 3) when there is neither."""
     from cipdocs import shipped
 
-    return _say_if_shipped(shipped.choose_workbook(workbook), "sample workbook")
+    with reported_errors():
+        return shipped.choose_workbook(workbook).path
 
 
 def _say_if_shipped(chosen: shipped.Chosen, what: str) -> Path:
@@ -71,7 +74,9 @@ previous_folder_option = click.option(
 
 
 def _err(line: str) -> None:
-    click.echo(line, err=True)
+    # A terminal that hung up (SIGHUP) or a stderr piped to a finished reader: say nothing.
+    with process.broken_streams_ignored():
+        click.echo(line, err=True)
 
 
 def _load_and_compare(
@@ -85,7 +90,7 @@ def _load_and_compare(
     with reported_errors():
         loaded = loading.load_report(chosen)
         comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
-    _print_warnings(loaded.warnings)
+    _print_warnings(loaded.warnings + comparison.warnings)
     return loaded, comparison
 
 
@@ -132,12 +137,28 @@ class CipdocsGroup(click.Group):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
-        """Run the command; on Ctrl-C say `interrupted` and exit 130 (click says `Aborted!`, 1)."""
+        """Run the command; on Ctrl-C say `interrupted` and exit 130 (click says `Aborted!`, 1),
+        on SIGTERM and SIGHUP the same with their own exit code; a stream closed while printing
+        is one line too."""
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:
-            _err("interrupted")
-            sys.exit(130)
+        except KeyboardInterrupt as interrupt:
+            line, code = process.describe_interrupt(interrupt)
+            _err(line)
+            sys.exit(code)
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+            line, fd = process.closed_while_printing()
+            _say_on(fd, line)
+            sys.exit(process.OUTPUT_PROBLEM_EXIT)
+
+
+def _say_on(fd: int, line: str) -> None:
+    """Print `line` straight to file descriptor `fd` (no stream of Python's may be usable)."""
+    if fd >= 0:
+        with process.broken_streams_ignored():
+            os.write(fd, f"{line}\n".encode())
 
 
 @click.group(cls=CipdocsGroup, context_settings=CONTEXT_SETTINGS)
@@ -162,7 +183,7 @@ def cli(debug: bool) -> None:
 
     Exit codes: 0 ok, 2 usage, 3 unreadable workbook, 4 invalid data, 5 template problem,
     6 output problem, 7 converter problem, 8 deck check findings, 70 internal self-check failure,
-    130 interrupted
+    130 interrupted (129 SIGHUP, 143 SIGTERM)
     (docs/errors.md).
     """
 
@@ -301,14 +322,15 @@ def deck(
 ) -> None:
     """Write the status-update deck (.pptx) and Word update (.docx) from WORKBOOK.
 
-    WORKBOOK defaults to inputs/cip-ccg.xlsx, and the templates to those in templates/; where
-    this folder has none, cipdocs uses the sample and templates shipped with it (and says so;
+    WORKBOOK defaults to inputs/cip-ccg.xlsx (none named and none there: nothing is written);
+    the templates to those in templates/, else the shipped ones (a note says so, and
     `cipdocs init` makes a folder of your own). The workbook is validated first (as
     `cipdocs check` does); nothing is written when it has problems. The files are named after
     the report date, e.g. `CIP-CCG Status Update 2024-08-30.pptx`, and their paths are printed,
-    one per line. Earlier files are replaced only when the new ones are complete. With --pdf,
-    `... (slides).pdf` and `... (document).pdf` are written too; with --preview,
-    `... (slide 01).png` and so on.
+    one per line. With --pdf, `... (slides).pdf` and `... (document).pdf` are written too;
+    with --preview, `... (slide 01).png` and so on. Earlier files are replaced only when every
+    new one is complete; one that differs is kept in replaced/ in the output folder, and an
+    earlier PDF or preview of a changed document is moved there (docs/cycle.md).
 
     Each file carries its figures, and the documents show what changed since the previous
     update: the newest earlier one in the output folder, or the one named with --since
@@ -356,6 +378,7 @@ def deck(
             loaded = loading.load_report(workbook)
             _print_warnings(loaded.warnings)
             comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
+            _print_warnings(comparison.warnings)
             if comparison.previous is not None:
                 _err(f"comparing with {comparison.previous.path}")
             app.build_documents(
@@ -480,7 +503,9 @@ def changes(workbook: Path | None, since: options.Since, output_dir: Path, as_js
     The previous update is the newest earlier deck or Word update in the output folder, or
     the file named with --since: a .pptx or .docx cipdocs wrote, or an earlier workbook.
     Framework status moves, groups added or removed, representation gained or lost, meetings
-    held since, participation band moves, milestone and roadmap changes (docs/cycle.md).
+    held or cancelled since, Represented since dates, participation band moves, milestones
+    added, removed, reworded or re-statused, roadmap phases added, removed, renamed, re-dated
+    or re-statused (docs/cycle.md).
 
     \b
     Examples:
@@ -548,8 +573,10 @@ def history(folder: Path, as_json: bool) -> None:
     from cipdocs import cycle  # imported here so that --help stays fast
     from cipdocs.report.history import format_history, history_as_json
 
+    skipped: list[Issue] = []
     with reported_errors():
-        entries = cycle.read_history(folder)
+        entries = cycle.read_history(folder, skipped)
+    _print_warnings(tuple(skipped))
     if as_json:
         click.echo(json.dumps(history_as_json(entries), indent=2, ensure_ascii=False))
     elif entries:
@@ -560,9 +587,15 @@ def history(folder: Path, as_json: bool) -> None:
 
 def main() -> None:
     """Run the command line."""
+    problem = process.startup_problem()
+    if problem is not None:
+        message, fd = problem
+        _say_on(fd, f"error: {message}")
+        sys.exit(process.OUTPUT_PROBLEM_EXIT)
     # A console that cannot show a character (an emoji in a group name, on a cp1252 or ASCII
     # terminal) gets a replacement character, never a UnicodeEncodeError traceback.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    process.stop_on_signals()
     cli(prog_name="cipdocs")

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cipdocs.errors import CipdocsError, NewerUpdateError, PreviousUpdateError
+from cipdocs.errors import CipdocsError, Issue, NewerUpdateError, PreviousUpdateError
 from cipdocs.options import NO_PREVIOUS, Since
 from cipdocs.report.changes import NO_CHANGES, Changes, compute_changes
 from cipdocs.report.history import HistoryEntry, compute_history
@@ -38,6 +38,8 @@ class Comparison:
     changes: Changes
     earlier: tuple[HistoryEntry, ...] = ()
     """The updates in the output folder dated before this one, oldest first (the history)."""
+    warnings: tuple[Issue, ...] = ()
+    """One per file in the output folder skipped as damaged or unreadable."""
 
     @property
     def previous_file(self) -> str:
@@ -45,10 +47,12 @@ class Comparison:
         return self.previous.path.name if self.previous else ""
 
 
-def iter_updates(folder: Path) -> Iterator[EarlierUpdate]:
+def iter_updates(folder: Path, skipped: list[Issue] | None = None) -> Iterator[EarlierUpdate]:
     """Yield the updates cipdocs wrote in `folder`, by file name; other files are skipped.
 
-    A file written by a newer cipdocs is not skipped: `NewerUpdateError` says to upgrade.
+    A damaged, hostile or unreadable file is skipped as if it were absent, with a warning
+    added to `skipped`: one bad file in a shared folder must not stop everyone's run. A file
+    written by a newer cipdocs is not skipped: `NewerUpdateError` says to upgrade.
     """
     if not folder.is_dir():
         return
@@ -67,7 +71,12 @@ def iter_updates(folder: Path) -> Iterator[EarlierUpdate]:
             report = read_embedded_report(path)
         except NewerUpdateError:
             raise
-        except CipdocsError:
+        except CipdocsError as error:
+            if skipped is not None:
+                # The message's last part is the fix for --since; here the file is passed over.
+                what = error.message.rsplit("; ", 1)[0]
+                fix = "it is skipped (delete it, or replace it with a sound copy)"
+                skipped.append(Issue("", f"{what}; {fix}"))
             continue
         if report is not None:
             yield EarlierUpdate(path, report)
@@ -114,7 +123,8 @@ def compare_with_previous(report: Report, since: Since, output_dir: Path) -> Com
 
     Raise `PreviousUpdateError` when a named update is not dated before `report`.
     """
-    found = list(iter_updates(output_dir))
+    skipped: list[Issue] = []
+    found = list(iter_updates(output_dir, skipped))
     earlier = compute_history(
         (update.path.name, update.report)
         for update in found
@@ -132,11 +142,15 @@ def compare_with_previous(report: Report, since: Since, output_dir: Path) -> Com
                 f"not before this update ({short_date(report.report_date)}); name an earlier "
                 "update with --since, or use --since none"
             )
+    warnings = tuple(skipped)
     if previous is None:
-        return Comparison(None, NO_CHANGES, earlier)
-    return Comparison(previous, compute_changes(previous.report, report), earlier)
+        return Comparison(None, NO_CHANGES, earlier, warnings)
+    return Comparison(previous, compute_changes(previous.report, report), earlier, warnings)
 
 
-def read_history(folder: Path) -> tuple[HistoryEntry, ...]:
-    """Return the updates cipdocs wrote in `folder`, one per report date, oldest first."""
-    return compute_history((update.path.name, update.report) for update in iter_updates(folder))
+def read_history(folder: Path, skipped: list[Issue] | None = None) -> tuple[HistoryEntry, ...]:
+    """Return the updates cipdocs wrote in `folder`, one per report date, oldest first; a file
+    skipped as damaged adds a warning to `skipped`."""
+    return compute_history(
+        (update.path.name, update.report) for update in iter_updates(folder, skipped)
+    )

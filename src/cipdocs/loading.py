@@ -8,6 +8,7 @@ from pathlib import Path
 from cipdocs.errors import Issue
 from cipdocs.report.compute import compute_report
 from cipdocs.report.model import Report
+from cipdocs.report.sums import check_stated
 from cipdocs.workbook.parse import parse_workbook
 from cipdocs.workbook.read import read_workbook
 
@@ -23,7 +24,8 @@ class LoadedReport:
 def load_report(workbook: Path) -> LoadedReport:
     """Return the report computed from the workbook at `workbook`; raise on any problem."""
     data, warnings = parse_workbook(read_workbook(workbook))
-    return LoadedReport(compute_report(data), warnings)
+    report = compute_report(data)
+    return LoadedReport(report, (*warnings, *check_stated(report, data.stated)))
 
 
 def describe_workbook(workbook: Path) -> list[str]:

@@ -10,6 +10,7 @@ import importlib.resources
 from dataclasses import dataclass
 from pathlib import Path
 
+from cipdocs.errors import WorkbookUnreadableError
 from cipdocs.options import DEFAULT_DECK_TEMPLATE, DEFAULT_UPDATE_TEMPLATE, DEFAULT_WORKBOOK
 
 TEMPLATES_PACKAGE = "cipdocs.templates"
@@ -55,8 +56,42 @@ def choose(explicit: Path | None, default: Path, package: str) -> Chosen:
 
 
 def choose_workbook(explicit: Path | None) -> Chosen:
-    """Return the workbook to read: WORKBOOK, inputs/cip-ccg.xlsx, or the shipped sample."""
-    return choose(explicit, DEFAULT_WORKBOOK, INPUTS_PACKAGE)
+    """Return the workbook to read: WORKBOOK, else inputs/cip-ccg.xlsx here.
+
+    The shipped sample is never read unless named: a deck of sample figures that looks real is
+    the worst thing cipdocs could write. With neither, raise `WorkbookUnreadableError` naming
+    the workbooks found in ./inputs/ and here.
+    """
+    if explicit is not None:
+        return Chosen(explicit)
+    if DEFAULT_WORKBOOK.exists():
+        return Chosen(DEFAULT_WORKBOOK)
+    raise WorkbookUnreadableError(missing_workbook(find_workbooks(Path())))
+
+
+def find_workbooks(folder: Path) -> list[Path]:
+    """Return the .xlsx files in `folder`/inputs and `folder`, Excel's lock files aside."""
+    found: list[Path] = []
+    for place in (folder / DEFAULT_WORKBOOK.parent, folder):
+        if place.is_dir():
+            found += sorted(
+                path
+                for path in place.iterdir()
+                if path.suffix.lower() == ".xlsx" and not path.name.startswith("~$")
+            )
+    return found
+
+
+def missing_workbook(found: list[Path]) -> str:
+    """Return the one-line message for a run with no workbook named and none at the default."""
+    names = ", ".join(f'"{path.as_posix()}"' for path in found[:3])
+    more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+    hint = f" (did you mean {names}{more}?)" if found else ""
+    return (
+        f"no workbook named, and there is no {DEFAULT_WORKBOOK.as_posix()} here{hint}; "
+        "name the workbook (cipdocs deck WORKBOOK), or run cipdocs init to set up this folder "
+        "with a worked example"
+    )
 
 
 def choose_deck_template(explicit: Path | None) -> Chosen:

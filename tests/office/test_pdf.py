@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import pikepdf
 import pytest
 from click.testing import CliRunner
 from pptx import Presentation
@@ -333,6 +335,17 @@ def test_render_previews_writes_one_png_per_slide(converted: Converted, tmp_path
     assert progress == [f"rendering slide previews of {converted.deck.name}…"]
 
 
+def one_page_pdf() -> bytes:
+    """Return the bytes of a valid PDF with one blank page."""
+    document = pikepdf.new()
+    document.add_blank_page()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+ONE_PAGE_PDF = one_page_pdf()
+
 FAKE_SOFFICE = """#!{python}
 # A stand-in for LibreOffice: logs its arguments, makes the profile, writes a PDF per source.
 import json, pathlib, sys, urllib.parse, urllib.request
@@ -346,7 +359,7 @@ if "--convert-to" in args:
     outdir = pathlib.Path(args[args.index("--outdir") + 1])
     outdir.mkdir(parents=True, exist_ok=True)
     for source in args[args.index("--outdir") + 2 :]:
-        (outdir / (pathlib.Path(source).stem + ".pdf")).write_bytes(b"%PDF-1.4 fake")
+        (outdir / (pathlib.Path(source).stem + ".pdf")).write_bytes({pdf!r})
 """
 
 
@@ -371,7 +384,7 @@ def fake_office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeOffice:
     tools.mkdir()
     log = tmp_path / "soffice.log"
     soffice = tools / "soffice"
-    soffice.write_text(FAKE_SOFFICE.format(python=sys.executable, log=str(log)))
+    soffice.write_text(FAKE_SOFFICE.format(python=sys.executable, log=str(log), pdf=ONE_PAGE_PDF))
     soffice.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -395,7 +408,7 @@ def test_both_documents_convert_in_one_libreoffice_start(
             progress=None,
         )
     assert pdfs == [out / "slides.pdf", out / "document.pdf"]
-    assert all(pdf.read_bytes() == b"%PDF-1.4 fake" for pdf in pdfs)
+    assert all(pdf.read_bytes() == ONE_PAGE_PDF for pdf in pdfs)
     # The background start and the conversion race to write the log: sort them by what they do.
     conversion, server = sorted(fake_office.starts(), key=lambda start: "--convert-to" not in start)
     assert "--convert-to" not in server and "--headless" in server
@@ -486,6 +499,62 @@ def test_an_untagged_pdf_is_written_and_said_in_one_line(
         "accessible): LibreOffice wrote untagged PDF; install LibreOffice 7.4 or later "
         "(docs/rendering.md)"
     )
-    assert (out / "CIP-CCG Status Update 2024-08-30 (document).pdf").read_bytes() == (
-        b"%PDF-1.4 fake"
+    assert (out / "CIP-CCG Status Update 2024-08-30 (document).pdf").read_bytes() == ONE_PAGE_PDF
+
+
+def process_with_profile(profile: Path) -> subprocess.Popen[bytes]:
+    """Start a stand-in for a LibreOffice left running with `profile` by a killed run."""
+    marker = f"-env:UserInstallation={profile.as_uri()}"
+    return subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", marker], start_new_session=True
     )
+
+
+def dead_process_id() -> int:
+    """Return the id of a process that has ended."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    return ended.pid
+
+
+def test_a_killed_runs_libreoffice_and_folder_are_cleaned_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    abandoned = tmp_path / "cipdocs-soffice-abandoned"
+    (abandoned / "profile").mkdir(parents=True)
+    (abandoned / "owner.pid").write_text(f"{dead_process_id()}\n")
+    orphan = process_with_profile(abandoned / "profile")
+    # A run still going: its folder and its LibreOffice stay.
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    busy = tmp_path / "cipdocs-soffice-busy"
+    (busy / "profile").mkdir(parents=True)
+    (busy / "owner.pid").write_text(f"{running.pid}\n")
+    working = process_with_profile(busy / "profile")
+    try:
+        pdf_module.remove_abandoned_offices()
+        assert orphan.wait(timeout=30) == -9
+        assert not abandoned.exists()
+        assert busy.is_dir()
+        assert working.poll() is None
+    finally:
+        for process in (orphan, running, working):
+            process.kill()
+            process.wait()
+
+
+def test_a_libreoffice_left_on_the_cached_profile_is_stopped(
+    fake_office: FakeOffice, tmp_path: Path
+) -> None:
+    cached = fake_office.cache / "libreoffice-profile"
+    cached.mkdir(parents=True)
+    (cached / ".lock").write_text("a killed run's LibreOffice lock")
+    orphan = process_with_profile(cached)
+    try:
+        with started_office():
+            pass
+        assert orphan.wait(timeout=30) == -9
+        assert not (cached / ".lock").exists()
+    finally:
+        orphan.kill()
+        orphan.wait()

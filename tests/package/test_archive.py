@@ -11,9 +11,19 @@ from pathlib import Path
 import pytest
 
 from cipdocs.errors import CipdocsError, TemplateProblemError, WorkbookUnreadableError
-from cipdocs.package.archive import check_zip_archive
 from cipdocs.package import archive
+from cipdocs.package.archive import check_zip_archive
 from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE
+from tests.package.hostile import (
+    KB,
+    MB,
+    MEMORY_LIMIT_MB,
+    Entry,
+    copy_package,
+    lying_part,
+    run_cipdocs,
+    write_zip,
+)
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -91,15 +101,35 @@ def test_declared_compressed_size_beyond_the_file_is_refused(tmp_path: Path) -> 
     assert "the part 'a.xml' claims more bytes than the file holds for it" in refusal(path)
 
 
-def test_declared_uncompressed_size_that_lies_fails_its_check(tmp_path: Path) -> None:
-    # A part that really expands to 20 MB but declares 100 bytes: zipfile stops at the declared
-    # size and the checksum no longer matches, so nothing large is ever produced.
+def test_declared_uncompressed_size_that_lies_is_refused_as_soon_as_it_is_passed(
+    tmp_path: Path,
+) -> None:
+    # A part that really expands to 20 MB but declares 100 bytes: inflation stops at the first
+    # chunk past the declared size, so nothing large is ever produced.
     path = make_zip(
         tmp_path / "lie.xlsx", {"xl/sharedStrings.xml": b"<sst>" + b" " * (20 * 1024 * 1024)}
     )
     patch_central_directory(path, "xl/sharedStrings.xml", file_size=100)
     message = refusal(path)
-    assert "the workbook is damaged (not a complete zip file) (Bad CRC-32" in message
+    assert "the part 'xl/sharedStrings.xml' holds more than the 100 bytes it declares" in message
+    assert message.startswith(f"{path}: the workbook was not opened: ")
+
+
+def test_part_that_inflates_to_less_than_it_declares_is_damaged(tmp_path: Path) -> None:
+    path = make_zip(tmp_path / "short.xlsx", {"xl/workbook.xml": b"<workbook/>"})
+    patch_central_directory(path, "xl/workbook.xml", file_size=12)
+    assert "damaged (not a complete zip file) (the part 'xl/workbook.xml' fails its checksum" in (
+        refusal(path)
+    )
+
+
+def test_wrong_checksum_is_damaged(tmp_path: Path) -> None:
+    path = make_zip(tmp_path / "crc.xlsx", {"xl/workbook.xml": b"<workbook/>"})
+    data = bytearray(path.read_bytes())
+    start = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, start + 16, 1234)
+    path.write_bytes(bytes(data))
+    assert "(the part 'xl/workbook.xml' fails its checksum (Bad CRC-32))" in refusal(path)
 
 
 @pytest.mark.parametrize(
@@ -164,3 +194,128 @@ def test_template_refusal_uses_the_given_error_and_word(tmp_path: Path) -> None:
     assert raised.value.exit_code == 5
     assert raised.value.message.startswith(f"{path}: the template was not opened: ")
     assert "if the template is genuine, open it in its Office program" in raised.value.message
+
+
+# Real decks hold previews of embedded objects (an embedded PDF's EMF) that compress hundreds
+# of times; they are copied byte for byte, so only the bytes they produce count.
+EMF_PREVIEW = b"\x01\x00\x00\x00" + bytes(8 * MB - 4)
+
+
+def test_a_preview_that_compresses_hundreds_of_times_is_fine(tmp_path: Path) -> None:
+    deck = copy_package(DECK_TEMPLATE, tmp_path / "pdf.pptx", {"ppt/media/image9.emf": EMF_PREVIEW})
+    with zipfile.ZipFile(deck) as opened:
+        member = opened.getinfo("ppt/media/image9.emf")
+    assert member.file_size / member.compress_size > 667
+    check_zip_archive(deck, what="template", error=TemplateProblemError)
+
+
+def test_an_xml_part_that_compresses_as_far_is_refused(tmp_path: Path) -> None:
+    deck = copy_package(
+        DECK_TEMPLATE, tmp_path / "xml.pptx", {"ppt/slides/slide9.xml": b"<a>" + bytes(8 * MB)}
+    )
+    with pytest.raises(TemplateProblemError, match=r"'ppt/slides/slide9.xml' expands [\d,]+ times"):
+        check_zip_archive(deck, what="template", error=TemplateProblemError)
+
+
+def test_iter_part_never_produces_more_than_a_chunk_past_the_declared_size(
+    tmp_path: Path,
+) -> None:
+    path = write_zip(tmp_path / "lie.zip", [lying_part("a.xml")])
+    with path.open("rb") as file, zipfile.ZipFile(file) as opened:
+        member = opened.getinfo("a.xml")
+        produced = 0
+        with pytest.raises(archive.PackageRefused, match="holds more than the 900 KB it declares"):
+            for chunk in archive.iter_part(file, member, limit=archive.MAX_TOTAL_SIZE):
+                produced += len(chunk)
+    assert produced <= 900 * KB
+
+
+def test_read_part_keeps_to_its_limit(tmp_path: Path) -> None:
+    path = write_zip(tmp_path / "big.zip", [Entry.of("a.xml", b"<a>" + b" " * MB)])
+    with (
+        path.open("rb") as file,
+        zipfile.ZipFile(file) as opened,
+        pytest.raises(archive.PackageRefused, match="takes more than 4,096 bytes"),
+    ):
+        archive.read_part(file, opened.getinfo("a.xml"), limit=4096)
+
+
+# The case from the fault-injection run: a 1 MB file whose slide declares 900 KB but inflates
+# to 1.1 GB. Each place cipdocs reads a package gives one line, and the run stays small.
+@pytest.fixture(scope="module")
+def lying_deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("lying")
+    return copy_package(
+        DECK_TEMPLATE, folder / "lying.pptx", {"ppt/slides/slide1.xml": lying_part("x")}
+    )
+
+
+def test_lying_deck_is_about_a_megabyte(lying_deck: Path) -> None:
+    assert lying_deck.stat().st_size < 2 * MB
+
+
+def test_lying_template_is_refused_in_one_line_with_little_memory(
+    lying_deck: Path, tmp_path: Path
+) -> None:
+    run = run_cipdocs(
+        "deck", SAMPLE_WORKBOOK, "--template", lying_deck, "-o", "out", "--format", "pptx",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert run.code == 5
+    assert run.stderr.splitlines() == [
+        f"error: {lying_deck}: the template was not opened: the part 'ppt/slides/slide1.xml' "
+        "holds more than the 900 KB it declares (its declared size is wrong: the file is "
+        "damaged or was made to look small); if the template is genuine, open it in its Office "
+        "program (Excel, PowerPoint, Word or LibreOffice) and save a fresh copy"
+    ]
+    assert run.peak_mb < MEMORY_LIMIT_MB
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_lying_earlier_update_in_the_output_folder_is_skipped_with_a_warning(
+    lying_deck: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "out"
+    output.mkdir()
+    earlier = output / "CIP-CCG Status Update 2024-01-01.pptx"
+    earlier.write_bytes(lying_deck.read_bytes())
+    run = run_cipdocs("deck", SAMPLE_WORKBOOK, "-o", output, "--format", "pptx", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    warnings = [line for line in run.stderr.splitlines() if line.startswith("warning: ")]
+    assert warnings == [
+        f"warning: {earlier}: the previous update was not opened: the part "
+        "'ppt/slides/slide1.xml' holds more than the 900 KB it declares (its declared size is "
+        "wrong: the file is damaged or was made to look small); it is skipped (delete it, or "
+        "replace it with a sound copy)"
+    ]
+    assert "Traceback" not in run.stderr
+    assert (output / "CIP-CCG Status Update 2024-08-30.pptx").is_file()
+    assert earlier.read_bytes() == lying_deck.read_bytes()
+    assert run.peak_mb < MEMORY_LIMIT_MB
+
+
+def test_lying_workbook_is_refused_in_one_line_with_little_memory(tmp_path: Path) -> None:
+    workbook = copy_package(
+        SAMPLE_WORKBOOK, tmp_path / "lying.xlsx", {"xl/worksheets/sheet1.xml": lying_part("x")}
+    )
+    run = run_cipdocs("check", workbook, cwd=tmp_path)
+    assert run.code == 3
+    assert len(run.stderr.splitlines()) == 1
+    assert "the part 'xl/worksheets/sheet1.xml' holds more than the 900 KB it declares" in (
+        run.stderr
+    )
+    assert run.peak_mb < MEMORY_LIMIT_MB
+
+
+def test_lying_deck_given_to_check_deck_is_refused_in_one_line(
+    lying_deck: Path, tmp_path: Path
+) -> None:
+    run = run_cipdocs("check-deck", lying_deck, cwd=tmp_path)
+    assert run.code == 5
+    assert run.stderr.splitlines() == [
+        f"error: {lying_deck}: the deck was not opened: the part 'ppt/slides/slide1.xml' holds "
+        "more than the 900 KB it declares (its declared size is wrong: the file is damaged or "
+        "was made to look small); if the deck is genuine, open it in its Office program (Excel, "
+        "PowerPoint, Word or LibreOffice) and save a fresh copy"
+    ]
+    assert run.peak_mb < MEMORY_LIMIT_MB

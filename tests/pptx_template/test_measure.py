@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cipdocs.pptx_template.fonts import FaceMetrics
 from cipdocs.pptx_template.measure import (
@@ -10,6 +12,7 @@ from cipdocs.pptx_template.measure import (
     Measurer,
     TextStyle,
     break_units,
+    break_units_any,
     resolve_typeface,
 )
 
@@ -107,3 +110,10 @@ def test_wrap(text: str, width: float, lines: list[str]) -> None:
 
 def test_height_is_lines_times_line_height() -> None:
     assert MEASURE.height("aaa bbb ccc ddd", 50, TEN) == pytest.approx(24.0)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_latin_text_breaks_as_any_text_does(text: str) -> None:
+    # ASCII text takes a shortcut (a regular expression); it must break where the general,
+    # character-by-character rule does.
+    assert break_units(text) == break_units_any(text)

@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from cipdocs.errors import TemplateProblemError
+from cipdocs.loading import load_report
 from cipdocs.render.docx import check_template, list_placeholders, render_update
 from cipdocs.report.compute import compute_report
 from cipdocs.report.model import (
@@ -27,6 +28,7 @@ from cipdocs.report.model import (
     WorkbookData,
 )
 from cipdocs.report.present import PresentedReport, present_report
+from tests.conftest import contract_sheets, write_sheets
 
 UPDATE_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "cip-ccg-update.docx"
 GROUPS_URL = "https://www.icann.org/community"
@@ -491,3 +493,36 @@ def test_check_template_flags_tags_word_cannot_use_where_they_stand(tmp_path: Pa
         ("paragraph 1", "{%slide %} tags are PowerPoint's; in Word use {%p %} tags"),
         ("paragraph 2", "a {%tr %} or {%tc %} tag belongs in a table cell"),
     ]
+
+
+def test_rates_out_of_fewer_meetings_are_marked_and_noted_with_the_group_named(
+    render: Render, tmp_path: Path
+) -> None:
+    report = load_report(write_sheets(contract_sheets(), tmp_path / "book.xlsx")).report
+    document = render(present_report(report))
+    assert paragraph_starting(document, "Participation Rate") == (
+        "Participation Rate (% out of 3 Meetings, as of 1 March 2024)"
+    )
+    bands = next(table for table in document.tables if table.cell(0, 0).text == "Band")
+    assert [[cell.text for cell in row.cells] for row in bands.rows][1:] == [
+        ["All", "Alpha, Delta*"],
+        ["Half", "Beta*"],
+        ["Low", "N/A"],
+    ]
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    start = texts.index("* Out of fewer meetings than the 3 held:")
+    assert texts[start + 1 : start + 3] == [
+        "Beta: 1 of 2 meetings since 1 Feb 2024",
+        "Delta: 2 of 2 meetings (1 not expected)",
+    ]
+    assert style_of(document.paragraphs[start + 1]) == "List Bullet"
+    groups = next(table for table in document.tables if table.cell(0, 0).text == "Group")
+    assert [[cell.text for cell in row.cells] for row in groups.rows][1:] == [
+        ["Alpha", "3", "3", "100%"],
+        ["Beta", "1", "2", "50%"],
+        ["Delta", "2", "2", "100%"],
+    ]
+
+
+def test_the_sample_has_no_participation_notes(sample: Document) -> None:
+    assert not any("fewer meetings" in paragraph.text for paragraph in sample.paragraphs)

@@ -161,3 +161,24 @@ def test_not_an_office_file_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "notes.docx", b"just text")
     with pytest.raises(PreviousUpdateError, match="not a PowerPoint or Word file"):
         read_record(path)
+
+
+def test_a_record_part_that_lies_about_its_size_is_one_line(
+    tmp_path: Path, sample_report: Report
+) -> None:
+    # The record item itself declaring 2 KB and inflating to 1.1 GB: read in bounded steps.
+    from tests.package.hostile import copy_package, lying_part
+
+    written = tmp_path / "written.pptx"
+    written.write_bytes(embed_record(DECK_TEMPLATE.read_bytes(), report_record(sample_report)))
+    with zipfile.ZipFile(written) as archive:
+        item = next(name for name in archive.namelist() if name.startswith("customXml/item1"))
+    lying = copy_package(written, tmp_path / "lying.pptx", {item: lying_part("x", declared=2048)})
+    with pytest.raises(PreviousUpdateError) as raised:
+        read_record(lying)
+    assert raised.value.message == (
+        f"{lying}: the previous update was not opened: the part '{item}' holds more than the "
+        "2,048 bytes it declares (its declared size is wrong: the file is damaged or was made to "
+        "look small); if the previous update is genuine, open it in its Office program (Excel, "
+        "PowerPoint, Word or LibreOffice) and save a fresh copy"
+    )

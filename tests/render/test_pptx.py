@@ -17,6 +17,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from cipdocs.errors import TemplateProblemError
+from cipdocs.loading import load_report
 from cipdocs.office.pdf import convert_to_pdf, count_pdf_pages
 from cipdocs.render.pptx import check_template, list_placeholders, render_deck
 from cipdocs.report.compute import compute_report
@@ -31,6 +32,7 @@ from cipdocs.report.model import (
     WorkbookData,
 )
 from cipdocs.report.present import PresentedReport, present_report
+from tests.conftest import contract_sheets, write_sheets
 
 DECK_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "cip-ccg-deck.pptx"
 GROUPS_URL = "https://www.icann.org/community"
@@ -771,3 +773,24 @@ def test_recipe_deck_with_repeated_slides_and_charts_opens_in_libreoffice(
         ).stdout
         assert band.band in text
         assert all(group in text for group in band.groups)
+
+
+def test_rates_out_of_fewer_meetings_are_marked_and_noted_with_the_group_named(
+    render: Render, tmp_path: Path
+) -> None:
+    report = load_report(write_sheets(contract_sheets(), tmp_path / "book.xlsx")).report
+    deck = render(present_report(report))
+    slide = template_slide(deck, "Participation heading")
+    heading = shape(slide, "Participation heading").text_frame.text
+    assert heading == "Participation Rate (% out of 3 Meetings, as of 1 March 2024)"
+    # A row per note below the bands, naming the group next to its numbers.
+    assert cells(slide, "Band table")[1:] == [
+        ["All", "Alpha, Delta*"],
+        ["Half", "Beta*"],
+        ["Low", "N/A"],
+        ["*", "Beta: 1 of 2 meetings since 1 Feb 2024"],
+        ["*", "Delta: 2 of 2 meetings (1 not expected)"],
+    ]
+    descr = chart_frame(slide)._element.xpath("./p:nvGraphicFramePr/p:cNvPr")[0].get("descr")
+    assert "Beta 50% (1 of 2 meetings since 1 Feb 2024)" in descr
+    assert "Alpha 100%," in descr  # out of all 3: nothing added

@@ -26,6 +26,7 @@ from cipdocs.report.model import (
     Status,
     WorkbookData,
 )
+from cipdocs.report.present import present_changes
 
 STATUSES = (Status("Done", "Done (label)"), Status("Open", "Open (label)"))
 BANDS = (Band("High", 50, 100), Band("Low", 0, 49))
@@ -100,7 +101,138 @@ def test_every_kind_of_move_between_two_reports() -> None:
             {"milestone": "Publish", "from": None, "to": ""},
         ],
         "roadmap_changes": [{"phase": "Build", "from": "Planned", "to": "In progress"}],
+        "milestones_reworded": [],
+        "roadmap_renamed": [],
+        "roadmap_redated": [],
+        "meetings_cancelled": [],
+        "represented_since": [],
     }
+
+
+def plan(
+    date: dt.date,
+    milestones: Sequence[tuple[str, str | None]],
+    roadmap: Sequence[RoadmapPhase],
+    meetings: Sequence[Meeting] = MEETINGS,
+    since: dt.date | None = None,
+) -> Report:
+    """Return the report of a workbook with one group, A (represented since `since`)."""
+    return compute_report(
+        WorkbookData(
+            source_name="book.xlsx",
+            report_date=date,
+            groups=(Group("A", True, "Open", True, since),),
+            statuses=STATUSES,
+            meetings=tuple(meetings),
+            attendance=(AttendanceRecord("A", frozenset({"M4"}), "Attendance!A2"),),
+            bands=BANDS,
+            milestones=tuple(Milestone(*milestone) for milestone in milestones),
+            roadmap=tuple(roadmap),
+        )
+    )
+
+
+NOV, JAN, DEC, FEB = (
+    dt.date(*day) for day in ((2024, 11, 1), (2025, 1, 31), (2024, 12, 1), (2025, 2, 28))
+)
+
+
+def test_roadmap_milestones_cancelled_meetings_and_represented_since_changes() -> None:
+    before = plan(
+        MARCH,
+        [("Agree on the method", None), ("Draft the framework", "Started"), ("Retire", None)],
+        [
+            RoadmapPhase("Public comment", NOV, JAN, "Planned"),
+            RoadmapPhase("Pilot", DEC, FEB, "Planned"),
+            RoadmapPhase("Gone", NOV, FEB, "Planned"),
+        ],
+    )
+    # M5 (1 May) was planned at the March update and is cancelled now, its column left empty;
+    # M6 (1 Jun) too, after this report date: still cancelled since the last update.
+    meetings = (
+        *MEETINGS[:4],
+        Meeting("M5", dt.date(2024, 5, 1), True),
+        Meeting("M6", dt.date(2024, 6, 1), True),
+    )
+    after = plan(
+        MAY,
+        [("Agree on the methods", "Done"), ("Draft the framework", "Done"), ("Publish", None)],
+        [
+            RoadmapPhase("Public comment", DEC, FEB, "Planned"),
+            RoadmapPhase("Pilot phase", DEC, FEB, "In progress"),
+            RoadmapPhase("Assess", JAN, FEB, None),
+        ],
+        meetings,
+        since=dt.date(2024, 4, 1),
+    )
+    figures = changes_as_json(compute_changes(before, after))
+    assert figures["meetings_held_since"] == 1  # M4; M5 is cancelled
+    assert figures["milestones_reworded"] == [
+        {
+            "milestone": "Agree on the methods",
+            "before": "Agree on the method",
+            "after": "Agree on the methods",
+        },
+        # The third of three, replaced in its place: reworded too.
+        {"milestone": "Publish", "before": "Retire", "after": "Publish"},
+    ]
+    assert figures["milestone_changes"] == [
+        {"milestone": "Agree on the methods", "from": "", "to": "Done"},
+        {"milestone": "Draft the framework", "from": "Started", "to": "Done"},
+    ]
+    assert figures["roadmap_renamed"] == [
+        {"phase": "Pilot phase", "before": "Pilot", "after": "Pilot phase"},
+    ]
+    assert figures["roadmap_redated"] == [
+        {
+            "phase": "Public comment",
+            "before": {"start": "2024-11-01", "end": "2025-01-31"},
+            "after": {"start": "2024-12-01", "end": "2025-02-28"},
+        }
+    ]
+    assert figures["roadmap_changes"] == [
+        {"phase": "Pilot phase", "from": "Planned", "to": "In progress"},
+        {"phase": "Assess", "from": None, "to": ""},
+        {"phase": "Gone", "from": "Planned", "to": None},
+    ]
+    assert figures["meetings_cancelled"] == [
+        {"meeting": "M5", "date": "2024-05-01", "before": "planned", "after": "cancelled"},
+        {"meeting": "M6", "date": "2024-06-01", "before": "planned", "after": "cancelled"},
+    ]
+    assert figures["represented_since"] == [{"group": "A", "before": None, "after": "2024-04-01"}]
+    lines = present_changes(compute_changes(before, after)).lines
+    assert lines == [
+        "A, represented since: not set → 1 Apr 2024",
+        # 0 of M1-M3 in March; in May, only M4 counts for A (since 1 Apr): 1 of 1.
+        "Participation band, A: Low → High",
+        "Meetings cancelled: M5 (1 May 2024), M6 (1 Jun 2024)",
+        "Milestone reworded: “Agree on the method” → “Agree on the methods”",
+        "Milestone reworded: “Retire” → “Publish”",
+        "Milestone “Agree on the methods”: no status → Done",
+        "Milestone “Draft the framework”: Started → Done",
+        "Roadmap phase renamed: Pilot → Pilot phase",
+        "Roadmap phase re-dated, Public comment: 1 Nov 2024 to 31 Jan 2025 → 1 Dec 2024 to 28 Feb 2025",
+        "Roadmap phase Pilot phase: Planned → In progress",
+        "Roadmap phase Assess: not listed → no status",
+        "Roadmap phase Gone: Planned → not listed",
+    ]
+
+
+def test_a_meeting_cancelled_at_both_updates_or_held_then_is_told_once() -> None:
+    cancelled_then = (*MEETINGS[:4], Meeting("M5", dt.date(2024, 5, 1), True))
+    before = plan(MAY, [], [], cancelled_then)
+    assert (
+        compute_changes(
+            before, plan(dt.date(2024, 7, 1), [], [], cancelled_then)
+        ).meetings_cancelled
+        == ()
+    )
+    # Held at the last update (marks and all), cancelled now: a correction, told as one.
+    held_then = plan(MARCH, [], [], MEETINGS[:4])
+    now = plan(MAY, [], [], (*MEETINGS[:2], Meeting("M3", dt.date(2024, 3, 1), True), MEETINGS[3]))
+    assert [(m.meeting, m.before) for m in compute_changes(held_then, now).meetings_cancelled] == [
+        ("M3", "held")
+    ]
 
 
 def test_the_reverse_comparison_loses_what_the_forward_one_gained() -> None:

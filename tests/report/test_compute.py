@@ -151,3 +151,37 @@ def test_report_orders_participation_by_groups_sheet() -> None:
 @pytest.mark.parametrize(("rate", "held"), [(80, True), (99, True), (79, False), (100, False)])
 def test_band_holds_its_inclusive_range(rate: int, held: bool) -> None:
     assert Band("80%-99%", 80, 99).holds(rate) is held
+
+
+MEETINGS_2024 = (
+    Meeting("M1", dt.date(2024, 1, 10)),
+    Meeting("M2", dt.date(2024, 1, 24), cancelled=True),
+    Meeting("M3", dt.date(2024, 2, 10)),
+    Meeting("M4", dt.date(2024, 2, 20)),
+    Meeting("M5", dt.date(2024, 4, 10)),
+)
+
+
+@pytest.mark.parametrize(
+    ("attended", "not_expected", "since", "expected"),
+    [
+        # (attended, held, rate, since shown, not expected) worked out by hand over M1, M3, M4.
+        ({"M1", "M2", "M3", "M4"}, set(), None, (3, 3, 100, None, 0)),
+        ({"M3"}, set(), dt.date(2024, 2, 1), (1, 2, 50, dt.date(2024, 2, 1), 0)),
+        ({"M3"}, set(), dt.date(2024, 2, 10), (1, 2, 50, dt.date(2024, 2, 10), 0)),  # inclusive
+        ({"M1", "M4"}, {"M3"}, None, (2, 2, 100, None, 1)),
+        ({"M4"}, {"M3"}, dt.date(2024, 2, 1), (1, 1, 100, dt.date(2024, 2, 1), 1)),
+        ({"M1"}, set(), dt.date(2024, 1, 1), (1, 3, 33, None, 0)),  # since before every one
+    ],
+)
+def test_participation_counts_held_meetings_since_and_not_marked_not_expected(
+    attended: set[str],
+    not_expected: set[str],
+    since: dt.date | None,
+    expected: tuple[int, int, int, dt.date | None, int],
+) -> None:
+    held = compute_meetings_held(MEETINGS_2024, dt.date(2024, 3, 1))
+    assert [meeting.name for meeting in held] == ["M1", "M3", "M4"]
+    record = AttendanceRecord("A", frozenset(attended), "Attendance!A2", frozenset(not_expected))
+    (row,) = compute_participation([record], held, BANDS, [Group("A", True, None, True, since)])
+    assert (row.attended, row.held, row.rate, row.since, row.not_expected) == expected

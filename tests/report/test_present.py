@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,7 @@ from cipdocs.report.present import (
     report_as_json,
     short_date,
 )
-from tests.conftest import ROOT
+from tests.conftest import ROOT, contract_sheets, write_sheets
 
 
 @pytest.mark.parametrize(
@@ -143,6 +144,8 @@ def test_sample_json_reproduces_the_seed(sample_report: Report) -> None:
         "held": 13,
         "rate": 92,
         "band": "80%-99%",
+        "since": None,
+        "not_expected": 0,
     } in participation
     assert len(participation) == 19
     milestones = figures["milestones"]
@@ -220,3 +223,32 @@ def test_status_rows_mark_groups_that_moved_in_or_are_new(sample_report: Report)
     assert completed.groups_marked_text.endswith("SSAC (new)")
     unmarked = present_report(sample_report).statuses[0]
     assert unmarked.groups_marked_text == unmarked.groups_text
+
+
+def test_participation_notes_name_each_group_with_its_numbers(tmp_path: Path) -> None:
+    sheets = contract_sheets()
+    sheets["Groups"].append(["Epsilon", "Yes", "Open", dt.date(2024, 3, 15)])
+    sheets["Attendance"].append(["Epsilon"])
+    presented = present_report(load_report(write_sheets(sheets, tmp_path / "b.xlsx")).report)
+    assert presented.participation_notes == [
+        "Beta: 1 of 2 meetings since 1 Feb 2024",
+        "Delta: 2 of 2 meetings (1 not expected)",
+        "Epsilon: no meetings held since 15 Mar 2024 yet, so no rate",
+    ]
+    assert [(row.group, row.out_of_text) for row in presented.participation] == [
+        ("Alpha", ""),
+        ("Beta", "1 of 2 meetings since 1 Feb 2024"),
+        ("Delta", "2 of 2 meetings (1 not expected)"),
+    ]
+    assert [band.groups_marked_text for band in presented.bands] == [
+        "Alpha, Delta*",
+        "Beta*",
+        "N/A",
+    ]
+
+
+def test_the_sample_has_no_participation_notes(sample_presented: PresentedReport) -> None:
+    assert sample_presented.participation_notes == []
+    assert [band.groups_marked_text for band in sample_presented.bands] == [
+        band.groups_text for band in sample_presented.bands
+    ]

@@ -16,6 +16,7 @@ from pptx.util import Inches
 from cipdocs.errors import SelfCheckError
 from cipdocs.verify.selfcheck import NS, check_office_bytes, check_office_file, raise_if_broken
 from tests.conftest import DECK_TEMPLATE, UPDATE_TEMPLATE
+from tests.package.hostile import Entry, write_zip
 
 Edit = Callable[[dict[str, bytes]], object]
 
@@ -158,3 +159,107 @@ def test_raise_if_broken_says_it_is_a_bug(deck: Path) -> None:
         "both files (run with --debug for details)"
     )
     assert "\n" not in message
+
+
+LIBREOFFICE_CORE = (
+    "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+)
+PACKAGE_CORE = (
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+)
+
+
+def add_relationship(part: str, rel_id: str, rel_type: str, target: str) -> Edit:
+    def change(root: etree._Element) -> None:
+        etree.SubElement(
+            root, f"{{{NS['rel']}}}Relationship", Id=rel_id, Type=rel_type, Target=target
+        )
+
+    return edit_xml(part, change)
+
+
+def test_a_second_core_properties_part_is_caught(deck: Path) -> None:
+    # What python-pptx did with a template LibreOffice wrote: its own relationship to a second
+    # docProps/core.xml beside the template's, which the Open XML SDK cannot open.
+    with zipfile.ZipFile(deck) as source:
+        members = [(name, source.read(name)) for name in source.namelist()]
+    entries = []
+    for name, data in members:
+        if name == "_rels/.rels":
+            data = data.replace(PACKAGE_CORE.encode(), LIBREOFFICE_CORE.encode()).replace(
+                b"</Relationships>",
+                f'<Relationship Id="rId99" Type="{PACKAGE_CORE}" '
+                'Target="docProps/core.xml"/></Relationships>'.encode(),
+            )
+        entries.append(Entry.of(name, data))
+        if name == "docProps/core.xml":
+            entries.append(Entry.of(name, data))
+    broken = write_zip(deck.with_name("two-cores.pptx"), entries)
+    faults = check_office_file(broken)
+    assert "the part docProps/core.xml is in the file 2 times" in faults
+    assert (
+        "_rels/.rels: 2 relationships of different types point at docProps/core.xml "
+        f"({LIBREOFFICE_CORE}, {PACKAGE_CORE})"
+    ) in faults
+    assert "_rels/.rels: 2 relationships to core properties, where a package has one" in faults
+
+
+def test_the_template_casing_of_core_properties_alone_is_sound(deck: Path) -> None:
+    def lowercase(members: dict[str, bytes]) -> None:
+        members["_rels/.rels"] = members["_rels/.rels"].replace(
+            PACKAGE_CORE.encode(), LIBREOFFICE_CORE.encode()
+        )
+
+    assert check_office_file(edited(deck, lowercase)) == []
+
+
+def test_two_relationship_types_to_one_part_are_caught(deck: Path) -> None:
+    broken = edited(
+        deck,
+        add_relationship(
+            "ppt/slides/_rels/slide1.xml.rels",
+            "rId98",
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image",
+            "../slideLayouts/slideLayout6.xml",
+        ),
+    )
+    assert any(
+        "ppt/slides/_rels/slide1.xml.rels: 2 relationships of different types point at "
+        "ppt/slideLayouts/slideLayout6.xml" in fault
+        for fault in check_office_file(broken)
+    )
+
+
+def test_a_video_pointed_at_twice_as_powerpoint_does_is_sound(deck: Path) -> None:
+    def add_video(members: dict[str, bytes]) -> None:
+        members["ppt/media/media1.mp4"] = b"\x00\x00\x00\x18ftypmp42"
+        members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+            b"</Types>", b'<Default Extension="mp4" ContentType="video/mp4"/></Types>'
+        )
+
+    broken = edited(deck, add_video)
+    for rel_id, rel_type in (
+        ("rId97", "http://schemas.microsoft.com/office/2007/relationships/media"),
+        ("rId98", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/video"),
+    ):
+        broken = edited(
+            broken,
+            add_relationship(
+                "ppt/slides/_rels/slide1.xml.rels", rel_id, rel_type, "../media/media1.mp4"
+            ),
+        )
+    assert check_office_file(broken) == []
+
+
+def test_macros_in_a_written_document_are_caught(update: Path) -> None:
+    def add_macros(members: dict[str, bytes]) -> None:
+        members["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0"
+        members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+            b"</Types>",
+            b'<Override PartName="/word/vbaProject.bin" '
+            b'ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+        )
+
+    assert check_office_file(edited(update, add_macros)) == [
+        "word/vbaProject.bin carries macros or an ActiveX control, which cipdocs never writes"
+    ]

@@ -385,8 +385,8 @@ def test_a_meeting_shown_by_colour_only_is_a_problem_that_says_so(tmp_path: Path
 
     assert problems_of(build(tmp_path / "colour.xlsx", Attendance=attendance)) == [
         "Attendance!C1: meeting 'M2' was held on 2024-02-10 but has no marks (its cells are "
-        "coloured, but cipdocs reads marks, not colours); enter the attendance, or move the "
-        "Report date back before it"
+        "coloured, but cipdocs reads marks, not colours); enter the attendance, set Cancelled "
+        "to Yes in Meetings if it did not take place, or move the Report date back before it"
     ]
 
 

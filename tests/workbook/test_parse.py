@@ -95,7 +95,7 @@ def test_blank_rows_and_extra_sheets_and_columns_are_ignored(
         ),
         (
             {"Attendance": [["Group", "M1", "M2"], ["Alpha", "Y", "maybe"]]},
-            "Attendance!C2: 'maybe' is not an attendance mark; use Y or N (or leave blank for absent)",
+            "Attendance!C2: 'maybe' is not an attendance mark; use Y or N (or leave blank for absent, n/a if the group was not expected)",
         ),
         (
             {"Attendance": [["Group", "M1", "M2"], ["Alpah", "Y", "Y"]]},
@@ -239,7 +239,8 @@ def test_held_meeting_without_marks_is_a_problem(make_workbook: WorkbookFactory)
     path = make_workbook(Attendance=[["Group", "M1", "M2"], ["Alpha", "Y", None], ["Beta", "N"]])
     assert problems_of(path) == [
         "Attendance!C1: meeting 'M2' was held on 2024-02-10 but has no marks; enter the "
-        "attendance, or move the Report date back before it",
+        "attendance, set Cancelled to Yes in Meetings if it did not take place, or move the "
+        "Report date back before it",
     ]
 
 
@@ -352,7 +353,7 @@ def test_repeated_problems_are_grouped_and_the_count_is_of_all(
         load_report(path)
     assert raised.value.lines() == [
         "Attendance!B2:M31 (360 cells): 'ü' is not an attendance mark; use Y or N (or leave "
-        "blank for absent)",
+        "blank for absent, n/a if the group was not expected)",
         "error: the workbook has 360 problems",
     ]
 

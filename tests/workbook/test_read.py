@@ -133,6 +133,17 @@ def test_zip_without_workbook(tmp_path: Path) -> None:
     )
 
 
+def test_password_protected_workbook_says_so(tmp_path: Path) -> None:
+    from tests.package.hostile import compound_file
+
+    path = compound_file(tmp_path / "locked.xlsx", ["EncryptionInfo", "EncryptedPackage"])
+    assert unreadable(path) == (
+        f"{path}: the workbook is password-protected (encrypted), so cipdocs cannot open it; in "
+        "Excel remove the password (File > Info > Protect Workbook > Encrypt with Password, "
+        "clear the box), save it, and try again"
+    )
+
+
 def test_excel_lock_file(tmp_path: Path) -> None:
     path = tmp_path / "~$cip-ccg.xlsx"
     path.write_bytes(b"\x0bsomeone" + bytes(150))
@@ -154,7 +165,7 @@ def test_zip_bomb_workbook_is_refused(make_workbook: WorkbookFactory, tmp_path: 
 
 
 def test_lying_sizes_fail_cleanly(make_workbook: WorkbookFactory, tmp_path: Path) -> None:
-    # Central directory says 200 bytes for a 20 MB sheet: reading stops there, checksum fails.
+    # Central directory says 200 bytes for a 20 MB sheet: inflation stops just past them.
     path = rewrite_zip(
         make_workbook(),
         tmp_path / "lies.xlsx",
@@ -162,7 +173,9 @@ def test_lying_sizes_fail_cleanly(make_workbook: WorkbookFactory, tmp_path: Path
     )
     patch_central_directory(path, "xl/worksheets/sheet1.xml", file_size=200)
     message = unreadable(path)
-    assert "Bad CRC-32" in message
+    assert "the part 'xl/worksheets/sheet1.xml' holds more than the 200 bytes it declares" in (
+        message
+    )
 
 
 def test_corrupt_compressed_data_is_damaged(tmp_path: Path) -> None:
@@ -204,7 +217,29 @@ def test_broken_sheet_xml_is_unreadable_not_a_traceback(
         tmp_path / "broken.xlsx",
         {"xl/worksheets/sheet1.xml": b'<worksheet xmlns="x"><sheetData><row r="1"><c r="A1" '},
     )
-    assert unreadable(path).startswith(f"{path}: cannot be opened as an Excel workbook (")
+    assert unreadable(path) == (
+        f"{path}: cannot be opened as an Excel workbook: a worksheet could not be read (unclosed "
+        "token: line 1, column 43); open it in Excel or LibreOffice and save it again as .xlsx"
+    )
+
+
+def test_library_internals_never_reach_the_message(
+    make_workbook: WorkbookFactory, tmp_path: Path
+) -> None:
+    # A cell style without a name: openpyxl says "<class '..._NamedCellStyle'>.name should be".
+    path = rewrite_zip(
+        make_workbook(),
+        tmp_path / "styles.xlsx",
+        {
+            "xl/styles.xml": b'<styleSheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"><cellStyles><cellStyle xfId="0" builtinId="0"/>'
+            b"</cellStyles></styleSheet>"
+        },
+    )
+    assert unreadable(path) == (
+        f"{path}: cannot be opened as an Excel workbook: its styles (xl/styles.xml) could not be "
+        "read; open it in Excel or LibreOffice and save it again as .xlsx"
+    )
 
 
 def test_formula_without_saved_value_is_a_problem(make_workbook: WorkbookFactory) -> None:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 from cipdocs.errors import ConverterProblemError
-from cipdocs.office.process import TOOL_TIMEOUT, last_line, run_group
-
-PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 
 
 def substitute_font_warning() -> str | None:
@@ -31,15 +27,14 @@ def substitute_font_warning() -> str | None:
 
 
 def count_pdf_pages(pdf: Path) -> int:
-    """Return the number of pages in `pdf`, by `pdfinfo` if installed, else by its page objects."""
-    pdfinfo = shutil.which("pdfinfo")
-    if pdfinfo:
-        output = run_group([pdfinfo, str(pdf)], TOOL_TIMEOUT, what=f"counting pages of {pdf.name}")
-        match = re.search(r"^Pages:\s+(\d+)\s*$", output, re.MULTILINE)
-        if match:
-            return int(match.group(1))
-        raise ConverterProblemError(f"{pdf}: pdfinfo cannot read the PDF ({last_line(output)})")
+    """Return the number of pages in `pdf`, read with pikepdf (qpdf's page tree, not a guess)."""
+    import pikepdf  # imported here: only --pdf and --preview need it
+
     if not pdf.is_file():
         raise ConverterProblemError(f"{pdf}: no such PDF to count the pages of")
-    # LibreOffice writes no compressed object streams, so every page object is visible as text.
-    return len(PAGE_OBJECT.findall(pdf.read_bytes()))
+    try:
+        with pikepdf.open(pdf) as document:
+            return len(document.pages)
+    except (pikepdf.PdfError, OSError, ValueError) as error:
+        reason = str(error).replace(str(pdf), "").strip(" :") or type(error).__name__
+        raise ConverterProblemError(f"{pdf}: not a readable PDF ({reason})") from None

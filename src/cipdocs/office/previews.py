@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cipdocs.errors import ConverterProblemError, OutputProblemError
-from cipdocs.office.process import Progress, private_folder, run_group
-from cipdocs.render.files import prepare_output_dir, write_atomically
+from cipdocs.office.process import PDFTOPPM_PREFIX, Progress, private_folder, run_group
+from cipdocs.render.files import Stager, prepare_output_dir, write_atomically
 
 INSTALL_POPPLER = (
     "install it with `apt-get install poppler-utils` (Debian/Ubuntu), "
@@ -27,13 +27,19 @@ def render_previews(
     dpi: int = 80,
     timeout: float = 60,
     progress: Progress | None = None,
+    staging: Stager | None = None,
+    made_from: Path | None = None,
 ) -> list[Path]:
-    """Write one PNG per page of `pdf` as `folder/"<stem> (slide 01).png"`; return them in order."""
+    """Write one PNG per page of `pdf` as `folder/"<stem> (slide 01).png"`; return them in order.
+
+    With `staging`, the previews (made from the deck `made_from`) are staged there for the
+    run's commit, which also deals with the previews of an earlier, longer deck.
+    """
     pdftoppm = _find_poppler_tool("pdftoppm")
     if progress:
-        progress(f"rendering slide previews of {pdf.name}…")
+        progress(f"rendering slide previews of {(made_from or pdf).name}…")
     prepare_output_dir(folder)
-    with private_folder("cipdocs-pdftoppm-") as work:
+    with private_folder(PDFTOPPM_PREFIX) as work:
         command = [str(pdftoppm), "-png", "-r", str(dpi), str(pdf), str(work / "page")]
         run_group(command, timeout, what=f"rendering previews of {pdf.name}")
         pages = sorted(work.glob("page-*.png"), key=_page_number)
@@ -44,9 +50,23 @@ def render_previews(
             folder / preview_name(stem, number, width) for number in range(1, len(pages) + 1)
         ]
         for page, preview in zip(pages, previews, strict=True):
-            write_atomically(preview, page.read_bytes())
-    _remove_stale_previews(folder, stem, keep=previews)
+            if staging is not None:
+                staging.stage(preview, page.read_bytes(), made_from=made_from)
+            else:
+                write_atomically(preview, page.read_bytes())
+    if staging is None:
+        _remove_stale_previews(folder, stem, keep=previews)
     return previews
+
+
+def earlier_previews(folder: Path, stem: str) -> list[Path]:
+    """Return the slide previews of the update `stem` that `folder` holds, in name order."""
+    pattern = re.compile(rf"{re.escape(stem)} \(slide \d+\)\.png")
+    return sorted(
+        path
+        for path in folder.glob(f"{glob.escape(stem)} (slide *).png")
+        if pattern.fullmatch(path.name)
+    )
 
 
 def preview_name(stem: str, number: int, width: int = 2) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
 from pathlib import Path
 from typing import IO
+
+from cipdocs.office.process import stop_offices_using
 
 
 def cache_folder() -> Path:
@@ -39,6 +42,11 @@ def claim_profile(work: Path) -> tuple[Path, IO[bytes] | None, bool]:
         lock.close()
         return private, None, False
     if cached.is_dir():
+        # Holding the lock, this run is the profile's only user: a LibreOffice still using it
+        # was left by a killed run, and its lock file in the profile is stale.
+        stop_offices_using(cached)
+        with contextlib.suppress(OSError):
+            (cached / ".lock").unlink(missing_ok=True)
         return cached, lock, False
     return private, lock, True
 

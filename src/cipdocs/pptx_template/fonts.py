@@ -7,21 +7,21 @@ measured with Carlito, Cambria with Caladea, Arial and Helvetica with Liberation
 
 from __future__ import annotations
 
+import contextlib
 import io
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fontTools.ttLib import TTCollection, TTFont, TTLibError
 from lxml import etree
 
-# fontTools logs a warning for fonts with an odd creation date in their `head` table, which
-# says nothing about the metrics; keep it off the user's screen.
-logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+from cipdocs.cache import file_key, read_entry, write_entry
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 METRIC_TWINS = {
     "calibri": "Carlito",
@@ -98,9 +98,62 @@ class FaceMetrics:
         return (self.ascent + self.descent) / self.units_per_em
 
 
+def _font_tools() -> Any:
+    """Return fontTools' `ttLib`, imported the first time a font file is read (it takes a
+    tenth of a second, and a warm cache never needs it)."""
+    import logging
+
+    from fontTools import ttLib
+
+    # fontTools logs a warning for fonts with an odd creation date in their `head` table, which
+    # says nothing about the metrics; keep it off the user's screen.
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+    return ttLib
+
+
 def read_face(path: Path, font_number: int = 0) -> FaceMetrics:
-    """Read the metrics of the face at `path` (the `font_number`-th of a collection)."""
-    font = TTFont(io.BytesIO(path.read_bytes()), lazy=True, fontNumber=font_number)
+    """Return the metrics of the face at `path` (the `font_number`-th of a collection), from
+    the cache when the file has not changed since they were read."""
+    key = file_key(path)
+    cached = read_entry("faces", f"{key}\0{font_number}") if key else None
+    if cached is not None:
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            return face_from_json(cached)
+    face = read_face_file(path, font_number)
+    if key:
+        write_entry("faces", f"{key}\0{font_number}", face_as_json(face))
+    return face
+
+
+def face_as_json(face: FaceMetrics) -> dict[str, Any]:
+    """Return the face's metrics as plain JSON data for the cache."""
+    return {
+        "family": face.family,
+        "bold": face.bold,
+        "units_per_em": face.units_per_em,
+        "codes": list(face.advances),
+        "advances": list(face.advances.values()),
+        "ascent": face.ascent,
+        "descent": face.descent,
+    }
+
+
+def face_from_json(data: dict[str, Any]) -> FaceMetrics:
+    """Return the face `face_as_json` stored."""
+    return FaceMetrics(
+        str(data["family"]),
+        bool(data["bold"]),
+        int(data["units_per_em"]),
+        dict(zip(data["codes"], data["advances"], strict=True)),
+        int(data["ascent"]),
+        int(data["descent"]),
+    )
+
+
+def read_face_file(path: Path, font_number: int = 0) -> FaceMetrics:
+    """Read the metrics of the face at `path` (the `font_number`-th of a collection) with
+    fontTools."""
+    font = _font_tools().TTFont(io.BytesIO(path.read_bytes()), lazy=True, fontNumber=font_number)
     try:
         os2 = font.get("OS/2")
         metrics = font["hmtx"].metrics
@@ -126,24 +179,40 @@ def read_face(path: Path, font_number: int = 0) -> FaceMetrics:
 
 
 def face_names(path: Path) -> list[tuple[str, bool, bool]]:
-    """Return (family, bold, italic) of each face in the file at `path`; empty if unreadable."""
+    """Return (family, bold, italic) of each face in the file at `path`; empty if unreadable.
+    Cached while the file does not change."""
+    key = file_key(path)
+    cached = read_entry("face-names", key) if key else None
+    if isinstance(cached, list):
+        with contextlib.suppress(TypeError, ValueError):
+            return [(str(family), bool(bold), bool(italic)) for family, bold, italic in cached]
+    names = read_face_names(path)
+    if key:
+        write_entry("face-names", key, [list(name) for name in names])
+    return names
+
+
+def read_face_names(path: Path) -> list[tuple[str, bool, bool]]:
+    """Return (family, bold, italic) of each face in the file at `path`, read with fontTools;
+    empty if unreadable."""
+    ttlib = _font_tools()
     try:
         with path.open("rb") as stream:
             if stream.read(4) not in FONT_SIGNATURES:
                 return []  # not a font: fontTools would fail and leave the file open
         # Lazy: only the `name` and `OS/2` tables are read, not the glyphs.
         if path.suffix.lower() == ".ttc":
-            collection = TTCollection(str(path), lazy=True)
+            collection = ttlib.TTCollection(str(path), lazy=True)
             try:
                 return [face_name(font, path) for font in collection.fonts]
             finally:
                 collection.close()
-        font = TTFont(str(path), lazy=True)
+        font = ttlib.TTFont(str(path), lazy=True)
         try:
             return [face_name(font, path)]
         finally:
             font.close()
-    except (TTLibError, OSError, KeyError, AssertionError, ValueError):
+    except (ttlib.TTLibError, OSError, KeyError, AssertionError, ValueError):
         return []
 
 
@@ -234,6 +303,11 @@ class FontBook:
         key = _squeezed(family)
         return index_faces(path for path in self._paths() if key in _squeezed(path.stem))
 
+    def fingerprint(self) -> str:
+        """Return what identifies the fonts this book can find: each file's path, size and
+        mtime (a cache of measured text is valid while it is the same)."""
+        return "\n".join(str(file_key(path)) for path in self._paths())
+
     def face(self, typeface: str, bold: bool = False) -> FaceMetrics | None:
         """Return the metrics `typeface` is drawn with (itself, else its twin), or None."""
         key = (typeface.casefold(), bold)
@@ -261,6 +335,16 @@ class FontBook:
                     "with a conservative estimate, so it may be given more room than it needs"
                 )
         return None
+
+
+_SHARED: list[FontBook] = []
+
+
+def shared_font_book() -> FontBook:
+    """Return the process's font book over this machine's fonts (made on first use)."""
+    if not _SHARED:
+        _SHARED.append(FontBook())
+    return _SHARED[0]
 
 
 def theme_fonts(presentation: Any) -> tuple[str, str]:

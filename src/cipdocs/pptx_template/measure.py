@@ -9,11 +9,12 @@ given too much room rather than too little.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cipdocs.pptx_template.fonts import FaceMetrics, FontBook
+from cipdocs.pptx_template.fonts import FaceMetrics, shared_font_book
 
 FALLBACK_EM = 0.6
 """A character's width where its font is missing: above the average of Latin text faces."""
@@ -21,6 +22,8 @@ WIDE_EM = 1.0
 """An East Asian wide character's width where no face has it: a full em, as CJK fonts draw it."""
 FALLBACK_LINE_EM = 1.25
 """A line's height where the font is missing: above Carlito's 1.22 and Liberation Sans' 1.12."""
+LATIN_UNITS = re.compile(r"^ +|[^ ]+ *")
+"""Leading spaces, then each word with the spaces after it."""
 THEME_MAJOR = ("+mj-lt", "+mj-ea", "+mj-cs")
 THEME_MINOR = ("+mn-lt", "+mn-ea", "+mn-cs")
 
@@ -72,6 +75,8 @@ class Measurer:
         # Each face's characters in ems, filled as they are met: layout measures the same
         # names and words again and again.
         self._ems: dict[tuple[str, bool], dict[str, float]] = {}
+        # ...and each word's, summed in the same order every time, so the same number.
+        self._words: dict[tuple[str, bool], dict[str, float]] = {}
 
     def character_em(self, character: str, style: TextStyle) -> float:
         """Return one character's advance in ems."""
@@ -87,6 +92,17 @@ class Measurer:
     def width(self, text: str, style: TextStyle) -> float:
         """Return the width of `text` on one line, in points."""
         key = (style.typeface, style.bold)
+        words = self._words.get(key)
+        if words is None:
+            words = self._words[key] = {}
+        total = words.get(text)
+        if total is None:
+            total = words[text] = self._text_em(text, style)
+        return total * style.size
+
+    def _text_em(self, text: str, style: TextStyle) -> float:
+        """Return the advance of `text` in ems, character by character."""
+        key = (style.typeface, style.bold)
         ems = self._ems.get(key)
         if ems is None:
             ems = self._ems[key] = {}
@@ -96,7 +112,7 @@ class Measurer:
             if em is None:
                 em = ems[character] = self.character_em(character, style)
             total += em
-        return total * style.size
+        return total
 
     def line_height(self, style: TextStyle, spacing: float = 1.0) -> float:
         """Return the height of one line in points, at `spacing` (1.0 is single spacing)."""
@@ -152,6 +168,14 @@ class Measurer:
 def break_units(text: str) -> list[str]:
     """Split `text` into the pieces a line may break between: a word with the spaces after it,
     or a single CJK character with the spaces after it."""
+    if text.isascii():
+        # No ASCII character is East Asian wide: the pieces are the words with their spaces.
+        return LATIN_UNITS.findall(text)
+    return break_units_any(text)
+
+
+def break_units_any(text: str) -> list[str]:
+    """Return `break_units` of any text, character by character."""
     units: list[str] = []
     current = ""
     for character in text:
@@ -181,5 +205,5 @@ def measurer() -> Measurer:
     """Return the process's measurer over this machine's fonts, indexing them on first use
     (reading every font file's names takes a moment, so it is done once)."""
     if not _SHARED:
-        _SHARED.append(Measurer(FontBook().face))
+        _SHARED.append(Measurer(shared_font_book().face))
     return _SHARED[0]

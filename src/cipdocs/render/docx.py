@@ -20,8 +20,8 @@ from lxml import etree
 
 from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.pptx_template.tags import check_lines
-from cipdocs.render.files import require_template, write_document
-from cipdocs.render.properties import apply_core_properties
+from cipdocs.render.files import Stager, require_template, write_document
+from cipdocs.render.properties import apply_core_properties, template_core_properties
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import (
     Placeholder,
@@ -58,24 +58,28 @@ def render_update(
     destination: Path,
     *,
     record: Mapping[str, object] | None = None,
+    staging: Stager | None = None,
 ) -> None:
     """Fill `template` with `report` and write the Word update to `destination`.
 
-    `record` (the report as data, report/record.py) is embedded in the file when given.
+    `record` (the report as data, report/record.py) is embedded in the file when given; with
+    `staging`, the update is staged there for the run's commit rather than written at once.
     """
     document = _open_template(template)
-    try:
-        document.render(
-            report.as_template_context(),
-            jinja_env=make_environment(autoescape=True),
-            autoescape=True,
-        )
-    except jinja2.TemplateError as error:
-        raise TemplateProblemError(_render_problem(template, document, error)) from None
-    _set_core_properties(document, report)
+    # docxtpl renders the core properties too: it must find the template's own.
+    with template_core_properties(document.docx.part.package):
+        try:
+            document.render(
+                report.as_template_context(),
+                jinja_env=make_environment(autoescape=True),
+                autoescape=True,
+            )
+        except jinja2.TemplateError as error:
+            raise TemplateProblemError(_render_problem(template, document, error)) from None
+        _set_core_properties(document, report)
     buffer = io.BytesIO()
     document.save(buffer)
-    write_document(destination, buffer.getvalue(), record=record)
+    write_document(destination, buffer.getvalue(), record=record, staging=staging)
 
 
 def list_placeholders(template: Path) -> list[Placeholder]:
@@ -165,11 +169,12 @@ def _template_lineno(error: BaseException) -> int | None:
 
 
 def _set_core_properties(document: DocxTemplate, report: PresentedReport) -> None:
-    title = document.core_properties.title
+    core = document.core_properties
+    title = core.title
     if not title:
         titles = (p.text for p in document.paragraphs if p.style and p.style.name == "Title")
         title = next(titles, "")
-    apply_core_properties(document.core_properties, document_properties(report), title)
+    apply_core_properties(core, document_properties(report), title)
 
 
 def _read_parts(template: Path) -> list[Lines]:

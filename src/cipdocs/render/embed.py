@@ -13,13 +13,20 @@ import json
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
 from lxml import etree
 
 from cipdocs.errors import NewerUpdateError, PreviousUpdateError
-from cipdocs.package.archive import check_zip_archive
+from cipdocs.package.archive import (
+    PackageDamaged,
+    PackageRefused,
+    check_zip_archive,
+    damaged_message,
+    read_part,
+)
 from cipdocs.report.model import Report
 from cipdocs.report.record import NewerFormatError, RecordError, report_from_json
 
@@ -94,29 +101,50 @@ def read_embedded_report(path: Path) -> Report | None:
 
 
 def read_record(path: Path) -> object | None:
-    """Return the decoded JSON record embedded in `path`, or None when there is none."""
-    if not zipfile.is_zipfile(path):
+    """Return the decoded JSON record embedded in `path`, or None when there is none.
+
+    The file is checked as any package is (package/archive.py), and the record part is read
+    with a hard limit on the bytes it produces: a damaged or crafted file in a shared output
+    folder costs a line, never memory.
+    """
+    try:
+        if not zipfile.is_zipfile(path):
+            raise PreviousUpdateError(
+                f"{path}: not a PowerPoint or Word file; name a .pptx or .docx cipdocs wrote, "
+                "or the .xlsx workbook of that update"
+            )
+        check_zip_archive(path, what="previous update", error=PreviousUpdateError)
+        with path.open("rb") as file, zipfile.ZipFile(file) as archive:
+            for info in archive.infolist():
+                if not _ITEM.fullmatch(info.filename) or info.file_size > MAX_RECORD_SIZE:
+                    continue
+                root = _parse(read_part(file, info, limit=MAX_RECORD_SIZE))
+                if root is not None and root.tag == RECORD_ELEMENT:
+                    return _decode(path, root)
+    except PackageRefused as refused:
         raise PreviousUpdateError(
-            f"{path}: not a PowerPoint or Word file; name a .pptx or .docx cipdocs wrote, "
-            "or the .xlsx workbook of that update"
-        )
-    check_zip_archive(path, what="previous update", error=PreviousUpdateError)
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            if not _ITEM.fullmatch(info.filename) or info.file_size > MAX_RECORD_SIZE:
-                continue
-            root = _parse(archive.read(info))
-            if root is None or root.tag != RECORD_ELEMENT:
-                continue
-            try:
-                record: object = json.loads(root.text or "")
-            except json.JSONDecodeError:
-                raise PreviousUpdateError(
-                    f"{path}: the report cipdocs embedded in it is damaged; "
-                    "name another update with --since, or its workbook"
-                ) from None
-            return record
+            f"{path}: the previous update was not opened: {refused}"
+        ) from None
+    except (PackageDamaged, zipfile.BadZipFile, zlib.error, EOFError) as damage:
+        raise PreviousUpdateError(damaged_message(path, "previous update", damage)) from None
+    except OSError as error:
+        raise PreviousUpdateError(
+            f"{path}: the previous update cannot be read ({error.strerror or error}); "
+            "check the file's permissions, or name another update with --since"
+        ) from None
     return None
+
+
+def _decode(path: Path, root: etree._Element) -> object:
+    """Return the record's JSON, or raise `PreviousUpdateError` when it is damaged."""
+    try:
+        record: object = json.loads(root.text or "")
+    except json.JSONDecodeError:
+        raise PreviousUpdateError(
+            f"{path}: the report cipdocs embedded in it is damaged; "
+            "name another update with --since, or its workbook"
+        ) from None
+    return record
 
 
 def _find_record_item(parts: Parts) -> str | None:

@@ -29,20 +29,14 @@ from cipdocs.pptx_template.presentation import (
 )
 from cipdocs.pptx_template.slides import layout_table
 from cipdocs.pptx_template.tags import TemplateError, find_placeholders
-from cipdocs.render.files import require_template, write_document
+from cipdocs.render.files import Stager, require_template, write_document
 from cipdocs.render.pptx_chart import fix_workbook_dates
 from cipdocs.render.pptx_timeline import draw_timeline, is_timeline
 from cipdocs.render.pptx_titles import number_continued_titles
-from cipdocs.render.properties import apply_core_properties
+from cipdocs.render.properties import apply_core_properties, template_core_properties
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import Placeholder, make_environment, template_names
-from cipdocs.verify.accessibility import check_accessibility, raise_on_new_findings
-from cipdocs.verify.layoutcheck import (
-    check_layout,
-    overlapping_text_shapes,
-    raise_on_layout_findings,
-    shrink_overflowing_text,
-)
+from cipdocs.verify.deck import judge_filled, template_findings
 
 # Templates made before charts were bound by name keep working: their chart is this binding.
 CHART_ALIASES = {
@@ -59,14 +53,16 @@ def render_deck(
     destination: Path,
     *,
     record: Mapping[str, object] | None = None,
+    staging: Stager | None = None,
 ) -> int:
     """Fill `template` with `report`, write the deck to `destination` (the same bytes on every
     run) and return how many slides a PDF of it will have: the slides not hidden.
 
-    `record` (the report as data, report/record.py) is embedded in the file when given."""
+    `record` (the report as data, report/record.py) is embedded in the file when given; with
+    `staging`, the deck is staged there for the run's commit rather than written at once."""
     presentation = open_template(template)
-    template_findings = check_accessibility(presentation)
-    template_overlaps = overlapping_text_shapes(presentation)
+    # What the template already has is the template's to fix, not a reason to stop the run.
+    judged_template = template_findings(presentation, template)
     environment = make_environment()
     try:
         filled = fill_presentation(
@@ -80,13 +76,11 @@ def render_deck(
     for slide in filled:
         lay_out_slide(presentation, slide, report, slide_height)
     number_continued_titles(presentation)
-    shrink_overflowing_text(presentation)
-    raise_on_new_findings(destination, check_accessibility(presentation), template_findings)
-    raise_on_layout_findings(destination, check_layout(presentation, template_overlaps))
+    judge_filled(presentation, destination, judged_template)
     set_properties(presentation, report)
     buffer = io.BytesIO()
     presentation.save(buffer)
-    write_document(destination, buffer.getvalue(), record=record)
+    write_document(destination, buffer.getvalue(), record=record, staging=staging)
     return sum(
         1 for slide in presentation.slides if slide._element.get("show") not in ("0", "false")
     )
@@ -152,4 +146,5 @@ def set_properties(presentation: Any, report: PresentedReport) -> None:
     """Set the document properties from the report, so two runs write the same bytes; the
     title is the update's (the PDF's title too), not the first slide's."""
     properties = document_properties(report)
-    apply_core_properties(presentation.core_properties, properties, properties.title)
+    with template_core_properties(presentation.part.package):
+        apply_core_properties(presentation.core_properties, properties, properties.title)

@@ -6,10 +6,12 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from typing import Any
 
 from pptx.chart.data import CategoryChartData
 
+from cipdocs.package.archive import PackageDamaged, PackageRefused, check_package
 from cipdocs.render.files import normalize_zip
 
 CHART_NAME = "participation chart"
@@ -27,8 +29,15 @@ def fix_workbook_dates(chart: Any, report_date: dt.date) -> None:
     part = chart.part.chart_workbook.xlsx_part
     if part is None:
         return
+    blob = part.blob
+    try:
+        # A template's chart may embed an old .xls, or a damaged or crafted workbook: it is
+        # left as the template has it, never inflated past its limits.
+        check_package(io.BytesIO(blob), len(blob))
+    except (PackageRefused, PackageDamaged, zipfile.BadZipFile, zlib.error, EOFError, ValueError):
+        return
     stamp = f"{report_date.isoformat()}T00:00:00Z".encode()
-    source = zipfile.ZipFile(io.BytesIO(part.blob))
+    source = zipfile.ZipFile(io.BytesIO(blob))
     target = io.BytesIO()
     with source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as rewritten:
         for member in source.infolist():

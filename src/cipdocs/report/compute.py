@@ -43,8 +43,22 @@ def compute_representation(groups: Sequence[Group]) -> Representation:
 
 
 def compute_meetings_held(meetings: Iterable[Meeting], report_date: dt.date) -> tuple[Meeting, ...]:
-    """Return the meetings dated on or before `report_date`."""
-    return tuple(meeting for meeting in meetings if meeting.date <= report_date)
+    """Return the meetings dated on or before `report_date` that were not cancelled."""
+    return tuple(
+        meeting for meeting in meetings if meeting.date <= report_date and not meeting.cancelled
+    )
+
+
+def compute_counted(
+    record: AttendanceRecord, held: Sequence[Meeting], since: dt.date | None
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the held meetings that count for a group, and those its marks say were not expected.
+
+    A meeting counts when it was held on or after the group's `since` and is not marked
+    not expected (``n/a``).
+    """
+    expected = frozenset(meeting.name for meeting in held if since is None or meeting.date >= since)
+    return expected - record.not_expected, expected & record.not_expected
 
 
 def compute_rate(attended: int, held: int) -> int:
@@ -63,22 +77,54 @@ def compute_participation(
     attendance: Iterable[AttendanceRecord],
     held: Sequence[Meeting],
     bands: Sequence[Band],
+    groups: Sequence[Group] = (),
 ) -> tuple[Participation, ...]:
-    """Return each tracked group's attendance, rate and band; raise when a rate fits no band."""
-    held_names = frozenset(meeting.name for meeting in held)
+    """Return each tracked group's attendance, rate and band; raise when a rate fits no band.
+
+    A group with a `represented_since` counts only the meetings held from then on, and no
+    group counts a meeting its mark says it was not expected at. A group left with no meeting
+    to count (while meetings were held) has no rate: it is in `compute_uncounted`.
+    """
+    since = {group.name: group.represented_since for group in groups}
     rows: list[Participation] = []
     problems: list[Issue] = []
     for record in attendance:
-        attended = len(record.attended & held_names)
-        rate = compute_rate(attended, len(held_names))
+        counted, not_expected = compute_counted(record, held, since.get(record.group))
+        if held and not counted:
+            continue
+        attended = len(record.attended & counted)
+        rate = compute_rate(attended, len(counted))
         band = find_band(bands, rate)
         if band is None:
-            problems.append(_unbanded_issue(record, attended, len(held_names), rate))
+            problems.append(_unbanded_issue(record, attended, len(counted), rate))
             continue
-        rows.append(Participation(record.group, attended, len(held_names), rate, band))
+        shortened = len(counted) + len(not_expected) < len(held)
+        rows.append(
+            Participation(
+                record.group,
+                attended,
+                len(counted),
+                rate,
+                band,
+                since.get(record.group) if shortened else None,
+                len(not_expected),
+            )
+        )
     if problems:
         raise InvalidWorkbookError(problems)
     return tuple(rows)
+
+
+def compute_uncounted(
+    attendance: Iterable[AttendanceRecord], held: Sequence[Meeting], groups: Sequence[Group]
+) -> tuple[str, ...]:
+    """Return the groups with no held meeting to count (represented since, or all not expected)."""
+    since = {group.name: group.represented_since for group in groups}
+    return tuple(
+        record.group
+        for record in attendance
+        if held and not compute_counted(record, held, since.get(record.group))[0]
+    )
 
 
 def _unbanded_issue(record: AttendanceRecord, attended: int, held: int, rate: int) -> Issue:
@@ -110,9 +156,8 @@ def order_groups(
 def compute_report(data: WorkbookData) -> Report:
     """Return every figure the documents show."""
     held = compute_meetings_held(data.meetings, data.report_date)
-    participation = compute_participation(
-        order_groups(data.groups, data.attendance), held, data.bands
-    )
+    attendance = order_groups(data.groups, data.attendance)
+    participation = compute_participation(attendance, held, data.bands, data.groups)
     return Report(
         source_name=data.source_name,
         report_date=data.report_date,
@@ -123,4 +168,11 @@ def compute_report(data: WorkbookData) -> Report:
         bands=compute_band_rows(data.bands, participation),
         milestones=data.milestones,
         roadmap=data.roadmap,
+        meetings=data.meetings,
+        represented_since=tuple(
+            (group.name, group.represented_since)
+            for group in data.groups
+            if group.represented_since is not None
+        ),
+        uncounted=compute_uncounted(attendance, held, data.groups),
     )

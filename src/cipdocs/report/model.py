@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
 
 
@@ -29,6 +30,9 @@ class Group:
     tracked: bool = True
     """Whether its participation is tracked (`Participation tracked`; blank is Yes): a
     represented group that is not tracked needs no `Attendance` row."""
+    represented_since: dt.date | None = None
+    """`Represented since`: only meetings held on or after it count for the group; None (blank)
+    counts every meeting."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class Meeting:
 
     name: str
     date: dt.date
+    cancelled: bool = False
+    """`Cancelled` is Yes: the meeting is not held and counts for no group."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,31 @@ class AttendanceRecord:
     """Names of the meetings the representative attended."""
     where: str
     """The row's first cell, e.g. ``Attendance!A5``, so later checks can point at it."""
+    not_expected: frozenset[str] = frozenset()
+    """Names of the meetings marked not expected (``n/a``, ``-``): left out of its count."""
+
+
+class FigureKind(enum.Enum):
+    """Which of a group's figures a column of the workbook's own sums states."""
+
+    ATTENDED = "attended"
+    HELD = "held"
+    RATE = "rate"
+
+
+@dataclass(frozen=True)
+class StatedFigure:
+    """A group's figure as the workbook's own sum column states it (a formula or a number)."""
+
+    group: str
+    """The `Group.name`."""
+    kind: FigureKind
+    where: str
+    """The cell, e.g. ``Attendance!P9``."""
+    value: float
+    """A count, or a rate as a percentage (76 for a cell holding 0.76 shown as 76%)."""
+    reasons: tuple[str, ...] = ()
+    """What the workbook shows about a disagreement (a mark a COUNTIF of "Y" does not count)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +129,8 @@ class WorkbookData:
     bands: tuple[Band, ...]
     milestones: tuple[Milestone, ...]
     roadmap: tuple[RoadmapPhase, ...]
+    stated: tuple[StatedFigure, ...] = ()
+    """The figures the workbook's own `Attended`, `Held` and `Rate` columns state."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +167,10 @@ class Participation:
     rate: int
     """Percentage rounded down: 12 of 13 is 92, 199 of 200 is 99."""
     band: Band
+    since: dt.date | None = None
+    """The group's `Represented since`, when it leaves out meetings held before it."""
+    not_expected: int = 0
+    """Held meetings left out because the group's mark says it was not expected (``n/a``)."""
 
 
 @dataclass(frozen=True)
@@ -158,3 +195,15 @@ class Report:
     bands: tuple[BandRow, ...]
     milestones: tuple[Milestone, ...]
     roadmap: tuple[RoadmapPhase, ...]
+    meetings: tuple[Meeting, ...] = ()
+    """Every meeting of the `Meetings` sheet, held, planned or cancelled."""
+    represented_since: tuple[tuple[str, dt.date], ...] = ()
+    """(group, `Represented since`) for the groups that have one, in `Groups` order."""
+    uncounted: tuple[str, ...] = ()
+    """Tracked groups with no held meeting to count yet (represented since after them all, or
+    every one marked not expected): not in the participation table."""
+
+    @property
+    def cancelled(self) -> tuple[Meeting, ...]:
+        """Return the cancelled meetings."""
+        return tuple(meeting for meeting in self.meetings if meeting.cancelled)

@@ -107,6 +107,8 @@ class BandView:
     groups: list[str]
     groups_text: str
     """The groups joined by ``, ``; ``N/A`` when the band is empty."""
+    groups_marked_text: str = ""
+    """`groups_text` with ``*`` after each group whose rate is out of fewer meetings."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,11 @@ class ParticipationView:
     """``92%``."""
     band: str
     colour: str
+    out_of_text: str = ""
+    """``2 of 3 meetings since 4 Sep 2024`` when the rate is out of fewer meetings than were
+    held (represented since, or meetings marked not expected); empty otherwise."""
+    note: str = ""
+    """The same with the group's name: ``ASO: 2 of 3 meetings since 4 Sep 2024``."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +190,16 @@ class ChangesView:
     band_changes: list[MoveView]
     milestone_changes: list[MoveView]
     roadmap_changes: list[MoveView]
+    milestones_reworded: list[MoveView]
+    """`before` the old text, `after` the new."""
+    roadmap_renamed: list[MoveView]
+    roadmap_redated: list[MoveView]
+    """`before` and `after` as ``1 Nov 2024 to 31 Jan 2025``."""
+    meetings_cancelled: list[MoveView]
+    """`item` the meeting, `before` ``planned``/``held`` (empty when new), `after` ``cancelled``;
+    `text` ``#14 (4 Sep 2024)``."""
+    represented_since: list[MoveView]
+    """`before` and `after` as ``4 Sep 2024``, empty when not set."""
     lines: list[str]
     """Every change as one line of words, for a bulleted list; one line saying so when none."""
     any: bool
@@ -225,6 +242,9 @@ class PresentedReport:
     """In `Groups` order."""
     participation_by_band: list[ParticipationView]
     """In the participation table's order: by band, then `Groups` order; the chart uses this."""
+    participation_notes: list[str]
+    """One line per group whose rate is out of fewer meetings than were held, or that has no
+    meeting to count yet: ``ASO: 2 of 3 meetings since 4 Sep 2024``; empty when none."""
     milestones: list[MilestoneView]
     roadmap: list[PhaseView]
     source: SourceView
@@ -270,7 +290,32 @@ def band_colour(band: Band, bands: Sequence[Band]) -> str:
     return DEFAULT_BAND_COLOURS[bands.index(band) % len(DEFAULT_BAND_COLOURS)]
 
 
-def _participation_view(row: Participation, bands: Sequence[Band]) -> ParticipationView:
+SHORTER_MARKER = "*"
+"""After a group's name in the band table when its rate is out of fewer meetings (its note
+names it)."""
+
+
+def out_of_text(row: Participation, meetings_held: int) -> str:
+    """Return ``2 of 3 meetings since 4 Sep 2024 (1 not expected)`` for a rate out of fewer
+    meetings than `meetings_held`, or '' for one out of them all."""
+    if row.held >= meetings_held:
+        return ""
+    since = f" since {short_date(row.since)}" if row.since else ""
+    not_expected = f" ({row.not_expected} not expected)" if row.not_expected else ""
+    return f"{row.attended} of {row.held} {plural(row.held, 'meeting')}{since}{not_expected}"
+
+
+def uncounted_note(group: str, since: dt.date | None) -> str:
+    """Return the note for a group with no meeting to count yet."""
+    if since is not None:
+        return f"{group}: no meetings held since {short_date(since)} yet, so no rate"
+    return f"{group}: every meeting held is marked not expected, so no rate"
+
+
+def _participation_view(
+    row: Participation, bands: Sequence[Band], meetings_held: int = 0
+) -> ParticipationView:
+    shorter = out_of_text(row, meetings_held)
     return ParticipationView(
         group=row.group,
         attended=row.attended,
@@ -279,6 +324,8 @@ def _participation_view(row: Participation, bands: Sequence[Band]) -> Participat
         rate_text=percent(row.rate),
         band=row.band.name,
         colour=band_colour(row.band, bands),
+        out_of_text=shorter,
+        note=f"{row.group}: {shorter}" if shorter else "",
     )
 
 
@@ -293,7 +340,11 @@ def present_report(
     `changes` are those since the previous update, read from `previous_file`; `earlier` are
     the updates before this one, oldest first, for the history."""
     bands = [row.band for row in report.bands]
-    by_group = {row.group: _participation_view(row, bands) for row in report.participation}
+    by_group = {
+        row.group: _participation_view(row, bands, report.meetings_held)
+        for row in report.participation
+    }
+    since = dict(report.represented_since)
     return PresentedReport(
         report_date=report.report_date,
         report_year=report.report_date.year,
@@ -310,11 +361,18 @@ def present_report(
                 band_colour(row.band, bands),
                 list(row.groups),
                 join_names(row.groups, empty=EMPTY_BAND_TEXT),
+                join_names(
+                    (f"{name}{SHORTER_MARKER}" if by_group[name].note else name)
+                    for name in row.groups
+                )
+                or EMPTY_BAND_TEXT,
             )
             for row in report.bands
         ],
         participation=list(by_group.values()),
         participation_by_band=[by_group[name] for row in report.bands for name in row.groups],
+        participation_notes=[view.note for view in by_group.values() if view.note]
+        + [uncounted_note(group, since.get(group)) for group in report.uncounted],
         milestones=[
             MilestoneView(number, milestone.text, milestone.status or "")
             for number, milestone in enumerate(report.milestones, start=1)
@@ -387,8 +445,38 @@ def present_changes(changes: Changes, previous_file: str = "") -> ChangesView:
         "no longer have representatives",
         changes.represented_lost,
     )
+    since = [_since_view(move) for move in changes.represented_since]
+    cancelled = [
+        MoveView(
+            meeting.meeting,
+            meeting.before or "",
+            "cancelled",
+            f"{meeting.meeting} ({short_date(meeting.date)})",
+        )
+        for meeting in changes.meetings_cancelled
+    ]
+    reworded = [
+        _move_view(move, "", quoted=True, both=True) for move in changes.milestones_reworded
+    ]
+    renamed = [_move_view(move, "", both=True) for move in changes.roadmap_renamed]
+    redated = [
+        MoveView(
+            move.item,
+            _dates(*move.before),
+            _dates(*move.after),
+            f"{move.item}: {_dates(*move.before)} → {_dates(*move.after)}",
+        )
+        for move in changes.roadmap_redated
+    ]
+    lines += [view.text for view in since]
     lines += [f"Participation band, {view.text}" for view in bands]
+    lines += _named_line(
+        "Meeting cancelled", "Meetings cancelled", [view.text for view in cancelled]
+    )
+    lines += [f"Milestone reworded: {view.text}" for view in reworded]
     lines += [f"Milestone {view.text}" for view in milestones]
+    lines += [f"Roadmap phase renamed: {view.text}" for view in renamed]
+    lines += [f"Roadmap phase re-dated, {view.text}" for view in redated]
     lines += [f"Roadmap phase {view.text}" for view in phases]
     if changes.since is not None and not lines:
         lines = [NOTHING_MOVED]
@@ -404,23 +492,41 @@ def present_changes(changes: Changes, previous_file: str = "") -> ChangesView:
         band_changes=bands,
         milestone_changes=milestones,
         roadmap_changes=phases,
+        milestones_reworded=reworded,
+        roadmap_renamed=renamed,
+        roadmap_redated=redated,
+        meetings_cancelled=cancelled,
+        represented_since=since,
         lines=lines,
         any=changes.any,
     )
 
 
-def _move_view(move: Move, absent: str, *, quoted: bool = False) -> MoveView:
-    """Return `move` with its text; `absent` stands for a side where the item was not there."""
+def _move_view(move: Move, absent: str, *, quoted: bool = False, both: bool = False) -> MoveView:
+    """Return `move` with its text; `absent` stands for a side where the item was not there.
+
+    With `both`, the text is only the two sides (a rename: ``Old → New``)."""
     item = f"“{move.item}”" if quoted else move.item
-    return MoveView(
-        move.item, move.before or "", move.after or "", f"{item}: {_moved(move, absent)}"
-    )
+    if both:
+        before, after = _sides(move, absent)
+        if quoted:
+            before, after = f"“{before}”", f"“{after}”"
+        text = f"{before} → {after}"
+    else:
+        text = f"{item}: {_moved(move, absent)}"
+    return MoveView(move.item, move.before or "", move.after or "", text)
+
+
+def _sides(move: Move, absent: str) -> tuple[str, str]:
+    """Return the move's two sides, `absent` for a side where the item was not there."""
+    before = absent if move.before is None else move.before or "no status"
+    after = absent if move.after is None else move.after or "no status"
+    return before, after
 
 
 def _moved(move: Move, absent: str) -> str:
     """Return the move's two sides: ``In progress → Completed``."""
-    before = absent if move.before is None else move.before or "no status"
-    after = absent if move.after is None else move.after or "no status"
+    before, after = _sides(move, absent)
     return f"{before} → {after}"
 
 
@@ -429,6 +535,24 @@ def _subject_line(singular: str, plural_form: str, names: Sequence[str]) -> list
     if not names:
         return []
     return [f"{join_names(names)} {plural(len(names), singular, plural_form)}"]
+
+
+def _since_view(move: Move) -> MoveView:
+    """Return a change of `Represented since` (ISO dates) in words."""
+    before, after = (
+        short_date(dt.date.fromisoformat(side)) if side else ""
+        for side in (move.before, move.after)
+    )
+    return MoveView(
+        move.item,
+        before,
+        after,
+        f"{move.item}, represented since: {before or 'not set'} → {after or 'not set'}",
+    )
+
+
+def _dates(start: dt.date, end: dt.date) -> str:
+    return f"{short_date(start)} to {short_date(end)}"
 
 
 def _named_line(singular: str, plural_form: str, names: Sequence[str]) -> list[str]:
@@ -473,9 +597,23 @@ def report_as_json(report: Report) -> dict[str, object]:
                 "held": row.held,
                 "rate": row.rate,
                 "band": row.band.name,
+                "since": row.since.isoformat() if row.since else None,
+                "not_expected": row.not_expected,
             }
             for row in report.participation
         ],
+        "uncounted": list(report.uncounted),
+        "meetings": [
+            {
+                "meeting": meeting.name,
+                "date": meeting.date.isoformat(),
+                "cancelled": meeting.cancelled,
+            }
+            for meeting in report.meetings
+        ],
+        "represented_since": {
+            group: since.isoformat() for group, since in report.represented_since
+        },
         "milestones": [
             {"milestone": milestone.text, "status": milestone.status or ""}
             for milestone in report.milestones

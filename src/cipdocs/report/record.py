@@ -10,6 +10,7 @@ from cipdocs import __version__
 from cipdocs.report.model import (
     Band,
     BandRow,
+    Meeting,
     Milestone,
     Participation,
     Report,
@@ -86,6 +87,8 @@ def _report(record: Mapping[str, Any]) -> Report:
                 _int(row["held"]),
                 _int(row["rate"]),
                 by_name[_str(row["band"])],
+                _optional_date(row.get("since")),
+                _int(row.get("not_expected", 0)),
             )
             for row in map(_mapping, _list(record["participation"]))
         ),
@@ -106,6 +109,16 @@ def _report(record: Mapping[str, Any]) -> Report:
             )
             for row in map(_mapping, _list(record["roadmap"]))
         ),
+        # Added after format 1 was first written: older records have none of these.
+        meetings=tuple(
+            Meeting(_str(row["meeting"]), _date(row["date"]), row["cancelled"] is True)
+            for row in map(_mapping, _list(record.get("meetings", [])))
+        ),
+        represented_since=tuple(
+            (_str(group), _date(since))
+            for group, since in _mapping(record.get("represented_since", {})).items()
+        ),
+        uncounted=_strings(record.get("uncounted", [])),
     )
 
 
@@ -139,6 +152,10 @@ def _int(value: object) -> int:
 
 def _strings(value: object) -> tuple[str, ...]:
     return tuple(_str(item) for item in _list(value))
+
+
+def _optional_date(value: object) -> dt.date | None:
+    return None if value is None else _date(value)
 
 
 def _date(value: object) -> dt.date:

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from cipdocs.report.model import Report
-from cipdocs.report.present import EMPTY_BAND_TEXT, join_names, long_date, percent
+from cipdocs.report.present import (
+    EMPTY_BAND_TEXT,
+    join_names,
+    long_date,
+    out_of_text,
+    percent,
+    uncounted_note,
+)
 
 
 def format_summary(report: Report) -> str:
     """Return the report as a few short, aligned sections."""
     representation = report.representation
+    cancelled = sum(1 for meeting in report.cancelled if meeting.date <= report.report_date)
+    cancelled_text = f", {cancelled} cancelled" if cancelled else ""
     lines = [
         f"CIP-CCG status update as of {long_date(report.report_date)} "
-        f"({report.meetings_held} meetings held, source {report.source_name})",
+        f"({report.meetings_held} meetings held{cancelled_text}, source {report.source_name})",
         "",
         "Framework status",
     ]
@@ -33,10 +42,13 @@ def format_summary(report: Report) -> str:
         )
         for member in report.participation:
             if member.band == band_row.band:
+                shorter = out_of_text(member, report.meetings_held)
                 lines.append(
                     f"      {member.group:<24} {member.attended:>3}/{member.held:<3} "
-                    f"{percent(member.rate):>5}"
+                    f"{percent(member.rate):>5}" + (f"  {shorter}" if shorter else "")
                 )
+    since = dict(report.represented_since)
+    lines += [f"  {uncounted_note(group, since.get(group))}" for group in report.uncounted]
     lines += ["", "Milestones"]
     for number, milestone in enumerate(report.milestones, start=1):
         status = f" [{milestone.status}]" if milestone.status else ""

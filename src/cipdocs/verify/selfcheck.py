@@ -14,8 +14,20 @@ from urllib.parse import unquote
 from lxml import etree
 
 from cipdocs.errors import SelfCheckError
+from cipdocs.package.kind import macro_parts
 
 CONTENT_TYPES = "[Content_Types].xml"
+CORE_PROPERTIES_SUFFIX = "/metadata/core-properties"
+"""The end of every form of the core-properties relationship type (the package's, LibreOffice's)."""
+SHARED_MEDIA_TYPES = frozenset(
+    {
+        "http://schemas.microsoft.com/office/2007/relationships/media",
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/video",
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/audio",
+    }
+)
+"""PowerPoint points at a video or sound with two relationships, ``media`` and ``video`` or
+``audio``: the one pair of different types to one part that Office itself writes."""
 NS = {
     "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
@@ -61,10 +73,17 @@ def raise_if_broken(path: Path, data: bytes | None = None) -> None:
 def _iter_faults(archive: zipfile.ZipFile) -> Iterator[str]:
     names = [name for name in archive.namelist() if not name.endswith("/")]
     parts = {name.casefold(): name for name in names}
+    # Part names are case-insensitive (OPC): two entries for one name is a package the Open
+    # XML SDK refuses to open, whichever of them a reader would take.
+    for folded, count in sorted(Counter(name.casefold() for name in names).items()):
+        if count > 1:
+            yield f"the part {parts[folded]} is in the file {count} times"
     if CONTENT_TYPES.casefold() not in parts:
         yield f"{CONTENT_TYPES} is missing"
     else:
-        yield from _content_type_faults(archive, parts[CONTENT_TYPES.casefold()], names)
+        content_types = parts[CONTENT_TYPES.casefold()]
+        yield from _content_type_faults(archive, content_types, names)
+        yield from _macro_faults(archive, content_types, names)
     for name in names:
         if _is_rels(name):
             yield from _relationship_faults(archive, name, parts)
@@ -151,6 +170,36 @@ def _relationship_faults(
     for rel_id, count in sorted(ids.items()):
         if count > 1:
             yield f"{name}: relationship id {rel_id!r} is used {count} times"
+    yield from _relationship_type_faults(name, tree, base)
+
+
+def _relationship_type_faults(name: str, tree: etree._Element, base: str) -> Iterator[str]:
+    """Yield a fault for relationships the Open XML SDK refuses: two of different types to one
+    part (but a video's or sound's pair), and more than one to core properties."""
+    types: dict[str, set[str]] = {}
+    core = 0
+    for relationship in tree.iterfind("rel:Relationship", NS):
+        rel_type = relationship.get("Type") or ""
+        core += rel_type.casefold().endswith(CORE_PROPERTIES_SUFFIX)
+        if relationship.get("TargetMode") == "External":
+            continue
+        target = unquote(relationship.get("Target") or "")
+        resolved = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+        types.setdefault(posixpath.normpath(resolved), set()).add(rel_type)
+    for target, found in sorted(types.items()):
+        if len(found) > 1 and not found <= SHARED_MEDIA_TYPES:
+            yield (
+                f"{name}: {len(found)} relationships of different types point at {target} "
+                f"({', '.join(sorted(found))})"
+            )
+    if core > 1:
+        yield f"{name}: {core} relationships to core properties, where a package has one"
+
+
+def _macro_faults(archive: zipfile.ZipFile, content_types: str, names: list[str]) -> Iterator[str]:
+    """Yield a fault for each macro part (VBA project, ActiveX control, macro-enabled type)."""
+    for part in macro_parts(names, archive.read(content_types)):
+        yield f"{part} carries macros or an ActiveX control, which cipdocs never writes"
 
 
 def _shape_id_faults(name: str, tree: etree._Element) -> Iterator[str]:

@@ -14,6 +14,8 @@ ATTENDED_MARKS = frozenset({"y", "yes", "x", "✓", "✔", "☑", "✅", "1", "t
 ABSENT_MARKS = frozenset(
     {"n", "no", "0", "false", "absent", "a", "apologies", "☐", "☒", "✗", "✘", "✕", "✖", "❌"}
 )
+NOT_EXPECTED_MARKS = frozenset({"-", "\u2013", "\u2014", "n/a", "na"})
+"""Marks saying the group was not expected at the meeting (no representative that week)."""
 SYMBOL_MARKS: dict[str, dict[str, bool]] = {
     # Insert > Symbol: what Excel shows for these letters in these fonts.
     "wingdings": {"ü": True, "þ": True, "û": False, "ý": False, "¨": False, "o": False},
@@ -126,6 +128,14 @@ def as_attended(cell: RawCell | None) -> bool:
 
     In a symbol font the letter is what Excel shows: ``ü`` in Wingdings is a tick.
     """
+    return as_mark(cell) is True
+
+
+def as_mark(cell: RawCell | None) -> bool | None:
+    """Return True for attended, False for absent (blank too), None for not expected (``n/a``).
+
+    In a symbol font the letter is what Excel shows: ``ü`` in Wingdings is a tick.
+    """
     if cell is None:
         return False
     key = fold(as_text(cell.value))
@@ -141,9 +151,46 @@ def as_attended(cell: RawCell | None) -> bool:
         return True
     if key in ABSENT_MARKS or not key:
         return False
+    if key in NOT_EXPECTED_MARKS:
+        return None
     raise ValueProblem(
-        f"{as_text(cell.value)!r} is not an attendance mark; use Y or N (or leave blank for absent)"
+        f"{as_text(cell.value)!r} is not an attendance mark; use Y or N (or leave blank for "
+        "absent, n/a if the group was not expected)"
     )
+
+
+def is_not_expected(cell: RawCell | None) -> bool:
+    """Return True for a mark saying the group was not expected: ``n/a``, ``NA``, a dash."""
+    return cell is not None and not cell.font and fold(as_text(cell.value)) in NOT_EXPECTED_MARKS
+
+
+def as_count(cell: RawCell) -> float | None:
+    """Return the number a sum cell states (a number, or text such as ``9``), or None."""
+    value = cell.value
+    if isinstance(value, str):
+        try:
+            value = float(clean_text(value))
+        except ValueError:
+            return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def as_rate(cell: RawCell) -> float | None:
+    """Return the percentage a rate cell states: ``76``, ``0.76``, ``76%`` (text or format).
+
+    A plain number up to 1 is a fraction (0.76 is 76%), as a rate formula without a percent
+    format leaves it.
+    """
+    value = cell.value
+    if isinstance(value, str) and clean_text(value).endswith("%"):
+        number = as_count(RawCell(cell.coordinate, cell.column, clean_text(value)[:-1]))
+        return number
+    number = as_count(cell)
+    if number is None:
+        return None
+    return number * 100 if cell.is_percent or abs(number) <= 1 else number
 
 
 def as_whole_percent(cell: RawCell) -> int:

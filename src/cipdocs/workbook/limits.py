@@ -1,0 +1,184 @@
+"""Refuse, before openpyxl loads anything, a spreadsheet that is not a CIP-CCG workbook or whose
+sheets are far beyond any CCG's: read from the zip in a single bounded pass."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from cipdocs.errors import WorkbookUnreadableError
+from cipdocs.package.archive import PackageDamaged, PackageRefused, iter_part
+from cipdocs.workbook.opening import cannot_open, main_part, parse_part
+
+CIP_CCG_SHEETS = (
+    "Settings",
+    "Statuses",
+    "Groups",
+    "Meetings",
+    "Attendance",
+    "Bands",
+    "Milestones",
+    "Roadmap",
+)
+"""The sheets of a CIP-CCG workbook (docs/workbook.md); a file with none of them is another one."""
+MAX_ROWS = 10_000
+"""The most rows holding values one sheet may have: a CCG has tens of groups and meetings."""
+MAX_ROW_VALUES = 2_000
+"""The most values one row may hold: Attendance has one column per meeting."""
+MAX_MERGES = 5_000
+"""The most merged areas one sheet may have: openpyxl takes about a quarter of a millisecond
+for each, and a CCG's workbook has tens."""
+MAX_VALUES = 250_000
+"""The most cells holding values in the whole workbook (openpyxl takes ~200 bytes for each)."""
+SIMILAR = 0.8
+"""How close a sheet's name must be to a CIP-CCG sheet's to count as a misspelling of it."""
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# A value in a worksheet: ``<v>`` (any cell) or ``<is>`` (inline text), with or without a prefix.
+_VALUE = re.compile(rb"<(?:v|is)[\s>]")
+_PREFIXED_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|is)[\s>]")
+_HEAD = 64 * 1024
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    """A worksheet's title and the zip part that holds it."""
+
+    title: str
+    part: str
+
+
+def check_workbook_contents(path: Path, file: IO[bytes]) -> None:
+    """Raise `WorkbookUnreadableError` when the workbook at `path` (open as `file`) has none of
+    the CIP-CCG sheets, or a sheet beyond `MAX_ROWS`, `MAX_ROW_VALUES`, `MAX_MERGES` or
+    `MAX_VALUES`."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            sheets = read_sheet_parts(file, archive)
+            _check_cip_ccg(path, [sheet.title for sheet in sheets])
+            members = {member.filename: member for member in archive.infolist()}
+            values = 0
+            for sheet in sheets:
+                member = members.get(sheet.part)
+                if member is not None:
+                    chunks = iter_part(file, member, limit=member.file_size)
+                    values += _check_sheet_size(path, sheet.title, chunks, MAX_VALUES - values)
+    except (PackageRefused, PackageDamaged, zipfile.BadZipFile, zlib.error, OSError) as error:
+        # The archive was checked a moment ago: only a file changed since gets here.
+        raise cannot_open(path, error) from None
+
+
+def read_sheet_parts(file: IO[bytes], archive: zipfile.ZipFile) -> list[SheetPart]:
+    """Return each worksheet's title and part, in tab order, from the workbook part."""
+    main = main_part(file, archive)
+    workbook = parse_part(file, archive, main)
+    rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+    targets: dict[str, str] = {}
+    if workbook is None:
+        return []
+    relationships = parse_part(file, archive, rels_name)
+    for relationship in () if relationships is None else relationships:
+        target = relationship.get("Target") or ""
+        resolved = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(posixpath.dirname(main), target))
+        )
+        targets[relationship.get("Id") or ""] = resolved
+    return [
+        SheetPart(sheet.get("name") or "", targets.get(sheet.get(f"{{{_OFFICE_REL}}}id") or "", ""))
+        for sheet in workbook.iter(f"{{{_MAIN}}}sheet")
+    ]
+
+
+def _check_cip_ccg(path: Path, titles: Iterable[str]) -> None:
+    """Raise when none of `titles` is, or is close to, the name of a CIP-CCG sheet."""
+    folded = [" ".join(title.split()).casefold() for title in titles]
+    wanted = [name.casefold() for name in CIP_CCG_SHEETS]
+    if any(difflib.get_close_matches(title, wanted, n=1, cutoff=SIMILAR) for title in folded):
+        return
+    shown = ", ".join(repr(title) for title in list(titles)[:5])
+    has = f" (its sheets: {shown}{', ...' if len(folded) > 5 else ''})" if folded else ""
+    raise WorkbookUnreadableError(
+        f"{path}: this is not a CIP-CCG workbook: it has none of the sheets "
+        f"{', '.join(CIP_CCG_SHEETS)}{has}; give the path of the CIP-CCG workbook, or start "
+        "one with `cipdocs init` (docs/workbook.md)"
+    )
+
+
+def _check_sheet_size(path: Path, title: str, chunks: Iterator[bytes], values_left: int) -> int:
+    """Return how many values the worksheet holds; raise as soon as it passes a limit.
+
+    Only values are looked for, so a sheet formatted down to row 1,048,576 costs no more than
+    the values it holds; a value belongs to the last ``<row`` started before it.
+    """
+    rows = values = row_values = consumed = merges = 0
+    prefixed = False
+    counted_row = latest_row = -1
+    where = latest_where = "one row"
+    pending = b""
+    for chunk in chunks:
+        data = pending + chunk
+        # A tag cut by the chunk's end waits for the next chunk, so every tag in `body` is whole.
+        cut = data.rfind(b"<")
+        body, pending = (data[:cut], data[cut:]) if cut >= 0 else (data, b"")
+        # Most sheets write <v>; the pattern for prefixed elements (<x:v>) is four times slower
+        # over a sheet that is mostly formatting, so it runs only on a prefixed sheet.
+        prefixed = prefixed or b":sheetData" in body[:_HEAD] or b":row " in body[:_HEAD]
+        searched = 0
+        for match in (_PREFIXED_VALUE if prefixed else _VALUE).finditer(body):
+            # Only the stretch since the previous value: a new row starts there, or none does.
+            start = _last_row_start(body, searched, match.start())
+            if start >= 0:
+                latest_row, latest_where = consumed + start, _row_name(body, start)
+            searched = match.end()
+            if latest_row != counted_row:
+                counted_row, where, rows, row_values = latest_row, latest_where, rows + 1, 0
+                if rows > MAX_ROWS:
+                    raise _too_large(path, title, f"more than {MAX_ROWS:,} rows hold values")
+            row_values += 1
+            values += 1
+            if row_values > MAX_ROW_VALUES:
+                raise _too_large(path, title, f"{where} holds more than {MAX_ROW_VALUES:,} values")
+            if values > values_left:
+                raise _too_large(path, title, f"the workbook holds more than {MAX_VALUES:,} values")
+        merges += body.count(b"mergeCell ")
+        if merges > MAX_MERGES:
+            raise _too_large(path, title, f"more than {MAX_MERGES:,} areas are merged")
+        # A row may start after the body's last value and hold its values in the next chunk.
+        start = _last_row_start(body, searched, len(body))
+        if start >= 0:
+            latest_row, latest_where = consumed + start, _row_name(body, start)
+        consumed += len(body)
+    return values
+
+
+def _last_row_start(body: bytes, start: int, end: int) -> int:
+    """Return where the last row element between `start` and `end` begins, or -1."""
+    return max(body.rfind(b"<row", start, end), body.rfind(b":row", start, end))
+
+
+def _row_name(body: bytes, start: int) -> str:
+    """Return ``row 12`` for the row element at `start`, or ``one row`` without a number."""
+    tag_end = body.find(b">", start)
+    number = _ROW_NUMBER.search(body, start, tag_end if tag_end >= 0 else len(body))
+    return f"row {int(number.group(1)):,}" if number else "one row"
+
+
+def _too_large(path: Path, title: str, what: str) -> WorkbookUnreadableError:
+    return WorkbookUnreadableError(
+        f"{path}: sheet {title!r}: {what}, far more than a CIP-CCG workbook holds, so it was "
+        f"not read (cipdocs reads up to {MAX_ROWS:,} rows of up to {MAX_ROW_VALUES:,} values, and "
+        f"{MAX_MERGES:,} merged areas); "
+        "check that this is the right workbook, and delete the rows or columns pasted in by "
+        "mistake"
+    )

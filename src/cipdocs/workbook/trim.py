@@ -1,0 +1,157 @@
+"""Prepare a workbook's zip for openpyxl: drop the formatting-only cells of large sheets and
+clip merges that reach far beyond the values."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from typing import IO
+
+from cipdocs.workbook.opening import cannot_open, main_part
+
+LARGE_SHEET = 1024 * 1024
+"""Sheets above this size (uncompressed) get their cell-less rows dropped before openpyxl."""
+# A row with a reference and no cells: ``<row r="9" s="1" customFormat="1"/>`` or an empty
+# ``<row r="9"></row>``. Rows without ``r`` are kept, as later rows count from them.
+_EMPTY_ROW = re.compile(rb'<(?:\w+:)?row\b[^<>]*\br="\d+"[^<>]*(?:/>|>\s*</(?:\w+:)?row>)')
+# A cell with a reference and no value or formula: ``<c r="B9" s="3"/>``, ``<c ...></c>``.
+_EMPTY_CELL = re.compile(rb'<(?:\w+:)?c\b[^<>]*\br="[A-Z]+\d+"[^<>]*(?:/>|>\s*</(?:\w+:)?c>)')
+MAX_MERGE_AREA = 10_000
+"""Merges over more cells than this are clipped to the values before openpyxl sees them."""
+_MERGE = re.compile(rb'(<(?:\w+:)?mergeCell\b[^<>]*?\bref=")([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)(")')
+# A cell holding a value: its reference, an optional formula, then <v> or inline <is>.
+_VALUED_CELL = re.compile(
+    rb'<(?:\w+:)?c\b[^<>]*?\br="([A-Z]{1,3})(\d+)"[^<>]*>\s*'
+    rb"(?:<(?:\w+:)?f\b[^<>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?<(?:\w+:)?(?:v|is)[\s>]"
+)
+_FULL_CALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\b[^<>]*\bfullCalcOnLoad=\"(?:1|true)\"")
+
+
+def never_calculated(path: Path, stream: IO[bytes]) -> bool:
+    """Return True when the workbook part asks for a full calculation on load."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            head = archive.read(main_part(stream, archive))
+    except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError) as error:
+        raise cannot_open(path, error) from None
+    return _FULL_CALC_ON_LOAD.search(head) is not None
+
+
+def without_empty_cells(path: Path, stream: IO[bytes]) -> IO[bytes]:
+    """Return the workbook with value-less cells and rows dropped from large sheets and merges
+    clipped to the values, or `stream` when nothing changes.
+
+    openpyxl builds an object for every formatted cell and row, even one with no value: a sheet
+    with borders on two million empty cells would take it half a minute, and a whole column
+    merged (``B1:B1048576``, as Excel for Mac writes) a million objects. Values are unchanged.
+    """
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            changed: dict[str, bytes] = {}
+            for member in archive.infolist():
+                if "/worksheets/" not in member.filename or not member.filename.endswith(".xml"):
+                    continue
+                data = archive.read(member)
+                prepared = clip_merges(trim_sheet(data) if len(data) > LARGE_SHEET else data)
+                if prepared != data:
+                    changed[member.filename] = prepared
+            if not changed:
+                return stream
+            buffer = io.BytesIO()
+            # Stored, not deflated: the copy lives in memory for one read, and compressing it
+            # again would cost more than the trimming saves.
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
+                for member in archive.infolist():
+                    kept = changed.get(member.filename)
+                    target.writestr(member.filename, archive.read(member) if kept is None else kept)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+        raise cannot_open(path, error) from None
+    buffer.seek(0)
+    return buffer
+
+
+def clip_merges(xml: bytes) -> bytes:
+    """Return a worksheet part with each merge over more than `MAX_MERGE_AREA` cells clipped to
+    the last row and column holding a value (a merge past them covers nothing cipdocs reads)."""
+    from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
+    merges = list(_MERGE.finditer(xml))
+    if not any(_area(merge) > MAX_MERGE_AREA for merge in merges):
+        return xml
+    last_row, last_column = _value_extent(xml)
+
+    def clipped(merge: re.Match[bytes]) -> bytes:
+        if _area(merge) <= MAX_MERGE_AREA:
+            return merge.group(0)
+        first_letters, first_row = merge.group(2), int(merge.group(3))
+        first_column = column_index_from_string(first_letters.decode())
+        end_row = max(first_row, min(int(merge.group(5)), last_row))
+        end_column = max(
+            first_column, min(column_index_from_string(merge.group(4).decode()), last_column)
+        )
+        end = f"{get_column_letter(end_column)}{end_row}".encode()
+        return merge.group(1) + first_letters + merge.group(3) + b":" + end + merge.group(6)
+
+    return _MERGE.sub(clipped, xml)
+
+
+def _area(merge: re.Match[bytes]) -> int:
+    from openpyxl.utils.cell import column_index_from_string
+
+    rows = int(merge.group(5)) - int(merge.group(3)) + 1
+    columns = (
+        column_index_from_string(merge.group(4).decode())
+        - column_index_from_string(merge.group(2).decode())
+        + 1
+    )
+    return abs(rows * columns)
+
+
+def _value_extent(xml: bytes) -> tuple[int, int]:
+    """Return the last row and the last column that hold a value (0, 0 for none)."""
+    from openpyxl.utils.cell import column_index_from_string
+
+    last_row = last_column = 0
+    for cell in _VALUED_CELL.finditer(xml):
+        last_row = max(last_row, int(cell.group(2)))
+        last_column = max(last_column, column_index_from_string(cell.group(1).decode()))
+    return last_row, last_column
+
+
+def trim_sheet(xml: bytes) -> bytes:
+    """Return a worksheet part without its value-less rows, and value-less cells in the rest.
+
+    Row by row with byte searches, which cost little per row; the cell pattern runs only on
+    rows that hold a value, so the time follows the cells with values, not the formatting.
+    """
+    if b"<row" not in xml:
+        # Prefixed elements (<x:row>) are rare enough for the plain patterns.
+        return _EMPTY_ROW.sub(b"", _EMPTY_CELL.sub(b"", xml))
+    pieces = []
+    position = 0
+    while (start := xml.find(b"<row", position)) >= 0:
+        tag_end = xml.find(b">", start)
+        if tag_end < 0:
+            break
+        closed = xml[tag_end - 1] == ord("/")
+        end = tag_end + 1 if closed else xml.find(b"</row>", tag_end)
+        if end < 0:
+            break
+        if start > position:
+            pieces.append(xml[position:start])
+        # Rows without a number count from the one before, so they stay.
+        if (
+            xml.find(b' r="', start, tag_end) < 0
+            or xml.find(b"<v", tag_end, end) >= 0
+            or xml.find(b"<is", tag_end, end) >= 0
+            or xml.find(b"<f", tag_end, end) >= 0
+        ):
+            pieces.append(xml[start : tag_end + 1])
+            if not closed:
+                pieces.append(_EMPTY_CELL.sub(b"", xml[tag_end + 1 : end]) + b"</row>")
+        position = end if closed else end + len(b"</row>")
+    pieces.append(xml[position:])
+    return b"".join(pieces)
