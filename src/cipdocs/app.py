@@ -117,7 +117,7 @@ def _note_earlier_copies(
     folder: Path, stem: str, deck: Path | None, update: Path | None, staging: Staging
 ) -> None:
     """Tell `staging` which PDFs and previews in `folder` were made from the run's documents."""
-    from cipdocs.office.pdf import earlier_previews
+    from cipdocs.office.previews import earlier_previews
 
     if deck is not None:
         slides_pdf = folder / f"{stem} (slides).pdf"
