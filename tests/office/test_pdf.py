@@ -505,9 +505,17 @@ def test_an_untagged_pdf_is_written_and_said_in_one_line(
 def process_with_profile(profile: Path) -> subprocess.Popen[bytes]:
     """Start a stand-in for a LibreOffice left running with `profile` by a killed run."""
     marker = f"-env:UserInstallation={profile.as_uri()}"
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-c", "import time; time.sleep(60)", marker], start_new_session=True
     )
+    # Popen returns while the child is still in exec (vfork), before the kernel has set the
+    # arguments /proc shows (empty until then); a LibreOffice a killed run left shows them.
+    arguments = Path(f"/proc/{process.pid}/cmdline")
+    for _ in range(1000):
+        if marker.encode() in arguments.read_bytes().split(b"\0"):
+            break
+        time.sleep(0.01)
+    return process
 
 
 def dead_process_id() -> int:
