@@ -201,7 +201,8 @@ class Office:
                 _check_pages(pdf, conversion)
             except ConverterProblemError as problem:
                 raise _cause_of_failure(self.work) or problem from None
-            data, untagged_by = make_accessible(data, conversion.source)
+            # The alt texts are read from the copy: a staged source has a temporary name.
+            data, untagged_by = make_accessible(data, copy)
             if untagged_by:
                 untagged[conversion.destination.name] = untagged_by
             if staging is not None:
