@@ -117,6 +117,11 @@ def set_up_styles(document: DocumentObject) -> None:
         heading_format.space_before, heading_format.space_after = Pt(before), Pt(6)
         heading_format.keep_with_next = True
 
+    caption = styles["Caption"]  # table captions: read as body text, kept with their table
+    _style_text(caption, size=11, colour=TEXT_GREY, bold=False, italic=False)
+    caption.paragraph_format.space_after = Pt(6)
+    caption.paragraph_format.keep_with_next = True
+
     _style_text(styles["List Number"], size=11, colour=TEXT_GREY)
     styles["List Number"].paragraph_format.space_after = Pt(4)
 
@@ -365,7 +370,8 @@ def add_status_section(document: DocumentObject) -> None:
 def add_participation_section(document: DocumentObject) -> None:
     """Add the band table, the per-group attendance table and the engagement paragraph."""
     document.add_heading("CIP-CCG Representatives: Participation & Engagement", level=1)
-    lead_in = document.add_paragraph()
+    # Table captions are Captions, so Word's navigation and a tagged PDF know them as such.
+    lead_in = document.add_paragraph(style="Caption")
     lead_in.add_run("Participation Rate").bold = True
     lead_in.add_run(" (% out of {{ meetings_held }} Meetings, as of {{ report_date | long_date }})")
     add_repeating_table(
@@ -382,9 +388,8 @@ def add_participation_section(document: DocumentObject) -> None:
     document.add_paragraph("{{ note }}", style="List Bullet")
     document.add_paragraph("{%p endfor %}")
     document.add_paragraph("{%p endif %}")
-    lead_in = document.add_paragraph()
+    lead_in = document.add_paragraph(style="Caption")
     lead_in.paragraph_format.space_before = Pt(12)
-    lead_in.paragraph_format.keep_with_next = True
     lead_in.add_run("Attendance by Group").bold = True
     lead_in.add_run(" (meetings attended out of those held)")
     add_repeating_table(

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install what cipdocs needs to render PDFs and slide previews (LibreOffice, poppler, metric-compatible
-# fonts) from Debian/Ubuntu packages, only when something is missing; a fast no-op otherwise.
+# fonts), and the JDK the tests' PDF/UA validator (scripts/verapdf.py) runs on, from Debian/Ubuntu
+# packages, only when something is missing; a fast no-op otherwise.
 set -euo pipefail
 
-packages=(libreoffice-impress libreoffice-writer libreoffice-calc poppler-utils fonts-liberation fonts-crosextra-carlito fontconfig)
+packages=(libreoffice-impress libreoffice-writer libreoffice-calc poppler-utils fonts-liberation fonts-crosextra-carlito fontconfig openjdk-17-jdk-headless libjaxb-java)
 missing=()
 
 have_command() { command -v "$1" >/dev/null 2>&1; }
@@ -21,9 +22,12 @@ have_command fc-list || missing+=("fc-list (fontconfig)")
 # Carlito and Liberation Sans have the metrics of Calibri and Arial, so slides lay out as in Office.
 have_font Carlito || missing+=("font Carlito (fonts-crosextra-carlito)")
 have_font "Liberation Sans" || missing+=("font Liberation Sans (fonts-liberation)")
+# veraPDF (scripts/verapdf.py) judges the PDFs in the tests: a JDK to compile its driver, and JAXB.
+have_command javac || missing+=("javac (openjdk-17-jdk-headless)")
+[ -f /usr/share/java/jaxb-api.jar ] || missing+=("JAXB (libjaxb-java)")
 
 if [ "${#missing[@]}" -eq 0 ]; then
-    echo "install-office: LibreOffice, poppler and fonts are already installed"
+    echo "install-office: LibreOffice, poppler, fonts and the JDK are already installed"
     exit 0
 fi
 

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Generator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import openpyxl
 import pytest
@@ -15,6 +16,9 @@ import pytest
 from cipdocs.loading import load_report
 from cipdocs.report.model import Report
 from cipdocs.report.present import PresentedReport, present_report
+
+if TYPE_CHECKING:
+    from scripts.verapdf import Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_WORKBOOK = ROOT / "inputs" / "cip-ccg.xlsx"
@@ -153,15 +157,32 @@ needs_carlito = pytest.mark.skipif(
 twins) is missing."""
 
 
+PdfUaValidator = Callable[[Sequence[Path]], "dict[Path, Verdict]"]
+VERAPDF_SETUP = "run `python scripts/verapdf.py setup`"
+
+
+@pytest.fixture(scope="session")
+def verapdf() -> PdfUaValidator:
+    """Return veraPDF's PDF/UA-1 validation (scripts/verapdf.py), or skip with the reason."""
+    from scripts.verapdf import cache_folder, is_ready, validate
+
+    if not is_ready(cache_folder()):
+        pytest.skip(f"veraPDF is not set up in {cache_folder()}: {VERAPDF_SETUP}")
+    return lambda paths: validate(list(paths))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None]:
-    """Under CIPDOCS_REQUIRE_OFFICE=1 (CI), fail a test skipped for a missing office tool."""
+    """Under CIPDOCS_REQUIRE_OFFICE=1 (CI), fail a test skipped for a missing office tool, and
+    under CIPDOCS_REQUIRE_VERAPDF=1 one skipped for veraPDF not set up."""
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
-    if (
-        os.environ.get("CIPDOCS_REQUIRE_OFFICE") == "1"
-        and report.skipped
-        and "install-office.sh" in str(report.longrepr)
+    required = {
+        "install-office.sh": os.environ.get("CIPDOCS_REQUIRE_OFFICE") == "1",
+        "scripts/verapdf.py setup": os.environ.get("CIPDOCS_REQUIRE_VERAPDF") == "1",
+    }
+    if report.skipped and any(
+        needed and hint in str(report.longrepr) for hint, needed in required.items()
     ):
         report.outcome = "failed"
 

@@ -302,8 +302,8 @@ def test_changes_text_finds_the_previous_update_in_the_output_folder(
     assert result.stdout.splitlines() == [
         f"Since the last update (21 Aug 2024, {output / 'CIP-CCG Status Update 2024-08-21.pptx'}): "
         "0 meetings held",
-        "- SSAC: In progress → Completed",
-        "- Appointed a representative: GNSO CSG",
+        "- SSAC: framework status In progress → Completed",
+        "- GNSO CSG appointed a representative",
         "- Participation band, GAC: 80%-99% → 60%-79%",
         "- Milestone “Formulating a CIP Framework, to be used by each SO, AC, and NomCom”: "
         "no status → In Progress",

@@ -84,9 +84,9 @@ def test_word_update_names_the_planted_moves(update_series: tuple[list[Path], Pa
         "with 1 meeting held since:"
     )
     assert paragraphs[start + 2 : start + 7] == [
-        "GNSO RrSG: In progress → Completed",
+        "GNSO RrSG: framework status In progress → Completed",
         "New group: TLG",
-        "Appointed a representative: ASO",
+        "ASO appointed a representative",
         "Participation band, SSAC: 60%-79% → 80%-99%",
         "Roadmap phase Public comment on the CIP Framework: Planned → In progress",
     ]
@@ -254,14 +254,14 @@ def test_deck_since_slide_names_the_planted_moves(update_series: tuple[list[Path
     changes = next(shape for shape in slide.shapes if shape.name == "Changes")  # type: ignore[attr-defined]
     assert [paragraph.text for paragraph in changes.text_frame.paragraphs] == [
         "1 meeting held since 30 August 2024.",
-        "GNSO RrSG: In progress → Completed",
+        "GNSO RrSG: framework status In progress → Completed",
         "New group: TLG",
-        "Appointed a representative: ASO",
+        "ASO appointed a representative",
         "Participation band, SSAC: 60%-79% → 80%-99%",
         "Roadmap phase Public comment on the CIP Framework: Planned → In progress",
     ]
     notes = slide.notes_slide.notes_text_frame.text  # type: ignore[attr-defined]
-    assert "the previous update, CIP-CCG Status Update 2024-08-30.pptx (30 August 2024)" in notes
+    assert "the previous update, CIP-CCG Status Update 2024-08-30.pptx (30 Aug 2024)" in notes
 
 
 def test_deck_status_table_marks_moves_and_its_notes_name_the_previous_file(

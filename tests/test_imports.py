@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import DECK_TEMPLATE, ROOT
+from tests.conftest import DECK_TEMPLATE, ROOT, SAMPLE_WORKBOOK
 
 SOURCE = ROOT / "src"
 
@@ -109,3 +109,11 @@ def test_check_deck_imports_neither_the_workbook_nor_the_templating_libraries() 
 
     assert "pptx" in imported
     assert imported.isdisjoint({"openpyxl", "jinja2", "docx", "docxtpl"})
+
+
+def test_a_deck_without_pdf_imports_no_pdf_library(tmp_path: Path) -> None:
+    imported = imported_by("deck", str(SAMPLE_WORKBOOK), "-o", str(tmp_path))
+
+    assert (tmp_path / "CIP-CCG Status Update 2024-08-30.pptx").is_file()
+    assert "pptx" in imported
+    assert "pikepdf" not in imported

@@ -131,7 +131,7 @@ def _note_earlier_copies(
     folder: Path, stem: str, deck: Path | None, update: Path | None, staging: Staging
 ) -> None:
     """Tell `staging` which PDFs and previews in `folder` were made from the run's documents."""
-    from cipdocs.office.pdf import earlier_previews
+    from cipdocs.office.previews import earlier_previews
 
     if deck is not None:
         slides_pdf = folder / f"{stem} (slides).pdf"
@@ -356,7 +356,9 @@ def check_deck(deck: Path) -> None:
     every finding."""
     from cipdocs.errors import DeckCheckError
     from cipdocs.verify.deck import check_deck_file
+    from cipdocs.verify.pdf import check_pdf_file
 
-    findings = check_deck_file(deck)
+    checked = check_pdf_file if deck.suffix.lower() == ".pdf" else check_deck_file
+    findings: list[object] = list(checked(deck))
     if findings:
         raise DeckCheckError(deck, [f"{deck}: {finding}" for finding in findings])

@@ -514,15 +514,21 @@ def check_deck(deck: Path) -> None:
     shapes' text drawn over each other. Prints each finding with its slide and shape; exits 8
     when there are any (docs/checks.md).
 
+    Given a PDF (one --pdf wrote, or one exported by hand), checks what a screen reader needs
+    of it: tagged, a language, a title it shows, PDF/UA claimed, headings, every figure's
+    alternative text, links tagged.
+
     \b
     Examples:
       cipdocs check-deck "output/CIP-CCG Status Update 2024-08-30.pptx"
+      cipdocs check-deck "output/CIP-CCG Status Update 2024-08-30 (slides).pdf"
     """
     from cipdocs import app  # imported here so that --help stays fast
 
     with reported_errors():
         app.check_deck(deck)
-    _err(f"ok: {deck}: no accessibility or layout findings")
+    checks = "accessibility" if deck.suffix.lower() == ".pdf" else "accessibility or layout"
+    _err(f"ok: {deck}: no {checks} findings")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

@@ -10,7 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from cipdocs.cli import cli
-from tests.conftest import DECK_TEMPLATE, SAMPLE_WORKBOOK, UPDATE_TEMPLATE, needs_carlito
+from tests.conftest import (
+    DECK_TEMPLATE,
+    SAMPLE_WORKBOOK,
+    UPDATE_TEMPLATE,
+    PdfUaValidator,
+    needs_carlito,
+)
 
 STEM = "CIP-CCG Status Update 2024-08-30"
 
@@ -43,6 +49,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.exit_code == 0, result.stderr
     assert f"converting {STEM}.pptx to PDF" in result.stderr
+    # Both PDFs were repaired into PDF/UA-1: no warning that one could not be.
+    assert "PDF/UA" not in result.stderr
     return folder
 
 
@@ -98,3 +106,13 @@ def test_one_preview_per_slide(rendered: Path) -> None:
     previews = sorted(rendered.glob(f"{STEM} (slide *).png"))
     assert [path.name for path in previews] == [f"{STEM} (slide 0{n}).png" for n in range(1, 6)]
     assert all(path.read_bytes().startswith(b"\x89PNG") for path in previews)
+
+
+@pytest.mark.verapdf
+def test_the_pdfs_deck_writes_pass_verapdf_pdf_ua_1(
+    rendered: Path, verapdf: PdfUaValidator
+) -> None:
+    # The run converts its staged documents (temporary names): the repairs must still apply.
+    pdfs = [rendered / f"{STEM} (slides).pdf", rendered / f"{STEM} (document).pdf"]
+    verdicts = verapdf(pdfs)
+    assert {pdf.name: verdicts[pdf].rules() for pdf in pdfs} == {pdf.name: {} for pdf in pdfs}

@@ -34,8 +34,12 @@ TOLERANCE = 0.5
 
 def to_pdf(deck: Path) -> Path:
     """Convert `deck` with LibreOffice and return the PDF."""
+    # A profile of its own: with the user's default one, a LibreOffice another run (or another
+    # user's session as the same user) has open takes the request over and this one exits 1.
+    profile = f"-env:UserInstallation={(deck.parent / 'profile').as_uri()}"
+    outdir = str(deck.parent)
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(deck.parent), str(deck)],
+        ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", outdir, str(deck)],
         check=True,
         capture_output=True,
         timeout=300,

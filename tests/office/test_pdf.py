@@ -484,12 +484,38 @@ def test_deck_pdf_warns_once_when_carlito_is_missing(
     assert result.stdout.splitlines()[-1].endswith("(document).pdf")
 
 
+def test_an_untagged_pdf_is_written_and_said_in_one_line(
+    fake_office: FakeOffice, tmp_path: Path
+) -> None:
+    # The stand-in writes an untagged PDF, as LibreOffice before 7.4 does.
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["deck", str(SAMPLE_WORKBOOK), "-o", str(out), "--format", "docx", "--pdf"]
+    )
+    assert result.exit_code == 0, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "PDF/UA" in line]
+    assert line == (
+        "warning: CIP-CCG Status Update 2024-08-30 (document).pdf is not PDF/UA (tagged, "
+        "accessible): LibreOffice wrote untagged PDF; install LibreOffice 7.4 or later "
+        "(docs/rendering.md)"
+    )
+    assert (out / "CIP-CCG Status Update 2024-08-30 (document).pdf").read_bytes() == ONE_PAGE_PDF
+
+
 def process_with_profile(profile: Path) -> subprocess.Popen[bytes]:
     """Start a stand-in for a LibreOffice left running with `profile` by a killed run."""
     marker = f"-env:UserInstallation={profile.as_uri()}"
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-c", "import time; time.sleep(60)", marker], start_new_session=True
     )
+    # Popen returns while the child is still in exec (vfork), before the kernel has set the
+    # arguments /proc shows (empty until then); a LibreOffice a killed run left shows them.
+    arguments = Path(f"/proc/{process.pid}/cmdline")
+    for _ in range(1000):
+        if marker.encode() in arguments.read_bytes().split(b"\0"):
+            break
+        time.sleep(0.01)
+    return process
 
 
 def dead_process_id() -> int:

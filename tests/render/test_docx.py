@@ -213,6 +213,20 @@ def test_participation_lead_in_and_closing_paragraph(sample: Document) -> None:
     )
 
 
+def test_table_captions_are_captions(sample: Document) -> None:
+    captions = [p.text for p in sample.paragraphs if style_of(p) == "Caption"]
+    assert captions == [
+        "Participation Rate (% out of 13 Meetings, as of 30 August 2024)",
+        "Attendance by Group (meetings attended out of those held)",
+    ]
+    # No caption is left a bold Normal paragraph.
+    assert not [
+        p.text
+        for p in sample.paragraphs
+        if style_of(p) == "Normal" and p.runs and p.runs[0].bold and len(p.text) < 60
+    ]
+
+
 def test_band_table_shows_na_for_empty_bands(sample: Document) -> None:
     assert table_cells(sample, 2) == [
         ["Band", "Constituency Groups"],

@@ -12,6 +12,8 @@ from typing import Any
 
 import pptx
 import pytest
+from lxml import etree
+from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from cipdocs.errors import DeckCheckError, TemplateProblemError
@@ -291,16 +293,37 @@ def test_timeline_group_spans_its_shapes(sample: Any) -> None:
 def test_every_slide_has_notes_naming_the_source(
     sample: Any, sample_presented: PresentedReport
 ) -> None:
+    # Notes travel with a circulated deck: they speak to the presenter, never of cipdocs.
     for slide in sample.slides:
         notes = slide.notes_slide.notes_text_frame.text
         assert sample_presented.source.workbook in notes
-        assert "30 August 2024" in notes
-        assert sample_presented.source.generator in notes
+        assert "30 Aug 2024" in notes
+        assert "cipdocs" not in notes.lower() and "docs/" not in notes
+    status_notes = sample.slides[1].notes_slide.notes_text_frame.text
+    assert "from the Groups and Statuses sheets of cip-ccg.xlsx, as of 30 Aug 2024." in status_notes
+
+
+def test_title_slide_carries_the_date_of_the_update(sample: Any) -> None:
+    texts = [shape.text_frame.text for shape in sample.slides[0].placeholders]
+    assert texts == ["CIP-CCG Roadmap (2024)", "Status update, 30 Aug 2024"]
+
+
+def test_milestone_header_row_looks_like_the_other_tables_headers(sample: Any) -> None:
+    def header_look(slide: Any) -> tuple[str, str, bool]:
+        """Return the header cell's fill, its text's colour (as XML) and boldness."""
+        table = next(shape for shape in slide.shapes if shape.has_table).table
+        cell = table.cell(0, 1)
+        fill = cell._tc.tcPr.find(qn("a:solidFill"))
+        run = cell.text_frame.paragraphs[0].runs[0]
+        colour = run._r.rPr.find(qn("a:solidFill"))
+        return etree.tostring(fill), etree.tostring(colour), bool(run.font.bold)
+
+    assert header_look(sample.slides[3]) == header_look(sample.slides[1])
 
 
 def test_document_properties(sample: Any) -> None:
     properties = sample.core_properties
-    assert properties.title == "CIP-CCG Roadmap (2024)"
+    assert properties.title == "CIP-CCG Status Update 30 Aug 2024"
     assert properties.author == properties.last_modified_by == "cipdocs"
     assert properties.created == properties.modified == dt.datetime(2024, 8, 30)
     assert properties.revision == 1
@@ -779,7 +802,7 @@ def test_rates_out_of_fewer_meetings_are_marked_and_noted_with_the_group_named(
 # -- templates from other producers (issue 20): each kind of failure the real files showed ------
 
 
-def test_a_line_break_in_the_first_title_is_a_space_in_the_document_title(
+def test_a_line_break_in_the_first_title_stays_on_the_slide_and_the_title_is_the_updates(
     render: Render, tmp_path: Path, sample_presented: PresentedReport
 ) -> None:
     deck = shipped()
@@ -787,7 +810,8 @@ def test_a_line_break_in_the_first_title_is_a_space_in_the_document_title(
         0
     ].shapes.title.text_frame.text = "CIP-CCG Roadmap\v({{ report_year }})"  # Shift+Enter
     filled = render(sample_presented, saved(deck, tmp_path))
-    assert filled.core_properties.title == "CIP-CCG Roadmap (2024)"
+    # The document title is the update's (issue 21), so no slide text reaches the property.
+    assert filled.core_properties.title == "CIP-CCG Status Update 30 Aug 2024"
     title = filled.slides[0].shapes.title
     assert title.text_frame.text == "CIP-CCG Roadmap\v(2024)"  # the slide keeps its line break
 

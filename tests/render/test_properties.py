@@ -44,7 +44,7 @@ def parts(path: Path) -> tuple[list[str], bytes, bytes]:
 @pytest.mark.parametrize(
     ("template", "render", "title"),
     [
-        (DECK_TEMPLATE, render_deck, b"<dc:title>CIP-CCG Roadmap (2024)</dc:title>"),
+        (DECK_TEMPLATE, render_deck, b"<dc:title>CIP-CCG Status Update 30 Aug 2024</dc:title>"),
         (UPDATE_TEMPLATE, render_update, b"<dc:title>CIP-CCG Status Update 30 Aug 2024</dc:title>"),
     ],
 )

@@ -180,12 +180,12 @@ def test_changes_in_words() -> None:
     )
     view = present_changes(changes, "CIP-CCG Status Update 2024-08-02.pptx")
     assert view.lines == [
-        "GNSO RrSG: In progress → Completed",
-        "X: not tracked → Open",
+        "GNSO RrSG: framework status In progress → Completed",
+        "X: framework status not tracked → Open",
         "New group: TLG",
         "Groups removed: Old, Older",
-        "Appointed a representative: ASO",
-        "No longer has a representative: GAC",
+        "ASO appointed a representative",
+        "GAC no longer has a representative",
         "Participation band, SSAC: 60%-79% → 80%-99%",
         "Participation band, TLG: not in the table → 100%",
         "Milestone “Agree”: no status → Done",

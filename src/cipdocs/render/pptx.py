@@ -61,8 +61,6 @@ HandEdits = Callable[[Any, bytes], bytes]
 NOT_WRITTEN = "the deck was not written; fix the template, then run again"
 """What deck-check findings ask for during `deck`: the fix is in the template, not the output,
 so they name the template and its slides."""
-# A title's line breaks (Shift+Enter) and tabs come as control characters a property cannot hold.
-TITLE_SPACES = re.compile(r"[\s\x00-\x1f]+")
 
 
 def render_deck(
@@ -220,15 +218,8 @@ def is_filled(frame: Any) -> bool:
 
 
 def set_properties(presentation: Any, report: PresentedReport) -> None:
-    """Set the document properties from the report, so two runs write the same bytes."""
-    first_title = next(
-        (
-            TITLE_SPACES.sub(" ", slide.shapes.title.text_frame.text).strip()
-            for slide in presentation.slides
-            if slide.shapes.title is not None and slide.shapes.title.has_text_frame
-        ),
-        "CIP-CCG status update",
-    )
+    """Set the document properties from the report, so two runs write the same bytes; the
+    title is the update's (the PDF's title too), not the first slide's."""
+    properties = document_properties(report)
     with template_core_properties(presentation.part.package):
-        core = presentation.core_properties
-        apply_core_properties(core, document_properties(report), first_title)
+        apply_core_properties(presentation.core_properties, properties, properties.title)

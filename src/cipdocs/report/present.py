@@ -265,6 +265,8 @@ class DocumentProperties:
     author: str
     comments: str
     stamp: dt.datetime
+    title: str
+    """The update's title, ``CIP-CCG Status Update 30 Aug 2024``: the deck's and its PDF's."""
     """Created and modified: the report date at midnight, not the time of the run."""
 
 
@@ -277,6 +279,7 @@ def document_properties(report: PresentedReport) -> DocumentProperties:
             f"as of {short_date(report.report_date)}"
         ),
         stamp=dt.datetime.combine(report.report_date, dt.time()),
+        title=f"CIP-CCG Status Update {short_date(report.report_date)}",
     )
 
 
@@ -428,15 +431,18 @@ def present_changes(changes: Changes, previous_file: str = "") -> ChangesView:
     bands = [_move_view(move, "not in the table") for move in changes.band_changes]
     milestones = [_move_view(move, "not listed", quoted=True) for move in changes.milestone_changes]
     phases = [_move_view(move, "not listed") for move in changes.roadmap_changes]
-    lines = [view.text for view in statuses]
+    lines = [
+        f"{move.item}: framework status {_moved(move, 'not tracked')}"
+        for move in changes.status_changes
+    ]
     lines += _named_line("New group", "New groups", changes.groups_added)
     lines += _named_line("Group removed", "Groups removed", changes.groups_removed)
-    lines += _named_line(
-        "Appointed a representative", "Appointed a representative", changes.represented_gained
+    lines += _subject_line(
+        "appointed a representative", "appointed representatives", changes.represented_gained
     )
-    lines += _named_line(
-        "No longer has a representative",
-        "No longer have a representative",
+    lines += _subject_line(
+        "no longer has a representative",
+        "no longer have representatives",
         changes.represented_lost,
     )
     since = [_since_view(move) for move in changes.represented_since]
@@ -501,12 +507,34 @@ def _move_view(move: Move, absent: str, *, quoted: bool = False, both: bool = Fa
 
     With `both`, the text is only the two sides (a rename: ``Old → New``)."""
     item = f"“{move.item}”" if quoted else move.item
+    if both:
+        before, after = _sides(move, absent)
+        if quoted:
+            before, after = f"“{before}”", f"“{after}”"
+        text = f"{before} → {after}"
+    else:
+        text = f"{item}: {_moved(move, absent)}"
+    return MoveView(move.item, move.before or "", move.after or "", text)
+
+
+def _sides(move: Move, absent: str) -> tuple[str, str]:
+    """Return the move's two sides, `absent` for a side where the item was not there."""
     before = absent if move.before is None else move.before or "no status"
     after = absent if move.after is None else move.after or "no status"
-    if both:
-        before, after = (f"“{side}”" if quoted else side for side in (before, after))
-    text = f"{before} → {after}" if both else f"{item}: {before} → {after}"
-    return MoveView(move.item, move.before or "", move.after or "", text)
+    return before, after
+
+
+def _moved(move: Move, absent: str) -> str:
+    """Return the move's two sides: ``In progress → Completed``."""
+    before, after = _sides(move, absent)
+    return f"{before} → {after}"
+
+
+def _subject_line(singular: str, plural_form: str, names: Sequence[str]) -> list[str]:
+    """Return the sentence with the groups as its subject: ``ASO appointed a representative``."""
+    if not names:
+        return []
+    return [f"{join_names(names)} {plural(len(names), singular, plural_form)}"]
 
 
 def _since_view(move: Move) -> MoveView:
