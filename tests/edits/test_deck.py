@@ -460,7 +460,7 @@ def test_a_slide_moved_keeps_its_new_figures_in_its_new_place(
         "Since the last update (30 Aug 2024)",
     ]
     roadmap = Presentation(str(run.deck)).slides[1]
-    assert "20 September 2024" in roadmap.notes_slide.notes_text_frame.text
+    assert "the red line marks 20 Sep 2024" in roadmap.notes_slide.notes_text_frame.text
 
 
 def corpus_folder() -> Path | None:

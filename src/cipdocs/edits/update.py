@@ -110,7 +110,7 @@ def finish_update(package: bytes, edits_from: Path | None) -> tuple[bytes, Updat
 def snapshot_update(package: bytes) -> bytes:
     """Return `package` with its origin marks read into a snapshot, embedded, and removed."""
     document = WordPackage(package)
-    snapshot = take_snapshot(document.body)
+    snapshot = take_snapshot(document.body, document.style_names())
     return embed_snapshot(document.data(), snapshot_json(snapshot))
 
 
@@ -121,7 +121,12 @@ def list_update_edits(package: bytes) -> list[Edit]:
     `DamagedUpdateError` when the file cannot be read.
     """
     written, document = _read_earlier(package)
-    return [change.edit for change in compare_units(written, read_units(document.body)).all()]
+    return [
+        change.edit
+        for change in compare_units(
+            written, read_units(document.body, document.style_names())
+        ).all()
+    ]
 
 
 def carry_update_edits(earlier: bytes, earlier_path: Path, fresh: bytes) -> Carried:
@@ -132,12 +137,12 @@ def carry_update_edits(earlier: bytes, earlier_path: Path, fresh: bytes) -> Carr
     snapshot, of the content cipdocs wrote, so carried edits stay hand edits next time.
     """
     before, earlier_package = _read_earlier(earlier)
-    changes = compare_units(before, read_units(earlier_package.body))
+    changes = compare_units(before, read_units(earlier_package.body, earlier_package.style_names()))
     if changes.empty:
         return Carried(fresh, earlier_path, (), ())
     after = _snapshot(fresh)
     fresh_package = WordPackage(fresh)
-    units = read_units(fresh_package.body)
+    units = read_units(fresh_package.body, fresh_package.style_names())
     outcome = Outcome()
     graft = Graft(earlier_package, fresh_package)
     Carrier(graft, outcome).carry(changes, before, after, units, fresh_package.body)

@@ -102,6 +102,17 @@ class WordPackage:
                 return default.get("ContentType")
         return None
 
+    def style_names(self) -> dict[str, str]:
+        """Return the package's style ids with their names (``Caption1`` -> ``caption``)."""
+        name = self.related(_STYLES) or "word/styles.xml"
+        if name not in self.parts:
+            return {}
+        return {
+            style.get(w("styleId")) or "": found.get(w("val")) or ""
+            for style in self.xml(name).iterfind(w("style"))
+            if (found := style.find(w("name"))) is not None
+        }
+
     def data(self) -> bytes:
         """Return the package as zip bytes, parts changed through `xml` re-serialised."""
         for name, root in self._parsed.items():

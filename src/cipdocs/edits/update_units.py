@@ -18,7 +18,7 @@ import json
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -126,9 +126,11 @@ def _iter_marked(body: etree._Element) -> Iterator[etree._Element]:
             yield child
 
 
-def take_snapshot(body: etree._Element) -> tuple[Written, ...]:
+def take_snapshot(
+    body: etree._Element, style_names: Mapping[str, str] | None = None
+) -> tuple[Written, ...]:
     """Return the units of a rendered, marked `body`, and remove the marks."""
-    found = read_units(body)
+    found = read_units(body, style_names)
     occurrences = Counter(
         element.get(ORIGIN) or "" for element in body.iter() if element.get(ORIGIN) is not None
     )
@@ -160,20 +162,28 @@ def _written(unit: Found, occurrences: Counter[str], counter: Counter[str]) -> W
     return Written(f"{origin}:{counter[origin] - 1}", data, unit.text, unit.look)
 
 
-def read_units(body: etree._Element) -> tuple[Found, ...]:
-    """Return the paragraphs and tables of a document's `body`, in order."""
+def read_units(
+    body: etree._Element, style_names: Mapping[str, str] | None = None
+) -> tuple[Found, ...]:
+    """Return the paragraphs and tables of a document's `body`, in order.
+
+    `style_names` maps the package's style ids to their names: a paragraph's style is compared
+    by name, as LibreOffice renames an id that clashes with one of its own (`Caption` becomes
+    `Caption1`, named `caption` still).
+    """
+    names = style_names or {}
     units = []
     for child in body:
         if child.tag == w("tbl"):
-            rows = tuple(_row(row) for row in child.iterchildren(w("tr")))
+            rows = tuple(_row(row, names) for row in child.iterchildren(w("tr")))
             units.append(Found(child, "t", rows[0].text if rows else "", _combined(rows), rows))
         elif child.tag in (w("p"), w("sdt")):
-            units.append(Found(child, "p", unit_text(child), _paragraphs_look(child)))
+            units.append(Found(child, "p", unit_text(child), _paragraphs_look(child, names)))
     return tuple(units)
 
 
-def _row(row: etree._Element) -> Found:
-    return Found(row, "r", unit_text(row), _paragraphs_look(row))
+def _row(row: etree._Element, names: Mapping[str, str]) -> Found:
+    return Found(row, "r", unit_text(row), _paragraphs_look(row, names))
 
 
 def _combined(units: Sequence[Found]) -> str:
@@ -221,18 +231,20 @@ def _run_text(run: etree._Element) -> str:
     return "".join(parts)
 
 
-def _paragraphs_look(element: etree._Element) -> str:
+def _paragraphs_look(element: etree._Element, names: Mapping[str, str]) -> str:
     paragraphs = [element] if element.tag == _P else list(_iter_paragraphs(element))
-    return _short_hash(json.dumps([_paragraph_look(p) for p in paragraphs], ensure_ascii=False))
+    looks = [_paragraph_look(p, names) for p in paragraphs]
+    return _short_hash(json.dumps(looks, ensure_ascii=False))
 
 
-def _paragraph_look(paragraph: etree._Element) -> list[object]:
+def _paragraph_look(paragraph: etree._Element, names: Mapping[str, str]) -> list[object]:
     properties = paragraph.find(_PPR)
     style = alignment = ""
     if properties is not None:
         style = _value(properties.find(_PSTYLE))
+        style = names.get(style, style).casefold()
         alignment = _value(properties.find(_JC))
-    if style == "Normal":
+    if style == "normal":
         style = ""
     stretches: list[list[str]] = []
     for run in _iter_runs(paragraph):
