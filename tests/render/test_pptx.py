@@ -872,7 +872,7 @@ TEMPLATE_GAP = Inches(0.1)
 """The gap the template leaves under its table: less than the quarter inch cipdocs keeps."""
 
 
-def slide_number_below_a_table(cells: list[list[str]]) -> Any:
+def slide_number_below_a_table(cells: list[list[str]], row_height: int = ROW_HEIGHT) -> Any:
     """Return a 4:3 deck of one slide: a table holding `cells` (at 18 pt, the default size), a
     note right under it, and a slide number whose position comes from its layout, just under
     the note, as PowerPoint adds it (Insert > Slide Number) on a slide that does not move it."""
@@ -881,13 +881,13 @@ def slide_number_below_a_table(cells: list[list[str]]) -> Any:
     slide = deck.slides.add_slide(layout)
     slide.shapes.title.text_frame.text = "Budget"
     frame = slide.shapes.add_table(
-        len(cells), 2, Inches(1), TABLE_TOP, Inches(8), ROW_HEIGHT * len(cells)
+        len(cells), 2, Inches(1), TABLE_TOP, Inches(8), row_height * len(cells)
     )
     frame.name = "Budget table"
     for row, texts in zip(frame.table.rows, cells, strict=True):
         for cell, text in zip(row.cells, texts, strict=True):
             cell.text_frame.text = text
-    note_top = TABLE_TOP + ROW_HEIGHT * len(cells) + TEMPLATE_GAP
+    note_top = TABLE_TOP + row_height * len(cells) + TEMPLATE_GAP
     note = slide.shapes.add_textbox(Inches(1), note_top, Inches(5), Inches(0.4))
     note.name = "Note"
     note.text_frame.text = "Figures in euros"
@@ -969,3 +969,22 @@ def test_shapes_a_grown_table_pushes_down_keep_their_place_across_and_the_templa
     number = shape(filled, "Slide Number Placeholder 4")
     assert number.left == Inches(6.5)
     assert number.top + number.height <= pptx.Presentation(str(template)).slide_height
+
+
+def test_a_table_in_a_frame_saved_lower_than_its_rows_pushes_nothing_when_it_does_not_grow(
+    render: Render, tmp_path: Path, sample_presented: PresentedReport
+) -> None:
+    # Some producers save a table's frame lower than its rows; PowerPoint draws the rows, and
+    # the template places the shapes under them. Filling a short placeholder grows nothing, so
+    # nothing moves; cipdocs took the frame's height for the table's and pushed them down.
+    cells = [["Item", "Year"], ["Report", "{{ report_year }}"], ["Venue", "Hall"]]
+    deck = slide_number_below_a_table(cells, Inches(0.5))  # rows with room for their text
+    deck.slides[0].shapes[1].height = ROW_HEIGHT
+    template = saved(deck, tmp_path)
+    original = pptx.Presentation(str(template)).slides[0]
+    filled = render(sample_presented, template).slides[0]
+    assert cells_of(filled)[1] == ["Report", "2024"]
+    before, after = boxes(original), boxes(filled)
+    assert after.pop("Budget table") == (Inches(1), TABLE_TOP, Inches(8), Inches(0.5) * 3)
+    before.pop("Budget table")
+    assert after == before

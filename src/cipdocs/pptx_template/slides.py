@@ -88,6 +88,9 @@ def layout_table(
     if table is None or (kept is not None and not kept.changed):
         return []
     template = extent_of(frame)
+    if kept is not None and kept.template_height > template.height:
+        # PowerPoint draws a table as tall as its rows, even in a frame saved lower than them.
+        template = Extent(template.left, template.top, template.width, kept.template_height)
     typeface = theme_fonts(presentation)[1]
     heights = fit_row_heights(table, typeface, kept)
     below = [

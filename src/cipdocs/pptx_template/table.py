@@ -104,11 +104,16 @@ class KeptRows:
     """Each kept row, with its text."""
     changed: bool = False
     """True when filling added, dropped or changed a row of the table."""
+    template_height: int = 0
+    """The template's rows' heights together: how tall PowerPoint drew the table, whatever
+    height its frame says."""
 
     @classmethod
     def before_filling(cls, table: Element) -> KeptRows:
         """Return every row of the unfilled `table`, with its text."""
-        return cls(tuple((row, row_texts(row)) for row in table_rows(table)))
+        rows = table_rows(table)
+        height = sum(int(row.get("h", "0")) for row in rows)
+        return cls(tuple((row, row_texts(row)) for row in rows), template_height=height)
 
     def after_filling(self, table: Element) -> KeptRows:
         """Return the rows of these that the filled `table` still has, with the same text."""
@@ -119,7 +124,8 @@ class KeptRows:
             for row, texts in self.rows
             if id(row) in present and row_texts(row) == texts
         )
-        return KeptRows(kept, changed=len(kept) != len(rows) or len(kept) != len(self.rows))
+        changed = len(kept) != len(rows) or len(kept) != len(self.rows)
+        return KeptRows(kept, changed, self.template_height)
 
     def __contains__(self, row: object) -> bool:
         """Return True when `row` is one of the kept rows (the same element, not an equal one)."""
