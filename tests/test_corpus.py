@@ -56,15 +56,7 @@ OFFICE_TIMEOUT = 600.0
 NO_SOFFICE = "LibreOffice (soffice) is not installed: run scripts/install-office.sh"
 NO_VALIDATOR = "the Open XML SDK validator is not set up: run `python scripts/openxml.py setup`"
 
-LAYOUT = (
-    "the layout judgement still refuses this unedited deck (exit 8: text past the slide or over "
-    "another shape, which LibreOffice does not draw so): issue 20"
-)
-KNOWN = {
-    "p-aascu.org_hbcu_leadershipsummit_cooper.pptx": LAYOUT,
-    "p-typical.pptx": LAYOUT,
-    "p-au.asn.aes.www_conferences_2011_presenta.pptx": LAYOUT,
-}
+KNOWN: dict[str, str] = {}
 """Files of the corpus that still fail, and why: the failures are other issues' to fix."""
 
 EDGE_WORDS = {"strict": "Strict", "password": "password"}

@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
-from cipdocs.pptx_template.table import check_table, table_of
+from cipdocs.pptx_template.presentation import fill_presentation
+from cipdocs.pptx_template.table import KeptRows, check_table, table_of
 from cipdocs.pptx_template.tags import Names, TemplateError
+from cipdocs.pptx_template.text import NAMESPACES
 from tests.pptx_template.conftest import Fill, add_slide, add_table, environment, new_deck
 
 BANDS = [
@@ -117,3 +119,27 @@ def test_check_reads_filtered_loops_and_flags_every_problem() -> None:
             "in PowerPoint the row that starts with {%tr for … %} repeats itself and needs no {%tr endfor %} row (that is Word's form); delete this row",
         ),
     ]
+
+
+def test_filling_tells_the_rows_it_left_as_the_template_had_them() -> None:
+    deck = new_deck()
+    frame = add_table(
+        add_slide(deck, "t"),
+        [["Band", "Groups"], ["{%tr for row in bands %}{{ row.name }}", "x"], ["Total", "{{ n }}"]],
+    )
+    plain = add_table(add_slide(deck, "u"), [["Band", "Groups"], ["Total", "3"]], "Plain")
+    table, untouched = table_of(frame._element), table_of(plain._element)
+    assert table is not None and untouched is not None
+    before = KeptRows.before_filling(table), KeptRows.before_filling(untouched)
+    filled = fill_presentation(deck, environment(), {"bands": BANDS, "n": 3})
+    key, plain_key = str(frame.shape_id), str(plain.shape_id)
+    assert filled[0].kept_rows[key] == before[0].after_filling(table)
+    kept, rows = filled[0].kept_rows[key], table.findall("a:tr", NAMESPACES)
+    # The header row is kept; the loop's rows are new and the total's text is filled in.
+    assert [row in kept for row in rows] == [True, False, False, False, False]
+    assert kept.changed
+    assert not filled[1].kept_rows[plain_key].changed
+    assert all(
+        row in filled[1].kept_rows[plain_key] for row in untouched.findall("a:tr", NAMESPACES)
+    )
+    assert before[1].rows == filled[1].kept_rows[plain_key].rows

@@ -885,3 +885,129 @@ def test_a_deck_check_finding_names_the_template_not_the_deck_never_written(
     assert summary.startswith(f"error: {template}: ")
     assert summary.endswith("1 finding; the deck was not written; fix the template, then run again")
     assert str(written) not in "\n".join(raised.value.lines())
+
+
+# -- layout after filling: only what filling changed moves (issue 20) ---------------------------
+
+TABLE_TOP = Inches(2)
+ROW_HEIGHT = Inches(0.4)
+TEMPLATE_GAP = Inches(0.1)
+"""The gap the template leaves under its table: less than the quarter inch cipdocs keeps."""
+
+
+def slide_number_below_a_table(cells: list[list[str]], row_height: int = ROW_HEIGHT) -> Any:
+    """Return a 4:3 deck of one slide: a table holding `cells` (at 18 pt, the default size), a
+    note right under it, and a slide number whose position comes from its layout, just under
+    the note, as PowerPoint adds it (Insert > Slide Number) on a slide that does not move it."""
+    deck = pptx.Presentation()
+    layout = deck.slide_layouts[5]  # Title Only
+    slide = deck.slides.add_slide(layout)
+    slide.shapes.title.text_frame.text = "Budget"
+    frame = slide.shapes.add_table(
+        len(cells), 2, Inches(1), TABLE_TOP, Inches(8), row_height * len(cells)
+    )
+    frame.name = "Budget table"
+    for row, texts in zip(frame.table.rows, cells, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text_frame.text = text
+    note_top = TABLE_TOP + row_height * len(cells) + TEMPLATE_GAP
+    note = slide.shapes.add_textbox(Inches(1), note_top, Inches(5), Inches(0.4))
+    note.name = "Note"
+    note.text_frame.text = "Figures in euros"
+    number = next(
+        shape for shape in layout.placeholders if shape.placeholder_format.type == 13
+    )  # PP_PLACEHOLDER.SLIDE_NUMBER
+    number.top = note_top + Inches(0.5)  # the layout places it under the note
+    number.left = Inches(6.5)
+    slide.shapes._spTree.append(
+        etree.fromstring(
+            f'<p:sp xmlns:p="{P_NAMESPACE}" xmlns:a="{CHART_NAMESPACES["a"]}">'
+            '<p:nvSpPr><p:cNvPr id="9" name="Slide Number Placeholder 4"/><p:cNvSpPr/>'
+            f'<p:nvPr><p:ph type="sldNum" sz="quarter" idx="{number.placeholder_format.idx}"/>'
+            "</p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/><a:p>"
+            '<a:fld id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}" type="slidenum"><a:t>1</a:t>'
+            "</a:fld></a:p></p:txBody></p:sp>"
+        )
+    )
+    return deck
+
+
+def boxes(slide: Any) -> dict[str, tuple[int, int, int, int]]:
+    """Return each shape's left, top, width and height as PowerPoint places it."""
+    return {item.name: (item.left, item.top, item.width, item.height) for item in slide.shapes}
+
+
+def row_heights(slide: Any) -> list[int]:
+    return [row.height for row in shape(slide, "Budget table").table.rows]
+
+
+def has_own_position(item: Any) -> bool:
+    return item._element.find(f"{{{P_NAMESPACE}}}spPr/{{{CHART_NAMESPACES['a']}}}xfrm") is not None
+
+
+def test_a_table_the_report_does_not_fill_is_left_as_the_template_has_it(
+    render: Render, tmp_path: Path, sample_presented: PresentedReport
+) -> None:
+    # Rows lower than cipdocs measures their 18 pt text (as other producers save them), and
+    # shapes under the table closer than a quarter inch: cipdocs grew the rows and pushed the
+    # slide number off the slide, to the slide's left edge, and refused the deck (exit 8).
+    cells = [["Item", "Cost"], ["Venue", "1,200"], ["Catering", "800"]]
+    deck = slide_number_below_a_table(cells)
+    for row in deck.slides[0].shapes[1].table.rows:
+        row.height = Inches(0.3)
+    template = saved(deck, tmp_path)
+    original = pptx.Presentation(str(template)).slides[0]
+    filled = render(sample_presented, template).slides[0]
+    assert boxes(filled) == boxes(original)
+    assert row_heights(filled) == row_heights(original) == [Inches(0.3)] * 3
+    assert cells_of(filled) == cells
+    assert not has_own_position(shape(filled, "Slide Number Placeholder 4"))
+
+
+def cells_of(slide: Any) -> list[list[str]]:
+    return cells(slide, "Budget table")
+
+
+def test_shapes_a_grown_table_pushes_down_keep_their_place_across_and_the_template_gap(
+    render: Render, tmp_path: Path, sample_presented: PresentedReport
+) -> None:
+    # A cell filled with a long text grows its row: the note and the slide number under the
+    # table move down by as much, and the slide number (placed by its layout) keeps its left
+    # edge and size; cipdocs moved it to the slide's left edge and kept a quarter inch instead.
+    long_date = "{{ report_date | long_date }}"
+    cells = [["Item", "Date"], ["Updated", ", ".join([long_date] * 6)]]
+    template = saved(slide_number_below_a_table(cells), tmp_path)
+    original = pptx.Presentation(str(template)).slides[0]
+    filled = render(sample_presented, template).slides[0]
+    table = shape(filled, "Budget table")
+    assert cells_of(filled)[1][1] == ", ".join(["30 August 2024"] * 6)
+    grown = table.height - shape(original, "Budget table").height
+    assert grown > ROW_HEIGHT  # the long text takes more lines than the row had
+    assert row_heights(filled)[0] == ROW_HEIGHT  # the header row filling left is not re-measured
+    before, after = boxes(original), boxes(filled)
+    for name in ("Note", "Slide Number Placeholder 4"):
+        left, top, width, height = before[name]
+        assert after[name] == (left, top + grown, width, height), name
+    assert shape(filled, "Note").top - (table.top + table.height) == TEMPLATE_GAP
+    number = shape(filled, "Slide Number Placeholder 4")
+    assert number.left == Inches(6.5)
+    assert number.top + number.height <= pptx.Presentation(str(template)).slide_height
+
+
+def test_a_table_in_a_frame_saved_lower_than_its_rows_pushes_nothing_when_it_does_not_grow(
+    render: Render, tmp_path: Path, sample_presented: PresentedReport
+) -> None:
+    # Some producers save a table's frame lower than its rows; PowerPoint draws the rows, and
+    # the template places the shapes under them. Filling a short placeholder grows nothing, so
+    # nothing moves; cipdocs took the frame's height for the table's and pushed them down.
+    cells = [["Item", "Year"], ["Report", "{{ report_year }}"], ["Venue", "Hall"]]
+    deck = slide_number_below_a_table(cells, Inches(0.5))  # rows with room for their text
+    deck.slides[0].shapes[1].height = ROW_HEIGHT
+    template = saved(deck, tmp_path)
+    original = pptx.Presentation(str(template)).slides[0]
+    filled = render(sample_presented, template).slides[0]
+    assert cells_of(filled)[1] == ["Report", "2024"]
+    before, after = boxes(original), boxes(filled)
+    assert after.pop("Budget table") == (Inches(1), TABLE_TOP, Inches(8), Inches(0.5) * 3)
+    before.pop("Budget table")
+    assert after == before

@@ -23,7 +23,13 @@ from cipdocs.pptx_template.chart import (
 )
 from cipdocs.pptx_template.paragraphs import check_body, render_body
 from cipdocs.pptx_template.slide_tags import check_slide_tags, expand_slides
-from cipdocs.pptx_template.table import check_table, fill_table, iter_table_texts, table_of
+from cipdocs.pptx_template.table import (
+    KeptRows,
+    check_table,
+    fill_table,
+    iter_table_texts,
+    table_of,
+)
 from cipdocs.pptx_template.tags import (
     Names,
     Problem,
@@ -60,6 +66,8 @@ class FilledSlide:
     """``slide N``: the slide of the template it comes from."""
     header_rows: dict[str, int | None] = field(default_factory=dict)
     """Per table's shape id: the rows above its repeated rows, None when none repeats."""
+    kept_rows: dict[str, KeptRows] = field(default_factory=dict)
+    """Per table's shape id: the rows filling left as the template had them."""
 
 
 def is_chart(shape: Element) -> bool:
@@ -125,7 +133,9 @@ def fill_slide(
         body = shape.find("./p:txBody", NAMESPACES)
         if table is not None:
             key = shape_properties(shape).get("id", "")
+            before = KeptRows.before_filling(table)
             filled.header_rows[key] = fill_table(table, environment, context, here)
+            filled.kept_rows[key] = before.after_filling(table)
         elif body is not None:
             render_body(body, environment, context, here)
         elif is_chart(shape):

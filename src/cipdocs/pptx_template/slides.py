@@ -1,5 +1,11 @@
 """Slide layout after filling: grown tables push the shapes under them down or continue onto
-follow-on slides that repeat the title (marked ``(continued)``) and the table's header rows."""
+follow-on slides that repeat the title (marked ``(continued)``) and the table's header rows.
+
+Only what filling changed is laid out again: a table filling left as it was keeps its rows, its
+size and the shapes around it; rows filling left as they were keep their heights; a shape pushed
+down moves by as much as the table grew into the gap above it, and keeps its left edge and size
+even when it inherits them from its layout (a slide number, a footer).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import Any
 from cipdocs.pptx_template.copies import move_after
 from cipdocs.pptx_template.fonts import theme_fonts
 from cipdocs.pptx_template.table import (
+    KeptRows,
     fit_row_heights,
     number_rows,
     paginate,
@@ -66,15 +73,26 @@ def set_frame_height(frame: Any, table: Element) -> None:
 
 
 def layout_table(
-    presentation: Any, slide: Any, frame: Any, header_rows: int | None, slide_height: int
+    presentation: Any,
+    slide: Any,
+    frame: Any,
+    header_rows: int | None,
+    slide_height: int,
+    kept: KeptRows | None = None,
 ) -> list[Any]:
-    """Size the table to its text, push shapes below it down, continue it onto new slides."""
+    """Size the table to its text, push shapes below it down, continue it onto new slides.
+
+    `kept` holds the rows filling left as the template had them (all rows when None is given:
+    every row is measured); a table whose every row was kept is left as it is."""
     table = table_of(frame._element)
-    if table is None:
+    if table is None or (kept is not None and not kept.changed):
         return []
     template = extent_of(frame)
+    if kept is not None and kept.template_height > template.height:
+        # PowerPoint draws a table as tall as its rows, even in a frame saved lower than them.
+        template = Extent(template.left, template.top, template.width, kept.template_height)
     typeface = theme_fonts(presentation)[1]
-    heights = fit_row_heights(table, typeface)
+    heights = fit_row_heights(table, typeface, kept)
     below = [
         shape
         for shape in slide.shapes
@@ -91,7 +109,7 @@ def layout_table(
         # A row taller than any page shares its long cells' lines out over several rows.
         room = min(first_room, limit - template.top) - sum(heights[:header_rows])
         split_tall_rows(table, header_rows, max(room, 1), typeface)
-        heights = fit_row_heights(table, typeface)
+        heights = fit_row_heights(table, typeface, kept)
     pages = (
         paginate(heights, header_rows, first_room, limit - template.top)
         if header_rows is not None
@@ -113,11 +131,26 @@ def layout_table(
         table.extend(rows[index] for index in pages[0])
     number_rows(table)
     set_frame_height(frame, table)
-    shift = frame.top + frame.height + GAP - below_top
+    # The gap the template left under the table is kept, up to a quarter inch.
+    gap = min(GAP, below_top - template.bottom)
+    shift = frame.top + frame.height + gap - below_top
     if below and shift > 0:
         for shape in below:
-            shape.top = shape.top + shift
+            move_down(shape, shift)
     return follow_ons
+
+
+def move_down(shape: Any, shift: int) -> None:
+    """Move `shape` `shift` EMU down. A placeholder that inherits its position and size from its
+    layout gets them written as its own first, so it keeps its left edge and size."""
+    left, top, width, height = shape.left, shape.top, shape.width, shape.height
+    if top is None:
+        return  # no position of its own nor inherited: nothing PowerPoint places to move
+    if left is not None:
+        shape.left = left
+    if width is not None and height is not None:
+        shape.width, shape.height = width, height
+    shape.top = top + shift
 
 
 def add_follow_on(presentation: Any, slide: Any, frame: Any, rows: Sequence[Element]) -> Any:

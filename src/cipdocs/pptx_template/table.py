@@ -5,12 +5,17 @@ header Jinja accepts, ``if`` clause included) is repeated once per item, with `r
 item in that row's placeholders; a row starting with ``{%tr if condition %}`` is kept only when
 the condition holds. Rows above the first repeated row are header rows, and are repeated on
 follow-on slides.
+
+Filling tells which rows it left as the template had them (`KeptRows`): their heights are what
+the template's author saw drawn, so they are kept as they are and only the rows filling made or
+changed are measured; a table filling did not change at all is not laid out again.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 import jinja2
 
@@ -81,6 +86,50 @@ def first_paragraph(row: Element) -> Element | None:
         return None
     paragraphs = cell_paragraphs(cells[0])
     return paragraphs[0] if paragraphs else None
+
+
+def row_texts(row: Element) -> tuple[str, ...]:
+    """Return the text of every paragraph of every cell of the row, in order."""
+    return tuple(
+        paragraph_text(paragraph) for cell in row_cells(row) for paragraph in cell_paragraphs(cell)
+    )
+
+
+@dataclass(frozen=True)
+class KeptRows:
+    """The rows of a table that filling left as the template had them: the same row with the
+    same text (rows repeated for a loop are new, rows with placeholders changed)."""
+
+    rows: tuple[tuple[Element, tuple[str, ...]], ...]
+    """Each kept row, with its text."""
+    changed: bool = False
+    """True when filling added, dropped or changed a row of the table."""
+    template_height: int = 0
+    """The template's rows' heights together: how tall PowerPoint drew the table, whatever
+    height its frame says."""
+
+    @classmethod
+    def before_filling(cls, table: Element) -> KeptRows:
+        """Return every row of the unfilled `table`, with its text."""
+        rows = table_rows(table)
+        height = sum(int(row.get("h", "0")) for row in rows)
+        return cls(tuple((row, row_texts(row)) for row in rows), template_height=height)
+
+    def after_filling(self, table: Element) -> KeptRows:
+        """Return the rows of these that the filled `table` still has, with the same text."""
+        rows = table_rows(table)
+        present = {id(row) for row in rows}
+        kept = tuple(
+            (row, texts)
+            for row, texts in self.rows
+            if id(row) in present and row_texts(row) == texts
+        )
+        changed = len(kept) != len(rows) or len(kept) != len(self.rows)
+        return KeptRows(kept, changed, self.template_height)
+
+    def __contains__(self, row: object) -> bool:
+        """Return True when `row` is one of the kept rows (the same element, not an equal one)."""
+        return any(row is kept for kept, _ in self.rows)
 
 
 def read_row_tag(row: Element) -> Tag | None:
@@ -249,14 +298,20 @@ def cell_widths(row: Element, widths: Sequence[int]) -> list[tuple[Element, int]
     return found
 
 
-def fit_row_heights(table: Element, typeface: str = DEFAULT_TYPEFACE) -> list[int]:
+def fit_row_heights(
+    table: Element, typeface: str = DEFAULT_TYPEFACE, kept: KeptRows | None = None
+) -> list[int]:
     """Set each row's height to what its text needs (never below the template's); return them.
 
-    `typeface` is the theme's body font, for runs that name none.
+    `typeface` is the theme's body font, for runs that name none. The `kept` rows (those filling
+    left as they were) keep the template's height: it is what PowerPoint drew.
     """
     widths = column_widths(table)
     heights: list[int] = []
     for row in table_rows(table):
+        if kept is not None and row in kept:
+            heights.append(int(row.get("h", "0")))
+            continue
         needed = max(
             [int(row.get("h", "0"))]
             + [cell_height(cell, width, typeface) for cell, width in cell_widths(row, widths)]

@@ -193,8 +193,11 @@ def lay_out_slide(
     slide = filled.slide
     for shape in list(slide.shapes):
         if shape.has_table:
-            header_rows = filled.header_rows.get(str(shape.shape_id))
-            layout_table(presentation, slide, shape, header_rows, slide_height)
+            key = str(shape.shape_id)
+            kept = filled.kept_rows.get(key)
+            layout_table(
+                presentation, slide, shape, filled.header_rows.get(key), slide_height, kept
+            )
         elif shape.has_chart and is_filled(shape):
             # More bars than fit with 8 pt labels continue on follow-on slides; the first page
             # stays on this slide and is pinned below with the others.
