@@ -88,8 +88,8 @@ def summary(workbook: Path | None, as_json: bool, since: options.Since, output_d
     if as_json:
         import json
 
+        from cipdocs.report.as_json import report_as_json
         from cipdocs.report.changes import changes_as_json
-        from cipdocs.report.present import report_as_json
 
         figures = report_as_json(loaded.report)
         if comparison.previous is not None:
@@ -147,7 +147,8 @@ def changes(workbook: Path | None, since: options.Since, output_dir: Path, as_js
 
 def _print_changes(comparison: Comparison) -> None:
     """Print the changes since the previous update of `comparison`, which must have one."""
-    from cipdocs.report.present import present_changes, short_date
+    from cipdocs.report.formats import short_date
+    from cipdocs.report.present_changes import present_changes
 
     assert comparison.previous is not None
     view = present_changes(comparison.changes, comparison.previous_file)
