@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from cipdocs.edits.update import UpdateEdits
     from cipdocs.loading import LoadedReport
     from cipdocs.office.pdf import Office
-    from cipdocs.render.files import Collected, Committed, Staging
+    from cipdocs.render.staging import Collected, Committed, Staging
     from cipdocs.report.model import Report
     from cipdocs.report.present import PresentedReport
     from cipdocs.templating import Placeholder
@@ -49,7 +49,7 @@ def build_documents(
     previous update the documents show (none when not given). For --pdf and --preview, `office`
     is the LibreOffice started by `office_for` (one is started here when it is not given).
 
-    The run is one transaction (render/files.py): every file is staged first and all are put
+    The run is one transaction (render/staging.py): every file is staged first and all are put
     in place together once each is complete and checked, so a failure or an interrupt leaves
     the output folder as it was. Only then are the paths appended to `written` (when given).
     An earlier file the run replaced with different bytes is kept in `replaced/`, and a PDF or
@@ -60,7 +60,7 @@ def build_documents(
     (where the platform can fork and `request.parallel` allows): the two share nothing but the
     presented report, and a run takes about the time of the slower one.
     """
-    from cipdocs.render.files import Staging, prepare_output_dir
+    from cipdocs.render.staging import Staging, prepare_output_dir
     from cipdocs.report.changes import NO_CHANGES
     from cipdocs.report.present import present_report
     from cipdocs.report.record import report_record
@@ -246,7 +246,7 @@ def _render_update(
     edits_from: Path | None,
 ) -> RenderedUpdate:
     from cipdocs.render.docx import render_update
-    from cipdocs.render.files import Collected
+    from cipdocs.render.staging import Collected
 
     collected = Collected()
     edits = render_update(
@@ -283,7 +283,7 @@ def convert_documents(
     slides PDF must match page for page. Both documents go to LibreOffice in one run.
     """
     from cipdocs.office.pdf import Conversion, render_previews, substitute_font_warning
-    from cipdocs.render.files import Staging, temporary_folder_problem
+    from cipdocs.render.staging import Staging, temporary_folder_problem
 
     font_warning = substitute_font_warning()
     if font_warning:

@@ -14,9 +14,9 @@ from pathlib import Path
 from cipdocs.errors import CipdocsError, Issue, NewerUpdateError, PreviousUpdateError
 from cipdocs.options import NO_PREVIOUS, Since
 from cipdocs.report.changes import NO_CHANGES, Changes, compute_changes
+from cipdocs.report.formats import short_date
 from cipdocs.report.history import HistoryEntry, compute_history
 from cipdocs.report.model import Report
-from cipdocs.report.present import short_date
 
 UPDATE_SUFFIXES = (".pptx", ".docx")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")

@@ -4,7 +4,7 @@ A run writes two independent documents; on a machine with two cores the Word upd
 rendered beside the deck. Where the platform cannot fork (Windows), the task simply runs first.
 
 The child never writes a file: it hands its result (the finished document's bytes) back over a
-pipe, and the parent stages it with the run's other files (render/files.py). So a child that
+pipe, and the parent stages it with the run's other files (render/staging.py). So a child that
 outlives its parent can replace nothing. On Linux it does not outlive it anyway: it asks the
 kernel to kill it when the parent dies (PR_SET_PDEATHSIG), which also covers a parent killed
 with SIGKILL, where no clean-up code of the parent runs. Elsewhere (macOS, BSD) it ends when its

@@ -1,6 +1,6 @@
 """The process's surroundings: stop signals, closed or broken standard streams, a lost folder.
 
-No click here, and nothing is printed: cli.py says what these find and exits (docs/errors.md).
+No click here, and nothing is printed: cli/ says what these find and exits (docs/errors.md).
 """
 
 from __future__ import annotations

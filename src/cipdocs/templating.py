@@ -19,19 +19,19 @@ from cipdocs.pptx_template.tags import (
     has_placeholder,
     straighten,
 )
-from cipdocs.report import present
+from cipdocs.report import formats, present
 
 __all__ = ["PLACEHOLDER_PATTERN", "find_placeholders", "has_placeholder", "straighten"]
 
 FILTERS: Mapping[str, Callable[..., Any]] = {
-    "short_date": present.short_date,
-    "long_date": present.long_date,
-    "month_year": present.month_year,
-    "iso_date": present.iso_date,
-    "percent": present.percent,
-    "join_names": present.join_names,
-    "and_list": present.and_list,
-    "plural": present.plural,
+    "short_date": formats.short_date,
+    "long_date": formats.long_date,
+    "month_year": formats.month_year,
+    "iso_date": formats.iso_date,
+    "percent": formats.percent,
+    "join_names": formats.join_names,
+    "and_list": formats.and_list,
+    "plural": formats.plural,
 }
 
 TEMPLATE_NAMES = frozenset(field.name for field in fields(present.PresentedReport))

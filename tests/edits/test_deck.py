@@ -73,7 +73,7 @@ class Run:
     lines: list[str]
     """What it said about hand edits."""
     kept: list[str]
-    """What it said about the earlier files it kept or moved aside (render/files.py)."""
+    """What it said about the earlier files it kept or moved aside (render/staging.py)."""
 
 
 def write_deck(workbook: Path, output: Path, *, fresh: bool = False) -> Run:

@@ -122,7 +122,7 @@ class WrittenUpdate:
     said: list[str]
     """What the run said about hand edits."""
     kept: list[str]
-    """What it said about the earlier files it kept in `replaced/` (render/files.py)."""
+    """What it said about the earlier files it kept in `replaced/` (render/staging.py)."""
 
 
 def write_update(workbook: Path, folder: Path, *, fresh: bool = False) -> WrittenUpdate:

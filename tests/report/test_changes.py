@@ -26,7 +26,7 @@ from cipdocs.report.model import (
     Status,
     WorkbookData,
 )
-from cipdocs.report.present import present_changes
+from cipdocs.report.present_changes import present_changes
 
 STATUSES = (Status("Done", "Done (label)"), Status("Open", "Open (label)"))
 BANDS = (Band("High", 50, 100), Band("Low", 0, 49))

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from cipdocs import __version__
+from cipdocs.report.as_json import report_as_json
 from cipdocs.report.model import Report
-from cipdocs.report.present import report_as_json
 from cipdocs.report.record import (
     FORMAT_VERSION,
     NewerFormatError,

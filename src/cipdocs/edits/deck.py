@@ -24,8 +24,9 @@ from pptx.exc import PackageNotFoundError
 
 from cipdocs.edits.deck_carry import Decks, Plan, plan_carrying
 from cipdocs.edits.deck_changes import Change, find_changes
+from cipdocs.edits.deck_describe import describe_deck
 from cipdocs.edits.deck_snapshot import decode_deck_view, encode_deck_view, parts_digest
-from cipdocs.edits.deck_view import DeckView, describe_deck
+from cipdocs.edits.deck_view import DeckView
 from cipdocs.edits.model import Carried, Edit, NotCarried
 from cipdocs.edits.snapshot import embed_snapshot, read_snapshot
 from cipdocs.pptx_template.measure import measurer as shared_measurer

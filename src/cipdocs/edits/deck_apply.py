@@ -9,7 +9,8 @@ from typing import Any
 from lxml import etree
 
 from cipdocs.edits.deck_copy import renumber_shapes
-from cipdocs.edits.deck_view import A, ShapeView
+from cipdocs.edits.deck_elements import A
+from cipdocs.edits.deck_view import ShapeView
 from cipdocs.verify.colours import NAMESPACES
 
 

@@ -26,8 +26,9 @@ from cipdocs.edits.deck_apply import (
 )
 from cipdocs.edits.deck_changes import Change, moved
 from cipdocs.edits.deck_copy import CannotCopy, Copier, copy_slide, renumber_shapes
+from cipdocs.edits.deck_elements import A
 from cipdocs.edits.deck_match import align_slides, match_shapes
-from cipdocs.edits.deck_view import A, DeckView, ParagraphView, ShapeView
+from cipdocs.edits.deck_view import DeckView, ParagraphView, ShapeView
 
 FIGURES_CHANGED = "the figures there changed"
 GONE = "the slide it was on is no longer in the update"

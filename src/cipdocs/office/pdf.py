@@ -25,12 +25,8 @@ from cipdocs.office.process import (
     run_group,
 )
 from cipdocs.office.profile import adopt_profile, cache_folder, claim_profile
-from cipdocs.render.files import (
-    Stager,
-    file_size_limit,
-    temporary_folder_problem,
-    write_atomically,
-)
+from cipdocs.render.files import write_atomically
+from cipdocs.render.staging import Stager, file_size_limit, temporary_folder_problem
 
 __all__ = [
     "Conversion",
@@ -102,7 +98,7 @@ class Conversion:
     expected_pages: int | None = None
     """The deck's visible slide count, which its PDF must match page for page (None: any)."""
     document: Path | None = None
-    """The document's own path when `source` is its staged temporary file (render/files.py):
+    """The document's own path when `source` is its staged temporary file (render/staging.py):
     the PDF is made from it, and messages name it."""
 
     @property

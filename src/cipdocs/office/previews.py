@@ -10,7 +10,8 @@ from pathlib import Path
 
 from cipdocs.errors import ConverterProblemError, OutputProblemError
 from cipdocs.office.process import PDFTOPPM_PREFIX, Progress, private_folder, run_group
-from cipdocs.render.files import Stager, prepare_output_dir, write_atomically
+from cipdocs.render.files import write_atomically
+from cipdocs.render.staging import Stager, prepare_output_dir
 
 INSTALL_POPPLER = (
     "install it with `apt-get install poppler-utils` (Debian/Ubuntu), "

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from cipdocs.errors import ConverterProblemError
-from cipdocs.render.files import temporary_folder_problem
+from cipdocs.render.staging import temporary_folder_problem
 
 Progress = Callable[[str], None]
 

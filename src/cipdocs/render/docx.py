@@ -21,8 +21,9 @@ from cipdocs.edits.update import UpdateEdits, finish_update, mark_origins
 from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.pptx_template.tags import check_lines
 from cipdocs.render.docx_body import DocxTemplate
-from cipdocs.render.files import Stager, require_template, write_document
+from cipdocs.render.files import require_template, write_document
 from cipdocs.render.properties import apply_core_properties, template_core_properties
+from cipdocs.render.staging import Stager
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import (
     Placeholder,

@@ -34,11 +34,12 @@ from cipdocs.pptx_template.presentation import (
 from cipdocs.pptx_template.shape_ids import repair_shape_ids
 from cipdocs.pptx_template.slides import layout_table
 from cipdocs.pptx_template.tags import TemplateError, find_placeholders
-from cipdocs.render.files import Stager, require_template, write_document
+from cipdocs.render.files import require_template, write_document
 from cipdocs.render.pptx_chart import fix_workbook_dates
 from cipdocs.render.pptx_timeline import draw_timeline, is_timeline
 from cipdocs.render.pptx_titles import number_continued_titles
 from cipdocs.render.properties import apply_core_properties, template_core_properties
+from cipdocs.render.staging import Stager
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import Placeholder, make_environment, template_names
 from cipdocs.verify.deck import filled_findings, template_findings

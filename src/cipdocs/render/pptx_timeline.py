@@ -20,7 +20,8 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from cipdocs.report.present import PhaseView, month_year
+from cipdocs.report.formats import month_year
+from cipdocs.report.present import PhaseView
 from cipdocs.verify.colours import readable_on
 
 TIMELINE_NAME = "timeline"

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cipdocs import __version__
+from cipdocs.report.as_json import report_as_json
 from cipdocs.report.model import (
     Band,
     BandRow,
@@ -19,7 +20,6 @@ from cipdocs.report.model import (
     Status,
     StatusRow,
 )
-from cipdocs.report.present import report_as_json
 
 FORMAT_VERSION = 1
 """Raised when the embedded record changes in a way an older cipdocs cannot read."""

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
+from cipdocs.report.formats import join_names, long_date, percent
 from cipdocs.report.model import Report
-from cipdocs.report.present import (
-    EMPTY_BAND_TEXT,
-    join_names,
-    long_date,
-    out_of_text,
-    percent,
-    uncounted_note,
-)
+from cipdocs.report.present import EMPTY_BAND_TEXT, out_of_text, uncounted_note
 
 
 def format_summary(report: Report) -> str:

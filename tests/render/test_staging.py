@@ -1,4 +1,4 @@
-"""render/files.py: a run's files staged, then put in place together; replaced ones kept."""
+"""render/staging.py: a run's files staged, then put in place together; replaced ones kept."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from cipdocs.errors import OutputProblemError
-from cipdocs.render.files import REPLACED_FOLDER, Collected, Staging, write_atomically
+from cipdocs.render.files import write_atomically
+from cipdocs.render.staging import REPLACED_FOLDER, Collected, Staging
 
 DECK = "CIP-CCG Status Update 2024-08-30.pptx"
 UPDATE = "CIP-CCG Status Update 2024-08-30.docx"
