@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from pptx import Presentation
 from cipdocs.edits.snapshot import SNAPSHOT_ITEM_ID, embed_snapshot, read_snapshot
 from cipdocs.render.embed import embed_record, read_record
 from tests.conftest import DECK_TEMPLATE, UPDATE_TEMPLATE
+from tests.edits.editing import resave_with_libreoffice
 
 SNAPSHOT = b'{"slides": []}\x00\xff binary too'
 
@@ -64,28 +64,6 @@ def test_snapshot_survives_a_libreoffice_save(tmp_path: Path, template: Path) ->
     resaved = resave_with_libreoffice(source, tmp_path / "out")
     assert read_snapshot(resaved.read_bytes()) == SNAPSHOT
     assert read_record(resaved) == {"a": 1}
-
-
-def resave_with_libreoffice(source: Path, folder: Path) -> Path:
-    """Return `source` opened and saved again by LibreOffice (headless), in `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    profile = folder / "profile"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            source.suffix.lstrip("."),
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return folder / source.name
 
 
 def test_a_snapshot_item_that_lies_about_its_size_is_skipped(tmp_path: Path) -> None:
