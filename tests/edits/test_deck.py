@@ -432,7 +432,9 @@ def test_a_damaged_earlier_deck_is_named_and_the_deck_written(
     run = write_deck(workbooks[0], output)
 
     assert len(run.lines) == 1
-    assert run.lines[0].startswith(f"warning: no hand edits carried: {output / SECOND_DECK}")
+    assert run.lines[0].startswith(
+        f"warning: no hand edits carried into the deck: {output / SECOND_DECK}"
+    )
     assert kept_copy(run, output).read_bytes() == damage
     assert list_deck_edits(run.deck.read_bytes()) == []
 

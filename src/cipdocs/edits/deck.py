@@ -27,7 +27,7 @@ from cipdocs.edits.deck_changes import Change, find_changes
 from cipdocs.edits.deck_describe import describe_deck
 from cipdocs.edits.deck_snapshot import decode_deck_view, encode_deck_view, parts_digest
 from cipdocs.edits.deck_view import DeckView
-from cipdocs.edits.model import Carried, Edit, NotCarried
+from cipdocs.edits.model import Carried, Edit, NotCarried, carried_lines
 from cipdocs.edits.snapshot import embed_snapshot, read_snapshot
 from cipdocs.pptx_template.measure import measurer as shared_measurer
 from cipdocs.verify.accessibility import (
@@ -264,13 +264,4 @@ class DeckEdits:
     def lines(self) -> list[str]:
         """Return what to print: how many edits were carried and from where, and one line per
         edit left behind; nothing when the earlier deck holds no edits."""
-        if self.problem:
-            return [f"warning: no hand edits carried: {self.problem}"]
-        result = self.result
-        if result is None or not (result.carried or result.not_carried):
-            return []
-        count = len(result.carried)
-        noun = "hand edit" if count == 1 else "hand edits"
-        lines = [f"carried {count} {noun} into the deck from {result.source}"]
-        lines += [f"warning: {left}" for left in result.not_carried]
-        return lines
+        return carried_lines(self.result, self.problem, "the deck")

@@ -61,3 +61,17 @@ class Carried:
     """The earlier document the edits were taken from."""
     carried: tuple[Edit, ...]
     not_carried: tuple[NotCarried, ...]
+
+
+def carried_lines(carried: Carried | None, problem: str, into: str) -> list[str]:
+    """Return what a run prints of the edits carried `into` a document (``the deck``): how many
+    and from where, one warning per edit left behind, or why none were taken; nothing when the
+    earlier document holds no edits."""
+    if problem:
+        return [f"warning: no hand edits carried into {into}: {problem}"]
+    if carried is None or not (carried.carried or carried.not_carried):
+        return []
+    count = len(carried.carried)
+    noun = "hand edit" if count == 1 else "hand edits"
+    lines = [f"carried {count} {noun} into {into} from {carried.source}"]
+    return lines + [f"warning: {left}" for left in carried.not_carried]

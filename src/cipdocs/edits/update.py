@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from cipdocs.edits.model import Carried, Edit
+from cipdocs.edits.model import Carried, Edit, carried_lines
 from cipdocs.edits.snapshot import embed_snapshot, read_snapshot
 from cipdocs.edits.update_carry import Carrier, Outcome
 from cipdocs.edits.update_changes import compare_units
@@ -66,15 +66,7 @@ class UpdateEdits:
     def lines(self) -> list[str]:
         """Return what to print: how many edits were carried and from where, and a warning for
         each left behind (or why none were taken); nothing when the earlier update has none."""
-        if self.problem:
-            return [f"warning: no hand edits carried into the Word update: {self.problem}"]
-        carried = self.carried
-        if carried is None or not (carried.carried or carried.not_carried):
-            return []
-        count = len(carried.carried)
-        noun = "hand edit" if count == 1 else "hand edits"
-        lines = [f"carried {count} {noun} into the Word update from {carried.source}"]
-        return lines + [f"warning: {left}" for left in carried.not_carried]
+        return carried_lines(self.carried, self.problem, "the Word update")
 
     def summary(self) -> UpdateEdits:
         """Return the outcome without the document's bytes (what a child process sends back)."""

@@ -25,7 +25,7 @@ from cipdocs.package.archive import (
     damaged_message,
     read_part,
 )
-from cipdocs.package.custom_xml import embed_custom_item
+from cipdocs.package.custom_xml import embed_custom_item, parse_xml, serialise_xml
 from cipdocs.report.model import Report
 from cipdocs.report.record import NewerFormatError, RecordError, report_from_json
 
@@ -38,14 +38,13 @@ MAX_RECORD_SIZE = 4 * 1024 * 1024
 """A record is a few kilobytes; a larger part was not written by cipdocs."""
 
 _ITEM = re.compile(r"customXml/item(\d+)\.xml")
-_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
 
 
 def record_xml(record: Mapping[str, object]) -> bytes:
     """Return the custom XML part that holds `record` as compact JSON."""
     root = etree.fromstring(f'<report xmlns="{RECORD_NAMESPACE}"/>')
     root.text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    return _serialise(root)
+    return serialise_xml(root)
 
 
 def embed_record(package: bytes, record: Mapping[str, object]) -> bytes:
@@ -94,7 +93,7 @@ def read_record(path: Path) -> object | None:
             for info in archive.infolist():
                 if not _ITEM.fullmatch(info.filename) or info.file_size > MAX_RECORD_SIZE:
                     continue
-                root = _parse(read_part(file, info, limit=MAX_RECORD_SIZE))
+                root = parse_xml(read_part(file, info, limit=MAX_RECORD_SIZE))
                 if root is not None and root.tag == RECORD_ELEMENT:
                     return _decode(path, root)
     except PackageRefused as refused:
@@ -121,14 +120,3 @@ def _decode(path: Path, root: etree._Element) -> object:
             "name another update with --since, or its workbook"
         ) from None
     return record
-
-
-def _parse(data: bytes) -> etree._Element | None:
-    try:
-        return etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError:
-        return None
-
-
-def _serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
