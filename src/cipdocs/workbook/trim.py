@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -40,24 +41,31 @@ def never_calculated(path: Path, stream: IO[bytes]) -> bool:
     return _FULL_CALC_ON_LOAD.search(head) is not None
 
 
-def without_empty_cells(path: Path, stream: IO[bytes]) -> IO[bytes]:
+def without_empty_cells(
+    path: Path, stream: IO[bytes], prepared: Mapping[str, bytes | None] | None = None
+) -> IO[bytes]:
     """Return the workbook with value-less cells and rows dropped from large sheets and merges
     clipped to the values, or `stream` when nothing changes.
 
     openpyxl builds an object for every formatted cell and row, even one with no value: a sheet
     with borders on two million empty cells would take it half a minute, and a whole column
     merged (``B1:B1048576``, as Excel for Mac writes) a million objects. Values are unchanged.
+    `prepared` holds what `prepare_sheet` returned for parts already read (the size check
+    reads every sheet), so those are not inflated again.
     """
+    known = {} if prepared is None else prepared
     try:
         with zipfile.ZipFile(stream) as archive:
             changed: dict[str, bytes] = {}
             for member in archive.infolist():
-                if "/worksheets/" not in member.filename or not member.filename.endswith(".xml"):
+                if not is_sheet_part(member.filename):
                     continue
-                data = archive.read(member)
-                prepared = clip_merges(trim_sheet(data) if len(data) > LARGE_SHEET else data)
-                if prepared != data:
-                    changed[member.filename] = prepared
+                if member.filename in known:
+                    kept = known[member.filename]
+                else:
+                    kept = prepare_sheet(archive.read(member))
+                if kept is not None:
+                    changed[member.filename] = kept
             if not changed:
                 return stream
             buffer = io.BytesIO()
@@ -71,6 +79,18 @@ def without_empty_cells(path: Path, stream: IO[bytes]) -> IO[bytes]:
         raise cannot_open(path, error) from None
     buffer.seek(0)
     return buffer
+
+
+def is_sheet_part(name: str) -> bool:
+    """Return True for a worksheet part, which `without_empty_cells` prepares."""
+    return "/worksheets/" in name and name.endswith(".xml")
+
+
+def prepare_sheet(data: bytes) -> bytes | None:
+    """Return the worksheet part `data` trimmed (when large) and its merges clipped, or None
+    when that changes nothing."""
+    prepared = clip_merges(trim_sheet(data) if len(data) > LARGE_SHEET else data)
+    return None if prepared == data else prepared
 
 
 def clip_merges(xml: bytes) -> bytes:
