@@ -28,6 +28,9 @@ _VALUED_CELL = re.compile(
     rb'<(?:\w+:)?c\b[^<>]*?\br="([A-Z]{1,3})(\d+)"[^<>]*>\s*'
     rb"(?:<(?:\w+:)?f\b[^<>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?<(?:\w+:)?(?:v|is)[\s>]"
 )
+# What keeps a row: a value, inline text or a formula starting inside it. One search, not three
+# finds: over two million formatted cells it is the trim's largest cost.
+_HOLDS_VALUE = re.compile(rb"<(?:v|is|f)")
 _FULL_CALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\b[^<>]*\bfullCalcOnLoad=\"(?:1|true)\"")
 
 
@@ -163,12 +166,7 @@ def trim_sheet(xml: bytes) -> bytes:
         if start > position:
             pieces.append(xml[position:start])
         # Rows without a number count from the one before, so they stay.
-        if (
-            xml.find(b' r="', start, tag_end) < 0
-            or xml.find(b"<v", tag_end, end) >= 0
-            or xml.find(b"<is", tag_end, end) >= 0
-            or xml.find(b"<f", tag_end, end) >= 0
-        ):
+        if xml.find(b' r="', start, tag_end) < 0 or _HOLDS_VALUE.search(xml, tag_end, end):
             pieces.append(xml[start : tag_end + 1])
             if not closed:
                 pieces.append(_EMPTY_CELL.sub(b"", xml[tag_end + 1 : end]) + b"</row>")
