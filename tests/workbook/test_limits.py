@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cipdocs.errors import WorkbookUnreadableError
-from cipdocs.workbook import limits
+from cipdocs.workbook import limits, trim
 from cipdocs.workbook.read import read_workbook
 from tests.conftest import WorkbookFactory, minimal_sheets, write_sheets
 from tests.package.hostile import MEMORY_LIMIT_MB, run_cipdocs
@@ -159,3 +159,26 @@ def test_prefixed_elements_are_counted_too() -> None:
     assert b"<x:row r=" in xml and b"<x:is>" in xml
     chunks = (xml[start : start + 64] for start in range(0, len(xml), 64))
     assert limits._check_sheet_size(Path("x.xlsx"), "Attendance", chunks, 10_000) == 30 * 4 + 1
+
+
+def test_the_size_check_hands_each_sheet_on_prepared(
+    make_workbook: WorkbookFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = b"".join(b'<row r="%d"><c r="B%d" s="1"/></row>' % (n, n) for n in range(40, 80_000))
+    xml = b"".join(attendance_rows(2)).replace(b"</sheetData>", rows + b"</sheetData>")
+    path = with_sheet(make_workbook(), tmp_path / "formatted.xlsx", "Attendance", iter([xml]))
+    part = f"xl/worksheets/sheet{list(minimal_sheets()).index('Attendance') + 1}.xml"
+    with path.open("rb") as file:
+        prepared = limits.check_workbook_contents(path, file)
+        # The same bytes the trim makes of the part itself; the other sheets are left as they are.
+        with zipfile.ZipFile(file) as archive:
+            assert prepared[part] == trim.prepare_sheet(archive.read(part))
+        assert len(prepared) == len(minimal_sheets())
+        assert [name for name, kept in prepared.items() if kept is not None] == [part]
+        # Handed on, no sheet part is inflated again.
+        monkeypatch.setattr(trim, "prepare_sheet", lambda data: pytest.fail("read again"))
+        stream = trim.without_empty_cells(path, file, prepared)
+    with zipfile.ZipFile(stream) as trimmed:
+        sheet = trimmed.read(part)
+    assert b'<row r="40">' not in sheet
+    assert b"Group 2" in sheet

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cipdocs.workbook.read import read_workbook
-from cipdocs.workbook.trim import clip_merges
+from cipdocs.workbook.trim import clip_merges, trim_sheet
 from tests.conftest import WorkbookFactory, minimal_sheets
 from tests.package.hostile import MEMORY_LIMIT_MB, run_cipdocs
 
@@ -84,3 +84,25 @@ def test_a_whole_column_merge_is_read_with_little_memory(
     assert run.code == 0, run.stderr
     assert run.stderr.startswith(f"ok: {path} is usable")
     assert run.peak_mb < MEMORY_LIMIT_MB
+
+
+@pytest.mark.parametrize(
+    ("row", "kept"),
+    [
+        (
+            b'<row r="5"><c r="A5" s="1"/><c r="B5"><v>3</v></c></row>',
+            b'<row r="5"><c r="B5"><v>3</v></c></row>',
+        ),
+        (b'<row r="5"><c r="A5" t="inlineStr"><is><t>x</t></is></c></row>', None),
+        (
+            b'<row r="5"><c r="A5"><f>1+1</f></c><c r="B5" s="1"/></row>',
+            b'<row r="5"><c r="A5"><f>1+1</f></c></row>',
+        ),
+        (b'<row r="5" s="2" customFormat="1"><c r="A5" s="1"/></row>', b""),
+        (b'<row r="5" s="2"/>', b""),
+        (b'<row><c s="1"/></row>', None),  # no number: later rows count from it, so it stays
+    ],
+)
+def test_trim_sheet_keeps_rows_with_a_value_formula_or_text(row: bytes, kept: bytes | None) -> None:
+    sheet = b"<worksheet><sheetData>%s</sheetData></worksheet>"
+    assert trim_sheet(sheet % row) == sheet % (row if kept is None else kept)

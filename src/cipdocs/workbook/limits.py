@@ -16,6 +16,7 @@ from typing import IO
 from cipdocs.errors import WorkbookUnreadableError
 from cipdocs.package.archive import PackageDamaged, PackageRefused, iter_part
 from cipdocs.workbook.opening import cannot_open, main_part, parse_part
+from cipdocs.workbook.trim import is_sheet_part, prepare_sheet
 
 CIP_CCG_SHEETS = (
     "Settings",
@@ -57,10 +58,15 @@ class SheetPart:
     part: str
 
 
-def check_workbook_contents(path: Path, file: IO[bytes]) -> None:
+def check_workbook_contents(path: Path, file: IO[bytes]) -> dict[str, bytes | None]:
     """Raise `WorkbookUnreadableError` when the workbook at `path` (open as `file`) has none of
     the CIP-CCG sheets, or a sheet beyond `MAX_ROWS`, `MAX_ROW_VALUES`, `MAX_MERGES` or
-    `MAX_VALUES`."""
+    `MAX_VALUES`.
+
+    Return worksheet part -> `prepare_sheet` of the bytes just read, for
+    `without_empty_cells`: each sheet is inflated once for both (one sheet at a time).
+    """
+    prepared: dict[str, bytes | None] = {}
     try:
         with zipfile.ZipFile(file) as archive:
             sheets = read_sheet_parts(file, archive)
@@ -70,11 +76,26 @@ def check_workbook_contents(path: Path, file: IO[bytes]) -> None:
             for sheet in sheets:
                 member = members.get(sheet.part)
                 if member is not None:
+                    read: list[bytes] = []
                     chunks = iter_part(file, member, limit=member.file_size)
+                    if is_sheet_part(member.filename):
+                        chunks = _kept(chunks, read)
                     values += _check_sheet_size(path, sheet.title, chunks, MAX_VALUES - values)
+                    if is_sheet_part(member.filename):
+                        data = b"".join(read)
+                        read.clear()
+                        prepared[member.filename] = prepare_sheet(data)
     except (PackageRefused, PackageDamaged, zipfile.BadZipFile, zlib.error, OSError) as error:
         # The archive was checked a moment ago: only a file changed since gets here.
         raise cannot_open(path, error) from None
+    return prepared
+
+
+def _kept(chunks: Iterator[bytes], read: list[bytes]) -> Iterator[bytes]:
+    """Yield `chunks`, keeping each in `read`."""
+    for chunk in chunks:
+        read.append(chunk)
+        yield chunk
 
 
 def read_sheet_parts(file: IO[bytes], archive: zipfile.ZipFile) -> list[SheetPart]:

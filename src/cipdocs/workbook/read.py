@@ -40,8 +40,8 @@ def read_workbook(path: Path) -> RawWorkbook:
     with path.open("rb") as file, warnings.catch_warnings():
         # No library warning ever reaches the user's screen: what matters is reported by us.
         warnings.simplefilter("ignore")
-        check_workbook_contents(path, file)
-        stream = without_empty_cells(path, file)
+        prepared = check_workbook_contents(path, file)
+        stream = without_empty_cells(path, file, prepared)
         book, parts = _load(path, stream)
         try:
             uncalculated = never_calculated(path, stream)
