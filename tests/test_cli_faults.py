@@ -223,18 +223,9 @@ def wait_until(condition: Callable[[], bool]) -> bool:
     return condition()
 
 
-@pytest.mark.parametrize(
-    ("stop", "code", "last_line"),
-    [
-        (signal.SIGTERM, 143, "interrupted (SIGTERM)"),
-        (signal.SIGHUP, 129, "interrupted (SIGHUP)"),
-        (signal.SIGINT, 130, "interrupted"),
-    ],
-)
-def test_a_signal_during_pdf_stops_libreoffice_and_changes_nothing(
-    output: Path, tmp_path: Path, stop: signal.Signals, code: int, last_line: str
-) -> None:
-    before = snapshot(output)
+def start_converting(output: Path, tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
+    """Start `deck --pdf` with a LibreOffice that converts slowly; return the run and the file
+    its LibreOffice processes write their ids to, once both are up and converting."""
     environment = fake_soffice(tmp_path, SLOW)
     pids = tmp_path / "soffice.pids"
     environment["FAKE_PIDS"] = str(pids)
@@ -251,6 +242,22 @@ def test_a_signal_during_pdf_stops_libreoffice_and_changes_nothing(
         if line.startswith("converting"):
             break
     assert wait_until(lambda: pids.exists() and len(pids.read_text().split()) == 2)
+    return process, pids
+
+
+@pytest.mark.parametrize(
+    ("stop", "code", "last_line"),
+    [
+        (signal.SIGTERM, 143, "interrupted (SIGTERM)"),
+        (signal.SIGHUP, 129, "interrupted (SIGHUP)"),
+        (signal.SIGINT, 130, "interrupted"),
+    ],
+)
+def test_a_signal_during_pdf_stops_libreoffice_and_changes_nothing(
+    output: Path, tmp_path: Path, stop: signal.Signals, code: int, last_line: str
+) -> None:
+    before = snapshot(output)
+    process, pids = start_converting(output, tmp_path)
     process.send_signal(stop)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == code, stderr
@@ -492,25 +499,13 @@ if "--convert-to" in args:
 
 
 def test_the_next_run_cleans_up_after_a_killed_one(output: Path, tmp_path: Path) -> None:
-    environment = fake_soffice(tmp_path, SLOW)
-    pids = tmp_path / "soffice.pids"
-    environment["FAKE_PIDS"] = str(pids)
-    killed = subprocess.Popen(
-        deck_command(output, "--pdf"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=environment,
-        cwd=ROOT,
-    )
-    assert killed.stderr is not None
-    with killed.stderr:
-        for line in killed.stderr:
-            if line.startswith("converting"):
-                break
-        assert wait_until(lambda: pids.exists() and len(pids.read_text().split()) == 2)
-        killed.kill()  # SIGKILL: nothing of cipdocs runs after it
-        killed.wait()
+    killed, pids = start_converting(output, tmp_path)
+    killed.kill()  # SIGKILL: nothing of cipdocs runs after it
+    killed.wait()
+    # Not read to the end: the killed run's LibreOffice still holds the pipes' other ends.
+    for stream in (killed.stdout, killed.stderr):
+        assert stream is not None
+        stream.close()
     left = [int(pid) for pid in pids.read_text().split()]
     assert not any(gone(pid) for pid in left)  # the killed run's LibreOffice is still there
     assert [path.name[:16] for path in (tmp_path / "tmp").iterdir()] == ["cipdocs-soffice-"]
