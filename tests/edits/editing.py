@@ -12,6 +12,12 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.shapes import MSO_CONNECTOR
 from pptx.util import Cm, Emu
 
+from cipdocs.app import build_documents
+from cipdocs.cycle import compare_with_previous
+from cipdocs.loading import load_report
+from cipdocs.options import DeckRequest, OutputFormat
+from tests.conftest import DECK_TEMPLATE, UPDATE_TEMPLATE
+
 ROOT = Path(__file__).resolve().parents[2]
 PICTURE = ROOT / "docs" / "deck-slide-3.png"
 
@@ -125,3 +131,30 @@ def media_parts(path: Path) -> list[str]:
 def xml_of(element: Any) -> str:
     """Return an element's XML, for messages."""
     return etree.tostring(element, encoding="unicode")
+
+
+KEPT = "kept the earlier files this run replaced, in "
+"""How a run starts its line about the earlier files it kept in `replaced/`."""
+
+
+def run_as_command(
+    workbook: Path, output: Path, output_format: OutputFormat, *, fresh: bool = False
+) -> tuple[Path, list[str], list[str]]:
+    """Run `cipdocs deck --format FORMAT` as the command does (comparing with the update found
+    in `output`); return the document written, what it said about hand edits, and what it said
+    about the earlier files it kept or moved aside (render/staging.py)."""
+    loaded = load_report(workbook)
+    request = DeckRequest(
+        workbook=workbook,
+        output_dir=output,
+        deck_template=DECK_TEMPLATE,
+        update_template=UPDATE_TEMPLATE,
+        output_format=output_format,
+        parallel=False,
+        fresh=fresh,
+    )
+    said: list[str] = []
+    comparison = compare_with_previous(loaded.report, None, output)
+    [written] = build_documents(request, loaded, said.append, comparison=comparison)
+    kept = [line for line in said if line.startswith((KEPT, "moved "))]
+    return written, [line for line in said if line not in kept], kept

@@ -19,21 +19,19 @@ from pptx import Presentation
 from pptx.util import Cm, Emu, Pt
 from scripts.openxml import SetupError, Validator, cache_folder, is_ready
 
-from cipdocs.app import build_documents
 from cipdocs.cli import cli
-from cipdocs.cycle import compare_with_previous
 from cipdocs.edits.deck import list_deck_edits, snapshot_deck
 from cipdocs.edits.model import EditKind
-from cipdocs.loading import load_report
-from cipdocs.options import DeckRequest, OutputFormat
+from cipdocs.options import OutputFormat
 from cipdocs.pptx_template.measure import measurer as shared_measurer
 from cipdocs.verify.deck import check_deck_file
 from cipdocs.verify.model import read_deck
 from cipdocs.verify.textbox import TextBoxes
-from tests.conftest import DECK_TEMPLATE, UPDATE_TEMPLATE
+from tests.conftest import DECK_TEMPLATE
 from tests.edits.editing import (
     ADDED_PARAGRAPH,
     DRAFT,
+    KEPT,
     NEXT_STEPS,
     NOTE_ADDED,
     PICTURE,
@@ -43,6 +41,7 @@ from tests.edits.editing import (
     edit_deck,
     media_parts,
     resave_with_libreoffice,
+    run_as_command,
     shape,
     slide_with,
 )
@@ -78,24 +77,7 @@ class Run:
 
 def write_deck(workbook: Path, output: Path, *, fresh: bool = False) -> Run:
     """Run `cipdocs deck --format pptx` as the command does, and return the deck and stderr."""
-    loaded = load_report(workbook)
-    request = DeckRequest(
-        workbook=workbook,
-        output_dir=output,
-        deck_template=DECK_TEMPLATE,
-        update_template=UPDATE_TEMPLATE,
-        output_format=OutputFormat.PPTX,
-        parallel=False,
-        fresh=fresh,
-    )
-    lines: list[str] = []
-    comparison = compare_with_previous(loaded.report, None, output)
-    written = build_documents(request, loaded, lines.append, comparison=comparison)
-    kept = [line for line in lines if line.startswith((KEPT, "moved "))]
-    return Run(written[0], [line for line in lines if line not in kept], kept)
-
-
-KEPT = "kept the earlier files this run replaced, in "
+    return Run(*run_as_command(workbook, output, OutputFormat.PPTX, fresh=fresh))
 
 
 def kept_copy(run: Run, output: Path) -> Path:

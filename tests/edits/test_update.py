@@ -24,9 +24,7 @@ from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from cipdocs.app import build_documents
 from cipdocs.cli import cli
-from cipdocs.cycle import compare_with_previous
 from cipdocs.edits.model import EditKind
 from cipdocs.edits.update import (
     NoSnapshotError,
@@ -36,11 +34,11 @@ from cipdocs.edits.update import (
 from cipdocs.edits.update_carry import counterparts
 from cipdocs.edits.update_units import Written
 from cipdocs.loading import load_report
-from cipdocs.options import DeckRequest, OutputFormat
+from cipdocs.options import OutputFormat
 from cipdocs.render.docx import render_update
 from cipdocs.report.present import present_report
 from tests.conftest import ROOT, UPDATE_TEMPLATE
-from tests.edits.test_snapshot import resave_with_libreoffice
+from tests.edits.editing import KEPT, resave_with_libreoffice, run_as_command
 from tests.series import SECOND, THIRD, Planted, write_series
 
 NO_SOFFICE = "LibreOffice (soffice) is not installed: run scripts/install-office.sh"
@@ -127,22 +125,7 @@ class WrittenUpdate:
 
 def write_update(workbook: Path, folder: Path, *, fresh: bool = False) -> WrittenUpdate:
     """Write the Word update of `workbook` into `folder` as `cipdocs deck --format docx` does."""
-    loaded = load_report(workbook)
-    request = DeckRequest(
-        workbook=workbook,
-        output_dir=folder,
-        update_template=UPDATE_TEMPLATE,
-        output_format=OutputFormat.DOCX,
-        fresh=fresh,
-    )
-    comparison = compare_with_previous(loaded.report, None, folder)
-    said: list[str] = []
-    [path] = build_documents(request, loaded, said.append, comparison=comparison)
-    kept = [line for line in said if line.startswith(KEPT)]
-    return WrittenUpdate(path, [line for line in said if line not in kept], kept)
-
-
-KEPT = "kept the earlier files this run replaced, in "
+    return WrittenUpdate(*run_as_command(workbook, folder, OutputFormat.DOCX, fresh=fresh))
 
 
 def kept_copy(update: WrittenUpdate) -> bytes:
