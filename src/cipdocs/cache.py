@@ -23,14 +23,20 @@ FORMAT = 1
 """Bumped when what an entry holds changes, so older entries are never read."""
 
 
+def user_cache_folder() -> Path:
+    """Return the user's cache folder for cipdocs (``$XDG_CACHE_HOME/cipdocs`` or
+    ``~/.cache/cipdocs``, ``~/Library/Caches/cipdocs``, ``%LOCALAPPDATA%\\cipdocs\\Cache``)."""
+    import platformdirs  # only when something is cached: `--help` never needs it
+
+    return Path(platformdirs.user_cache_dir("cipdocs", appauthor=False))
+
+
 def cache_folder() -> Path | None:
     """Return the folder the cache lives in, or None when it is turned off."""
     chosen = os.environ.get(CACHE_ENV)
     if chosen is not None:
         return Path(chosen) if chosen else None
-    import platformdirs  # only when something is cached: `--help` never needs it
-
-    return Path(platformdirs.user_cache_dir("cipdocs", appauthor=False))
+    return user_cache_folder()
 
 
 def entry_path(kind: str, key: str) -> Path | None:

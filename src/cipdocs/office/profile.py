@@ -9,18 +9,13 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from cipdocs.cache import user_cache_folder
 from cipdocs.office.process import stop_offices_using
 
 
 def cache_folder() -> Path:
-    """Return the user's cache folder for cipdocs (XDG on Linux, Library/Caches, LOCALAPPDATA)."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "cipdocs"
+    """Return the user's cache folder for cipdocs, where the LibreOffice profile is kept."""
+    return user_cache_folder()
 
 
 def claim_profile(work: Path) -> tuple[Path, IO[bytes] | None, bool]:
