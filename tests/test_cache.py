@@ -118,9 +118,10 @@ def test_documents_are_byte_identical_with_a_cold_a_warm_and_no_cache(tmp_path: 
 
 def test_a_warm_run_reads_no_font_file(tmp_path: Path) -> None:
     # fontTools is imported only to read a font file; with the faces cached it is not needed.
+    # --debug: one process, so what the deck's worker imports is imported here.
     script = (
         "import runpy, sys\n"
-        f"sys.argv = ['cipdocs', 'deck', {str(SAMPLE_WORKBOOK)!r}, '-o', {str(tmp_path / 'out')!r},"
+        f"sys.argv = ['cipdocs', '--debug', 'deck', {str(SAMPLE_WORKBOOK)!r}, '-o', {str(tmp_path / 'out')!r},"
         " '--format', 'pptx']\n"
         "try:\n    runpy.run_module('cipdocs', run_name='__main__')\n"
         "except SystemExit as done:\n    assert not done.code, done.code\n"

@@ -126,6 +126,29 @@ def test_missing_template_exits_5(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_broken_workbook_is_reported_before_a_broken_template(
+    make_workbook: WorkbookFactory, tmp_path: Path
+) -> None:
+    # The deck's worker opens the template while the workbook is read; its error waits.
+    broken = tmp_path / "broken.pptx"
+    broken.write_text("not a presentation")
+    path = make_workbook(Attendance=[["Group", "M1", "M2"], ["Alpha", "maybe", "Y"]])
+    out = tmp_path / "out"
+    result = invoke("deck", str(path), "-o", str(out), "--template", str(broken))
+    assert result.exit_code == 4
+    assert result.stderr.splitlines()[0].startswith("Attendance!B2: 'maybe'")
+    assert "broken.pptx" not in result.stderr
+    assert not out.exists()
+
+    result = invoke("deck", str(SAMPLE_WORKBOOK), "-o", str(out), "--template", str(broken))
+    assert result.exit_code == 5
+    assert result.stderr.splitlines() == [
+        f"error: {broken}: not a PowerPoint .pptx file; save it from PowerPoint as "
+        "'PowerPoint Presentation (.pptx)'"
+    ]
+    assert list(out.iterdir()) == []
+
+
 def test_templates_rejects_other_file_types(tmp_path: Path) -> None:
     other = tmp_path / "deck.key"
     other.write_text("x")

@@ -112,8 +112,18 @@ def test_check_deck_imports_neither_the_workbook_nor_the_templating_libraries() 
 
 
 def test_a_deck_without_pdf_imports_no_pdf_library(tmp_path: Path) -> None:
-    imported = imported_by("deck", str(SAMPLE_WORKBOOK), "-o", str(tmp_path))
+    # --debug: one process, so what the deck's worker imports is imported here.
+    imported = imported_by("--debug", "deck", str(SAMPLE_WORKBOOK), "-o", str(tmp_path))
 
     assert (tmp_path / "CIP-CCG Status Update 2024-08-30.pptx").is_file()
     assert "pptx" in imported
     assert "pikepdf" not in imported
+
+
+def test_the_documents_libraries_are_imported_by_the_workers_not_the_run(tmp_path: Path) -> None:
+    imported = imported_by("deck", str(SAMPLE_WORKBOOK), "-o", str(tmp_path))
+
+    assert (tmp_path / "CIP-CCG Status Update 2024-08-30.pptx").is_file()
+    assert (tmp_path / "CIP-CCG Status Update 2024-08-30.docx").is_file()
+    assert "openpyxl" in imported  # the run reads the workbook itself
+    assert imported.isdisjoint({"pptx", "docx", "docxtpl", "jinja2", "xlsxwriter"})

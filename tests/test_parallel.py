@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
 
-from cipdocs.errors import TemplateProblemError
-from cipdocs.parallel import run_beside
+from cipdocs.errors import DeckCheckError, InvalidWorkbookError, Issue, TemplateProblemError
+from cipdocs.parallel import Worker, run_beside
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="this platform cannot fork")
 
@@ -77,3 +79,100 @@ def test_what_the_task_returns_comes_back_from_the_child() -> None:
 
 def test_what_the_task_returns_comes_back_without_a_child() -> None:
     assert run_beside(lambda: 42, in_child=False).wait() == 42
+
+
+@needs_fork
+@pytest.mark.parametrize(
+    "error",
+    [
+        DeckCheckError(Path("deck.pptx"), ["slide 2: text runs past the slide"], "fix it"),
+        InvalidWorkbookError([Issue("Groups!B4", "a status is missing")], total=3),
+    ],
+)
+def test_errors_of_any_shape_come_back_from_the_child_whole(error: Exception) -> None:
+    def fail() -> None:
+        raise error
+
+    with pytest.raises(type(error)) as raised:
+        run_beside(fail).wait()
+    assert raised.value.lines() == error.lines()  # type: ignore[attr-defined]
+    assert raised.value.exit_code == error.exit_code  # type: ignore[attr-defined]
+
+
+def prepare_in(marker: Path) -> int:
+    marker.write_text(str(os.getpid()))
+    return os.getpid()
+
+
+@needs_fork
+def test_a_worker_prepares_in_its_child_before_it_is_given_its_input(tmp_path: Path) -> None:
+    marker = tmp_path / "prepared"
+    worker = Worker(lambda: prepare_in(marker), lambda pid, given: (pid, given, os.getpid()))
+    for _ in range(500):  # the child prepares at once, before any input is given
+        if marker.exists() and marker.read_text():
+            break
+        time.sleep(0.01)
+    assert int(marker.read_text()) != os.getpid()
+    pending = worker.give({"rows": list(range(100_000))})  # larger than a pipe's buffer
+    result = pending.wait()
+    assert result is not None
+    prepared_in, given, finished_in = result
+    assert prepared_in == finished_in == int(marker.read_text())
+    assert given == {"rows": list(range(100_000))}
+
+
+@needs_fork
+def test_a_workers_prepare_error_waits_for_its_input() -> None:
+    def broken() -> None:
+        raise TemplateProblemError("deck.pptx: not a PowerPoint .pptx file")
+
+    worker: Worker[int, int] = Worker(broken, lambda _, given: given)
+    pending = worker.give(1)
+    with pytest.raises(TemplateProblemError, match="not a PowerPoint"):
+        pending.wait()
+
+
+@needs_fork
+def test_a_worker_stopped_unused_is_reaped(tmp_path: Path) -> None:
+    worker: Worker[int, int] = Worker(lambda: None, lambda _, given: given)
+    worker.stop()
+    worker.stop()  # a second stop does nothing
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child is left to reap
+
+
+def test_without_a_child_a_worker_runs_both_halves_when_given(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    def prepare() -> str:
+        calls.append("prepare")
+        return "state"
+
+    worker = Worker(prepare, lambda state, given: f"{state}+{given}", in_child=False)
+    assert calls == []  # nothing runs before the input comes
+    assert worker.give("input").wait() == "state+input"
+    assert calls == ["prepare"]
+
+
+class Interrupted(Exception):
+    """What the test's signal handler raises, as cipdocs' handlers raise on SIGTERM."""
+
+
+@needs_fork
+def test_a_wait_interrupted_by_a_signal_kills_the_child_rather_than_waiting() -> None:
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        pending = run_beside(lambda: time.sleep(60))
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        started = time.monotonic()
+        with pytest.raises(Interrupted):
+            pending.wait()
+        assert time.monotonic() - started < 30  # killed, not waited for to its end
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child is left to reap

@@ -15,10 +15,10 @@ from cipdocs.options import DeckRequest, OutputFormat
 if TYPE_CHECKING:
     # Types only: `check-deck` and `templates` need none of the report's modules (or Jinja2).
     from cipdocs.cycle import Comparison
-    from cipdocs.edits.deck import DeckEdits
-    from cipdocs.edits.update import UpdateEdits
     from cipdocs.loading import LoadedReport
     from cipdocs.office.pdf import Office
+    from cipdocs.parallel import Worker
+    from cipdocs.render.pptx import PreparedTemplate
     from cipdocs.render.staging import Collected, Committed, Staging
     from cipdocs.report.model import Report
     from cipdocs.report.present import PresentedReport
@@ -42,12 +42,14 @@ def build_documents(
     comparison: Comparison | None = None,
     written: list[Path] | None = None,
     office: Office | None = None,
+    deck_worker: Worker[DeckOrder, RenderedDeck] | None = None,
 ) -> list[Path]:
     """Render the requested documents into the output folder and return their paths in order.
 
     Each document embeds the report (docs/cycle.md); `comparison` gives the changes since the
     previous update the documents show (none when not given). For --pdf and --preview, `office`
-    is the LibreOffice started by `office_for` (one is started here when it is not given).
+    is the LibreOffice started by `office_for` (one is started here when it is not given), and
+    `deck_worker` the deck's worker started by `deck_worker_for` (likewise).
 
     The run is one transaction (render/staging.py): every file is staged first and all are put
     in place together once each is complete and checked, so a failure or an interrupt leaves
@@ -56,9 +58,10 @@ def build_documents(
     preview of a document that changed and was not made again is moved there; `progress`
     says so.
 
-    With both documents asked for, the Word update renders in a child process beside the deck
-    (where the platform can fork and `request.parallel` allows): the two share nothing but the
-    presented report, and a run takes about the time of the slower one.
+    Where the platform can fork and `request.parallel` allows, the deck renders in its worker
+    process (which read its template while the workbook was read) and the Word update in a child
+    process beside it: the two share nothing but the presented report, and a run takes about
+    the time of the slower one.
     """
     from cipdocs.render.staging import Staging, prepare_output_dir
     from cipdocs.report.changes import NO_CHANGES
@@ -79,18 +82,23 @@ def build_documents(
         staging = stack.enter_context(Staging())
         if office is None and (request.pdf or request.preview):
             office = stack.enter_context(office_for(request))
-        hand_edits = deck_edits(request, stem, comparison)
+        if deck_worker is None:
+            deck_worker = stack.enter_context(deck_worker_for(request))
         edits_from = (
             None
             if request.fresh
             else update_edits_source(request.output_dir / f"{stem}.docx", comparison)
         )
-        deck, slide_count, update, update_edits = _render_documents(
-            request, presented, stem, record, staging, hand_edits, edits_from
+        order = DeckOrder(
+            presented,
+            request.output_dir / f"{stem}.pptx",
+            record,
+            deck_edits_source(request, stem, comparison),
         )
-        for line in hand_edits.lines() if hand_edits is not None else ():
-            progress(line)
-        for line in update_edits.lines() if update_edits is not None else ():
+        deck, slide_count, update, edit_lines = _render_documents(
+            request, order, staging, deck_worker, edits_from
+        )
+        for line in edit_lines:
             progress(line)
         if office is not None:
             convert_documents(request, stem, (deck, slide_count), update, progress, office, staging)
@@ -155,13 +163,83 @@ def office_for(request: DeckRequest) -> Iterator[Office | None]:
         yield office
 
 
-def deck_edits(request: DeckRequest, stem: str, comparison: Comparison | None) -> DeckEdits | None:
-    """Return the hand-edit step of the deck (docs/cycle.md): edits are taken from the deck
-    about to be replaced, else from the previous update's deck; none with --fresh."""
-    if not request.output_format.includes(OutputFormat.PPTX):
-        return None
-    from cipdocs.edits.deck import DeckEdits
+@dataclass(frozen=True)
+class DeckOrder:
+    """What the deck's worker needs once the report is ready."""
 
+    presented: PresentedReport
+    destination: Path
+    record: dict[str, object]
+    edits_from: Path | None
+    """The deck whose hand edits are carried (`deck_edits_source`), or None."""
+
+
+@dataclass(frozen=True)
+class RenderedDeck:
+    """What the deck's worker hands back (pickled, from its process): the deck's bytes, to be
+    staged with the run's other files, how many slides a PDF of it has, and the lines that
+    tell what became of its hand edits."""
+
+    collected: Collected
+    visible_slides: int
+    edit_lines: tuple[str, ...]
+
+
+@contextlib.contextmanager
+def deck_worker_for(request: DeckRequest) -> Iterator[Worker[DeckOrder, RenderedDeck] | None]:
+    """Start the deck's worker (None when no deck is asked for): in a child process (where the
+    platform can fork and `request.parallel` allows) it imports what rendering needs and opens
+    and judges the deck template while the parent reads the workbook; then it fills the
+    template when given its `DeckOrder`. A worker never given its order is stopped on the way
+    out.
+    """
+    if not request.output_format.includes(OutputFormat.PPTX):
+        yield None
+        return
+    from cipdocs.parallel import Worker
+
+    worker = Worker(
+        functools.partial(_prepare_deck, request.deck_template),
+        _render_deck,
+        in_child=request.parallel,
+    )
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def _prepare_deck(template: Path) -> PreparedTemplate:
+    from cipdocs.edits import deck as _hand_edits  # noqa: F401 - imported here, before the order
+    from cipdocs.render.pptx import prepare_template
+
+    return prepare_template(template)
+
+
+def _render_deck(prepared: PreparedTemplate, order: DeckOrder) -> RenderedDeck:
+    from cipdocs.edits.deck import DeckEdits
+    from cipdocs.render.pptx import render_deck
+    from cipdocs.render.staging import Collected
+
+    collected = Collected()
+    hand_edits = DeckEdits(order.edits_from)
+    visible = render_deck(
+        order.presented,
+        prepared.template,
+        order.destination,
+        record=order.record,
+        hand_edits=hand_edits,
+        staging=collected,
+        prepared=prepared,
+    )
+    return RenderedDeck(collected, visible, tuple(hand_edits.lines()))
+
+
+def deck_edits_source(
+    request: DeckRequest, stem: str, comparison: Comparison | None
+) -> Path | None:
+    """Return the deck whose hand edits are carried (docs/cycle.md): the deck about to be
+    replaced, else the previous update's deck; None with --fresh or when there is none."""
     replaced = request.output_dir / f"{stem}.pptx"
     previous = comparison.previous if comparison is not None else None
     earlier: Path | None = replaced
@@ -171,71 +249,74 @@ def deck_edits(request: DeckRequest, stem: str, comparison: Comparison | None) -
         # The previous update may be its Word update: its deck is beside it (not a workbook's).
         is_update = previous.path.suffix.lower() in (".pptx", ".docx")
         earlier = previous.path.with_suffix(".pptx") if is_update else None
-    return DeckEdits(earlier if earlier is not None and earlier.is_file() else None)
+    return earlier if earlier is not None and earlier.is_file() else None
 
 
 def _render_documents(
     request: DeckRequest,
-    presented: PresentedReport,
-    stem: str,
-    record: dict[str, object],
+    order: DeckOrder,
     staging: Staging,
-    hand_edits: DeckEdits | None = None,
+    deck_worker: Worker[DeckOrder, RenderedDeck] | None,
     edits_from: Path | None = None,
-) -> tuple[Path | None, int, Path | None, UpdateEdits | None]:
+) -> tuple[Path | None, int, Path | None, tuple[str, ...]]:
     """Render and stage the deck and the Word update asked for; return their paths, the slide
-    count and what became of the hand edits of the Word update `edits_from`."""
+    count and the lines that tell what became of the hand edits of the earlier deck and of
+    the Word update `edits_from`."""
     from cipdocs.parallel import run_beside
 
-    deck = update = None
-    if request.output_format.includes(OutputFormat.PPTX):
-        deck = request.output_dir / f"{stem}.pptx"
+    deck = order.destination if deck_worker is not None else None
+    update = None
     if request.output_format.includes(OutputFormat.DOCX):
-        update = request.output_dir / f"{stem}.docx"
+        update = order.destination.with_suffix(".docx")
     pending = None
     if update is not None:
         # The child renders into memory and hands the bytes back: it never writes a file.
         pending = run_beside(
             functools.partial(
-                _render_update, presented, request.update_template, update, record, edits_from
+                _render_update,
+                order.presented,
+                request.update_template,
+                update,
+                order.record,
+                edits_from,
             ),
             in_child=request.parallel and deck is not None,
         )
-    slide_count = 0
+    rendered = None
     try:
-        if deck is not None:
-            from cipdocs.render.pptx import render_deck
-
-            slide_count = render_deck(
-                presented,
-                request.deck_template,
-                deck,
-                record=record,
-                hand_edits=hand_edits,
-                staging=staging,
-            )
+        if deck_worker is not None:
+            rendered = deck_worker.give(order).wait()
+            assert rendered is not None
     except BaseException:
         if pending is not None:
             pending.wait(raise_error=False)
         raise
-    update_edits = None
-    if pending is not None:
-        rendered = pending.wait()
-        assert rendered is not None
-        for destination, data, made_from in rendered.collected.documents:
-            staging.stage(destination, data, made_from=made_from)
-        update_edits = rendered.edits
-    return deck, slide_count, update, update_edits
+    rendered_update = pending.wait() if pending is not None else None
+    # The deck first, then the update: the order their paths are printed in.
+    edit_lines: tuple[str, ...] = ()
+    slide_count = 0
+    if rendered is not None:
+        _stage_collected(staging, rendered.collected)
+        edit_lines, slide_count = rendered.edit_lines, rendered.visible_slides
+    if rendered_update is not None:
+        _stage_collected(staging, rendered_update.collected)
+        edit_lines += rendered_update.edit_lines
+    return deck, slide_count, update, edit_lines
+
+
+def _stage_collected(staging: Staging, collected: Collected) -> None:
+    for destination, data, made_from in collected.documents:
+        staging.stage(destination, data, made_from=made_from)
 
 
 @dataclass(frozen=True)
 class RenderedUpdate:
     """What rendering the Word update hands back (from the child process, pickled): the
-    document's bytes, to be staged with the run's other files, and what became of its hand
-    edits (a summary: the document itself is not sent twice)."""
+    document's bytes, to be staged with the run's other files, and the lines that tell what
+    became of its hand edits."""
 
     collected: Collected
-    edits: UpdateEdits
+    edit_lines: tuple[str, ...]
 
 
 def _render_update(
@@ -252,7 +333,7 @@ def _render_update(
     edits = render_update(
         presented, template, destination, record=record, edits_from=edits_from, staging=collected
     )
-    return RenderedUpdate(collected, edits.summary())
+    return RenderedUpdate(collected, tuple(edits.lines()))
 
 
 def update_edits_source(destination: Path, comparison: Comparison | None) -> Path | None:

@@ -33,6 +33,20 @@ class CipdocsError(Exception):
         """Return the lines to print for this error."""
         return [self.message]
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors cross from a worker process to the run (parallel.py) by pickle, which would
+        # call __init__ with `args` alone; the subclasses' __init__ take other arguments.
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(
+    kind: type[CipdocsError], args: tuple[object, ...], state: dict[str, object]
+) -> object:
+    """Return the error `kind` with `args` and attributes `state`, its __init__ not called."""
+    error = kind.__new__(kind, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class WorkbookUnreadableError(CipdocsError):
     """The workbook file is missing, is not an .xlsx workbook, or cannot be opened."""

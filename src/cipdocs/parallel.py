@@ -1,7 +1,9 @@
-"""Run one task in a forked child process while the parent does other work.
+"""Run work in forked child processes while the parent does other work.
 
 A run writes two independent documents; on a machine with two cores the Word update can be
-rendered beside the deck. Where the platform cannot fork (Windows), the task simply runs first.
+rendered beside the deck (`run_beside`), and the deck's worker can import its libraries and
+read its template while the parent reads the workbook (`start_worker`). Where the platform
+cannot fork (Windows), the work simply runs in the parent, in the same order.
 
 The child never writes a file: it hands its result (the finished document's bytes) back over a
 pipe, and the parent stages it with the run's other files (render/staging.py). So a child that
@@ -14,9 +16,11 @@ task does: writing its result to a pipe nobody reads fails, and it exits.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import signal
+import struct
 import sys
 import traceback
 from collections.abc import Callable
@@ -25,10 +29,14 @@ from typing import Generic, TypeVar, cast
 from cipdocs.errors import CipdocsError
 
 T = TypeVar("T")
+S = TypeVar("S")
+I = TypeVar("I")  # noqa: E741 - the worker's input type, beside T (result) and S (state)
 
 _RESULT = b"R"
 _ERROR = b"E"
 _CRASH = b"C"
+_SIZE = struct.Struct("!Q")
+"""The length of a worker's input, sent before it."""
 PR_SET_PDEATHSIG = 1
 """prctl option (linux/prctl.h): the signal the kernel sends this process when its parent dies."""
 
@@ -59,6 +67,11 @@ class _Child(Pending[T]):
         try:
             with os.fdopen(self._outcome_fd, "rb") as stream:
                 outcome = stream.read()
+        except BaseException:
+            # Interrupted while waiting (a signal in the parent): the result is moot too.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            raise
         finally:
             _, status = os.waitpid(self._pid, 0)
         if not raise_error:
@@ -89,6 +102,69 @@ def run_beside(task: Callable[[], T], *, in_child: bool = True) -> Pending[T]:
     _die_with_parent(parent)
     _run_as_child(task, report_fd)
     raise AssertionError("unreachable: _run_as_child always exits")  # pragma: no cover
+
+
+class Worker(Generic[I, T]):
+    """A task in two halves: `prepare` (no input) runs at once in a forked child, `finish`
+    (the prepared state and one input) once `give` hands the input over.
+
+    An error of `prepare` is held until the input comes, so it is raised where it would be
+    without a child: a run that fails first on its workbook never shows it. `stop` ends a
+    worker that will get no input (the run failed or was interrupted).
+    """
+
+    def __init__(
+        self, prepare: Callable[[], S], finish: Callable[[S, I], T], *, in_child: bool = True
+    ) -> None:
+        self._prepare: Callable[[], object] = prepare
+        self._finish: Callable[[object, I], T] = cast(Callable[[object, I], T], finish)
+        self._child: _Child[T] | None = None
+        self._input_fd = -1
+        if in_child and hasattr(os, "fork"):
+            self._start()
+
+    def _start(self) -> None:
+        input_fd, give_fd = os.pipe()
+        started = run_beside(functools.partial(self._run_in_child, input_fd, give_fd))
+        os.close(input_fd)  # only the child reads the input
+        assert isinstance(started, _Child)
+        self._child, self._input_fd = started, give_fd
+
+    def _run_in_child(self, input_fd: int, give_fd: int) -> T:
+        os.close(give_fd)  # only the parent writes it: the child sees its end when it closes
+        try:
+            state: object = self._prepare()
+            held: Exception | None = None
+        except Exception as error:  # raised below, once the input comes
+            state, held = None, error
+        with os.fdopen(input_fd, "rb") as stream:
+            size = stream.read(_SIZE.size)
+            # Read by its size, not to the end: a child forked later (the Word update's) holds
+            # a copy of the pipe's other end, so the end would come only when that child ends.
+            given = stream.read(_SIZE.unpack(size)[0]) if len(size) == _SIZE.size else b""
+        if not given:
+            os._exit(0)  # stopped: no input will come, and nobody waits for a result
+        if held is not None:
+            raise held
+        return self._finish(state, cast(I, pickle.loads(given)))
+
+    def give(self, value: I) -> Pending[T]:
+        """Hand `value` to the worker and return its pending result (run here, at once, when
+        there is no child)."""
+        if self._child is None:
+            return Pending(self._finish(self._prepare(), value))
+        child, self._child = self._child, None
+        with contextlib.suppress(BrokenPipeError), os.fdopen(self._input_fd, "wb") as stream:
+            data = pickle.dumps(value)
+            stream.write(_SIZE.pack(len(data)) + data)
+        return child
+
+    def stop(self) -> None:
+        """End the worker unused (nothing happens when it was given its input)."""
+        if self._child is not None:
+            child, self._child = self._child, None
+            os.close(self._input_fd)
+            child.wait(raise_error=False)
 
 
 def _die_with_parent(parent: int) -> None:

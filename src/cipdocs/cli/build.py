@@ -139,7 +139,12 @@ def deck(
 
     written: list[Path] = []
     try:
-        with reported_errors(), app.office_for(request) as office:
+        with (
+            reported_errors(),
+            # Started first: the deck's worker reads its template while the workbook is read.
+            app.deck_worker_for(request) as deck_worker,
+            app.office_for(request) as office,
+        ):
             loaded = loading.load_report(workbook)
             print_warnings(loaded.warnings)
             comparison = cycle.compare_with_previous(loaded.report, since, output_dir)
@@ -147,7 +152,13 @@ def deck(
             if comparison.previous is not None:
                 err(f"comparing with {comparison.previous.path}")
             app.build_documents(
-                request, loaded, err, comparison=comparison, written=written, office=office
+                request,
+                loaded,
+                err,
+                comparison=comparison,
+                written=written,
+                office=office,
+                deck_worker=deck_worker,
             )
     except KeyboardInterrupt:
         # What is already written is complete (temp file, then rename): say where it is.

@@ -10,7 +10,7 @@ made to stand in the new package (update_graft.py). docs/cycle.md says it for st
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -67,12 +67,6 @@ class UpdateEdits:
         """Return what to print: how many edits were carried and from where, and a warning for
         each left behind (or why none were taken); nothing when the earlier update has none."""
         return carried_lines(self.carried, self.problem, "the Word update")
-
-    def summary(self) -> UpdateEdits:
-        """Return the outcome without the document's bytes (what a child process sends back)."""
-        if self.carried is None:
-            return self
-        return replace(self, carried=replace(self.carried, data=b""))
 
 
 def finish_update(package: bytes, edits_from: Path | None) -> tuple[bytes, UpdateEdits]:

@@ -42,7 +42,7 @@ from cipdocs.render.properties import apply_core_properties, template_core_prope
 from cipdocs.render.staging import Stager
 from cipdocs.report.present import PresentedReport, document_properties
 from cipdocs.templating import Placeholder, make_environment, template_names
-from cipdocs.verify.deck import filled_findings, template_findings
+from cipdocs.verify.deck import TemplateFindings, filled_findings, template_findings
 from cipdocs.verify.shapes import Finding
 
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -64,6 +64,27 @@ NOT_WRITTEN = "the deck was not written; fix the template, then run again"
 so they name the template and its slides."""
 
 
+@dataclasses.dataclass
+class PreparedTemplate:
+    """The deck template opened, repaired and judged: everything that does not need the report,
+    so it can be done while the workbook is read (app.py's deck worker)."""
+
+    template: Path
+    presentation: Any
+    judged: TemplateFindings
+    """What the template already has: the template's to fix, not a reason to stop the run."""
+    environment: Any
+
+
+def prepare_template(template: Path) -> PreparedTemplate:
+    """Open `template`, repair its shape ids and judge it; raise `TemplateProblemError` when it
+    is missing or not a .pptx."""
+    presentation = open_template(template)
+    repair_shape_ids(presentation)  # a template's flaw (WPS, pptx4j), repaired as PowerPoint does
+    judged = template_findings(presentation, template)
+    return PreparedTemplate(template, presentation, judged, make_environment())
+
+
 def render_deck(
     report: PresentedReport,
     template: Path,
@@ -72,21 +93,20 @@ def render_deck(
     record: Mapping[str, object] | None = None,
     hand_edits: HandEdits | None = None,
     staging: Stager | None = None,
+    prepared: PreparedTemplate | None = None,
 ) -> int:
     """Fill `template` with `report`, write the deck to `destination` (the same bytes on every
     run) and return how many slides a PDF of it will have: the slides not hidden.
 
     `record` (the report as data, report/record.py) is embedded in the file when given; with
     `staging`, the deck is staged there for the run's commit rather than written at once.
-    `hand_edits` (checked filled deck, bytes) -> bytes runs last, before the self-check."""
-    presentation = open_template(template)
-    repair_shape_ids(presentation)  # a template's flaw (WPS, pptx4j), repaired as PowerPoint does
-    # What the template already has is the template's to fix, not a reason to stop the run.
-    judged_template = template_findings(presentation, template)
-    environment = make_environment()
+    `hand_edits` (checked filled deck, bytes) -> bytes runs last, before the self-check.
+    `prepared` is `template` already prepared (`prepare_template`); it is used up."""
+    prepared = prepared or prepare_template(template)
+    presentation, judged_template = prepared.presentation, prepared.judged
     try:
         filled = fill_presentation(
-            presentation, environment, report.as_template_context(), CHART_ALIASES
+            presentation, prepared.environment, report.as_template_context(), CHART_ALIASES
         )
     except TemplateError as error:
         raise TemplateProblemError(
