@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from cipdocs import cache
 from cipdocs.pptx_template.fonts import face_names, read_face, read_face_file
+from cipdocs.templating import make_environment
 from tests.conftest import ROOT, SAMPLE_WORKBOOK
 from tests.pptx_template.test_fonts import CARLITO
 
@@ -111,7 +113,7 @@ def test_documents_are_byte_identical_with_a_cold_a_warm_and_no_cache(tmp_path: 
     warm = deck(tmp_path / "warm", str(folder))
     none = deck(tmp_path / "none", "")
 
-    assert kept == ["face-names", "faces", "template-findings"]
+    assert kept == ["face-names", "faces", "jinja", "template-findings"]
     assert len(cold) == 2
     assert cold == warm == none
 
@@ -137,3 +139,39 @@ def test_a_warm_run_reads_no_font_file(tmp_path: Path) -> None:
 
     assert imported() == "['fontTools']"  # cold: the fonts are read
     assert imported() == "[]"
+
+
+TEXT = "{{ groups | join_names }} met on {{ day | short_date }}{% if late %} (late){% endif %}"
+CONTEXT = {"groups": ["ALAC", "GAC", "SSAC"], "day": date(2024, 8, 30), "late": True}
+
+
+def test_a_compiled_text_is_kept_and_renders_the_same_read_back(folder: Path) -> None:
+    cold = make_environment().from_string(TEXT).render(CONTEXT)
+    [kept] = (folder / "jinja").iterdir()
+    stamp = kept.stat().st_mtime_ns
+
+    warm = make_environment().from_string(TEXT).render(CONTEXT)
+
+    assert warm == cold == "ALAC, GAC, SSAC met on 30 Aug 2024 (late)"
+    assert kept.stat().st_mtime_ns == stamp  # read back, not compiled and written again
+    # Escaping changes the compiled code: the Word update's texts are kept apart.
+    escaped = make_environment(autoescape=True).from_string("{{ name }}").render(name="R&D")
+    assert escaped == "R&amp;D"
+    assert len(list((folder / "jinja").iterdir())) == 2
+
+
+@pytest.mark.parametrize("damage", ["empty", "foreign", "cut short"])
+def test_a_damaged_compiled_text_is_compiled_again(folder: Path, damage: str) -> None:
+    make_environment().from_string(TEXT)
+    [kept] = (folder / "jinja").iterdir()
+    whole = kept.read_bytes()
+    damaged = {"empty": b"", "foreign": b"j2 not code", "cut short": whole[: len(whole) - 40]}
+    kept.write_bytes(damaged[damage])
+
+    assert make_environment().from_string(TEXT).render(CONTEXT).startswith("ALAC, GAC")
+
+
+def test_compiled_texts_need_no_writable_cache(folder: Path) -> None:
+    folder.write_text("not a folder")  # nothing can be made inside it
+
+    assert make_environment().from_string(TEXT).render(CONTEXT).startswith("ALAC, GAC")

@@ -1,4 +1,5 @@
-"""A cache of what does not change between runs (font metrics, a template's own findings).
+"""A cache of what does not change between runs (font metrics, a template's own findings; the
+compiled placeholder texts are kept by Jinja2's bytecode cache in its folder, templating.py).
 
 Never required: a cache folder that is missing, read-only or holds a damaged entry costs time,
 not correctness, and nothing read from it changes a byte cipdocs writes. Entries are JSON files

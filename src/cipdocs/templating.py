@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -10,6 +12,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from cipdocs import cache
 from cipdocs.errors import Issue, TemplateProblemError
 from cipdocs.pptx_template import tags
 from cipdocs.pptx_template.tags import (
@@ -51,15 +54,64 @@ class Placeholder:
     """The text as written, e.g. ``{{ report_date | short_date }}``."""
 
 
+COMPILED_FORMAT = 1
+"""Part of each compiled text's cache key: bumped when the environment's options change."""
+
+
+class CachedEnvironment(SandboxedEnvironment):
+    """The sandbox, with each compiled template text kept between runs in the cache (cache.py).
+
+    Compiling is most of the cost of a placeholder text, and the same texts come back every
+    run. Jinja's own bytecode cache keeps them, keyed by the text, Jinja's version and the
+    environment's options; the code is the same compiled or read back, so no output changes.
+    """
+
+    def from_string(
+        self,
+        source: str | jinja2.nodes.Template,
+        globals: typing.MutableMapping[str, Any] | None = None,
+        template_class: type[jinja2.Template] | None = None,
+    ) -> jinja2.Template:
+        """Return `source` compiled, from the cache when it was compiled before."""
+        kept = self.bytecode_cache
+        if kept is None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        options = (
+            f"{COMPILED_FORMAT}|{jinja2.__version__}|{self.autoescape}|{self.keep_trailing_newline}"
+        )
+        name = hashlib.sha256(f"{options}|{source}".encode()).hexdigest()
+        bucket = kept.get_bucket(self, name, None, source)
+        if bucket.code is None:
+            bucket.code = self.compile(source)
+            with contextlib.suppress(OSError):  # a cache that cannot be written costs time only
+                kept.set_bucket(bucket)
+        made = template_class or self.template_class
+        return made.from_code(self, bucket.code, self.make_globals(globals), None)
+
+
 def make_environment(*, autoescape: bool = False) -> SandboxedEnvironment:
     """Return a sandboxed, strict environment with cipdocs' filters."""
-    environment = SandboxedEnvironment(
+    environment = CachedEnvironment(
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
         keep_trailing_newline=True,
+        bytecode_cache=compiled_texts_cache(),
     )
     environment.filters.update(FILTERS)
     return environment
+
+
+def compiled_texts_cache() -> jinja2.BytecodeCache | None:
+    """Return where compiled template texts are kept (``jinja`` in the cache folder), or None
+    when the cache is off or its folder cannot be made."""
+    folder = cache.cache_folder()
+    if folder is None:
+        return None
+    try:
+        (folder / "jinja").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder / "jinja"))
 
 
 def template_names() -> Names:
