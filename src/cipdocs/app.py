@@ -96,7 +96,7 @@ def build_documents(
             deck_edits_source(request, stem, comparison),
         )
         deck, slide_count, update, edit_lines = _render_documents(
-            request, order, staging, deck_worker, edits_from
+            request, order, stem, staging, deck_worker, edits_from
         )
         for line in edit_lines:
             progress(line)
@@ -210,7 +210,8 @@ def deck_worker_for(request: DeckRequest) -> Iterator[Worker[DeckOrder, Rendered
 
 
 def _prepare_deck(template: Path) -> PreparedTemplate:
-    from cipdocs.edits import deck as _hand_edits  # noqa: F401 - imported here, before the order
+    # Imported now, while the workbook is read, rather than once the order comes.
+    from cipdocs.edits import deck as _hand_edits  # noqa: F401
     from cipdocs.render.pptx import prepare_template
 
     return prepare_template(template)
@@ -255,6 +256,7 @@ def deck_edits_source(
 def _render_documents(
     request: DeckRequest,
     order: DeckOrder,
+    stem: str,
     staging: Staging,
     deck_worker: Worker[DeckOrder, RenderedDeck] | None,
     edits_from: Path | None = None,
@@ -267,7 +269,7 @@ def _render_documents(
     deck = order.destination if deck_worker is not None else None
     update = None
     if request.output_format.includes(OutputFormat.DOCX):
-        update = order.destination.with_suffix(".docx")
+        update = request.output_dir / f"{stem}.docx"
     pending = None
     if update is not None:
         # The child renders into memory and hands the bytes back: it never writes a file.
