@@ -153,6 +153,57 @@ def peak_memory(command: Command) -> Memory:
     return Memory(usage.ru_maxrss * 1024 / 1e6, "os.wait4 ru_maxrss")
 
 
+def peak_run_memory(command: Command, interval: float = 0.003) -> Memory | None:
+    """Return the peak of the memory one run of `command` uses in all its processes together,
+    or None where /proc cannot tell (not Linux).
+
+    cipdocs renders in child processes beside the run (src/cipdocs/parallel.py), and the peak
+    resident set of the largest process alone would leave theirs out. The run's processes are
+    found in /proc every `interval` seconds and their proportional set sizes (PSS: a page the
+    processes share counts once, split between them) summed.
+    """
+    if not Path("/proc/self/smaps_rollup").exists():
+        return None
+    process = subprocess.Popen(
+        command.argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, sum(map(_pss_kilobytes, _process_tree(process.pid))))
+        time.sleep(interval)
+    if process.returncode != 0:
+        raise BenchError(f"{command.label} exited {process.returncode}: {' '.join(command.argv)}")
+    return Memory(peak * 1024 / 1e6, "PSS of all its processes, sampled")
+
+
+def _process_tree(root: int) -> list[int]:
+    """Return `root` and every process descended from it, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # gone since the listing
+            children.setdefault(parent, []).append(int(entry.name))
+    found, waiting = [], [root]
+    while waiting:
+        pid = waiting.pop()
+        found.append(pid)
+        waiting += children.get(pid, [])
+    return found
+
+
+def _pss_kilobytes(pid: int) -> int:
+    """Return the proportional set size of process `pid` in kB (0 when it is gone)."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
 def time_growth(commands: dict[int, Command], runs: int, warmup: int) -> dict[int, float]:
     """Return the median seconds of each size's command, rotating their order every round."""
     sizes = list(commands)

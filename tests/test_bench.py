@@ -6,8 +6,11 @@ import dataclasses
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
+import pytest
 from bench.make_workbook import workbook_sheets, write_formatted_workbook, write_workbook
+from bench.timing import Command, peak_memory, peak_run_memory
 
 from cipdocs.loading import load_report
 from tests.conftest import ROOT, SAMPLE_WORKBOOK
@@ -66,3 +69,24 @@ def test_formatted_workbook_reads_as_the_plain_one(tmp_path):
     assert load_report(formatted).report == expected
     with zipfile.ZipFile(formatted) as archive:
         assert archive.getinfo("xl/worksheets/sheet5.xml").file_size > 1024 * 1024  # trimmed
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux's /proc")
+def test_whole_run_memory_counts_every_process_of_the_run():
+    # Parent and child each fill 40 MB of their own: the whole run holds over 80 MB at once,
+    # which the largest process alone does not show.
+    script = (
+        "import os, time\n"
+        "child = os.fork()\n"
+        "mine = (b'y' if child == 0 else b'x') * 40_000_000\n"
+        "time.sleep(0.5)\n"
+        "os._exit(0) if child == 0 else os.waitpid(child, 0)\n"
+    )
+    command = Command("two processes", (sys.executable, "-c", script))
+
+    whole = peak_run_memory(command)
+    largest = peak_memory(command)
+
+    assert whole is not None
+    assert whole.megabytes > 80
+    assert largest.megabytes < 60
