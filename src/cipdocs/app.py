@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.options import DeckRequest, OutputFormat
+from cipdocs.options import DeckRequest
 
 if TYPE_CHECKING:
     # Types only: `check-deck` and `templates` need none of the report's modules (or Jinja2).
     from cipdocs.cycle import Comparison
     from cipdocs.loading import LoadedReport
     from cipdocs.office.pdf import Office
-    from cipdocs.parallel import Worker
-    from cipdocs.render.pptx import PreparedTemplate
-    from cipdocs.render.staging import Collected, Committed, Staging
+    from cipdocs.render.staging import Committed, Staging
     from cipdocs.report.model import Report
-    from cipdocs.report.present import PresentedReport
     from cipdocs.templating import Placeholder
+    from cipdocs.workers import Order, Workers
 
 Progress = Callable[[str], None]
 PDF_TIMEOUT = 120.0
@@ -42,14 +39,14 @@ def build_documents(
     comparison: Comparison | None = None,
     written: list[Path] | None = None,
     office: Office | None = None,
-    deck_worker: Worker[DeckOrder, RenderedDeck] | None = None,
+    workers: Workers | None = None,
 ) -> list[Path]:
     """Render the requested documents into the output folder and return their paths in order.
 
     Each document embeds the report (docs/cycle.md); `comparison` gives the changes since the
     previous update the documents show (none when not given). For --pdf and --preview, `office`
     is the LibreOffice started by `office_for` (one is started here when it is not given), and
-    `deck_worker` the deck's worker started by `deck_worker_for` (likewise).
+    `workers` the documents' workers started by `workers.workers_for` (likewise).
 
     The run is one transaction (render/staging.py): every file is staged first and all are put
     in place together once each is complete and checked, so a failure or an interrupt leaves
@@ -58,15 +55,16 @@ def build_documents(
     preview of a document that changed and was not made again is moved there; `progress`
     says so.
 
-    Where the platform can fork and `request.parallel` allows, the deck renders in its worker
-    process (which read its template while the workbook was read) and the Word update in a child
-    process beside it: the two share nothing but the presented report, and a run takes about
-    the time of the slower one.
+    Where the platform can fork and `request.parallel` allows, the deck and the Word update
+    render in their workers' processes (which opened their templates while the workbook was
+    read): the two share nothing but the presented report, and a run takes about the time of
+    the slower one (workers.py).
     """
     from cipdocs.render.staging import Staging, prepare_output_dir
     from cipdocs.report.changes import NO_CHANGES
     from cipdocs.report.present import present_report
     from cipdocs.report.record import report_record
+    from cipdocs.workers import Order, workers_for
 
     changes, previous_file, earlier = (
         (comparison.changes, comparison.previous_file, comparison.earlier)
@@ -82,27 +80,25 @@ def build_documents(
         staging = stack.enter_context(Staging())
         if office is None and (request.pdf or request.preview):
             office = stack.enter_context(office_for(request))
-        if deck_worker is None:
-            deck_worker = stack.enter_context(deck_worker_for(request))
-        edits_from = (
-            None
-            if request.fresh
-            else update_edits_source(request.output_dir / f"{stem}.docx", comparison)
+        if workers is None:
+            workers = stack.enter_context(workers_for(request))
+        deck = request.output_dir / f"{stem}.pptx"
+        update = request.output_dir / f"{stem}.docx"
+        update_edits = None if request.fresh else update_edits_source(update, comparison)
+        orders = (
+            Order(presented, deck, record, deck_edits_source(request, stem, comparison)),
+            Order(presented, update, record, update_edits),
         )
-        order = DeckOrder(
-            presented,
-            request.output_dir / f"{stem}.pptx",
-            record,
-            deck_edits_source(request, stem, comparison),
-        )
-        deck, slide_count, update, edit_lines = _render_documents(
-            request, order, stem, staging, deck_worker, edits_from
-        )
+        slide_count, edit_lines = _render_documents(workers, orders, staging)
+        deck_made = deck if workers.deck is not None else None
+        update_made = update if workers.update is not None else None
         for line in edit_lines:
             progress(line)
         if office is not None:
-            convert_documents(request, stem, (deck, slide_count), update, progress, office, staging)
-        _note_earlier_copies(request.output_dir, stem, deck, update, staging)
+            convert_documents(
+                request, stem, (deck_made, slide_count), update_made, progress, office, staging
+            )
+        _note_earlier_copies(request.output_dir, stem, deck_made, update_made, staging)
 
         def committed(outcome: Committed) -> None:
             written.extend(outcome.written)
@@ -163,79 +159,6 @@ def office_for(request: DeckRequest) -> Iterator[Office | None]:
         yield office
 
 
-@dataclass(frozen=True)
-class DeckOrder:
-    """What the deck's worker needs once the report is ready."""
-
-    presented: PresentedReport
-    destination: Path
-    record: dict[str, object]
-    edits_from: Path | None
-    """The deck whose hand edits are carried (`deck_edits_source`), or None."""
-
-
-@dataclass(frozen=True)
-class RenderedDeck:
-    """What the deck's worker hands back (pickled, from its process): the deck's bytes, to be
-    staged with the run's other files, how many slides a PDF of it has, and the lines that
-    tell what became of its hand edits."""
-
-    collected: Collected
-    visible_slides: int
-    edit_lines: tuple[str, ...]
-
-
-@contextlib.contextmanager
-def deck_worker_for(request: DeckRequest) -> Iterator[Worker[DeckOrder, RenderedDeck] | None]:
-    """Start the deck's worker (None when no deck is asked for): in a child process (where the
-    platform can fork and `request.parallel` allows) it imports what rendering needs and opens
-    and judges the deck template while the parent reads the workbook; then it fills the
-    template when given its `DeckOrder`. A worker never given its order is stopped on the way
-    out.
-    """
-    if not request.output_format.includes(OutputFormat.PPTX):
-        yield None
-        return
-    from cipdocs.parallel import Worker
-
-    worker = Worker(
-        functools.partial(_prepare_deck, request.deck_template),
-        _render_deck,
-        in_child=request.parallel,
-    )
-    try:
-        yield worker
-    finally:
-        worker.stop()
-
-
-def _prepare_deck(template: Path) -> PreparedTemplate:
-    # Imported now, while the workbook is read, rather than once the order comes.
-    from cipdocs.edits import deck as _hand_edits  # noqa: F401
-    from cipdocs.render.pptx import prepare_template
-
-    return prepare_template(template)
-
-
-def _render_deck(prepared: PreparedTemplate, order: DeckOrder) -> RenderedDeck:
-    from cipdocs.edits.deck import DeckEdits
-    from cipdocs.render.pptx import render_deck
-    from cipdocs.render.staging import Collected
-
-    collected = Collected()
-    hand_edits = DeckEdits(order.edits_from)
-    visible = render_deck(
-        order.presented,
-        prepared.template,
-        order.destination,
-        record=order.record,
-        hand_edits=hand_edits,
-        staging=collected,
-        prepared=prepared,
-    )
-    return RenderedDeck(collected, visible, tuple(hand_edits.lines()))
-
-
 def deck_edits_source(
     request: DeckRequest, stem: str, comparison: Comparison | None
 ) -> Path | None:
@@ -254,88 +177,34 @@ def deck_edits_source(
 
 
 def _render_documents(
-    request: DeckRequest,
-    order: DeckOrder,
-    stem: str,
-    staging: Staging,
-    deck_worker: Worker[DeckOrder, RenderedDeck] | None,
-    edits_from: Path | None = None,
-) -> tuple[Path | None, int, Path | None, tuple[str, ...]]:
-    """Render and stage the deck and the Word update asked for; return their paths, the slide
-    count and the lines that tell what became of the hand edits of the earlier deck and of
-    the Word update `edits_from`."""
-    from cipdocs.parallel import run_beside
-
-    deck = order.destination if deck_worker is not None else None
-    update = None
-    if request.output_format.includes(OutputFormat.DOCX):
-        update = request.output_dir / f"{stem}.docx"
-    pending = None
-    if update is not None:
-        # The child renders into memory and hands the bytes back: it never writes a file.
-        pending = run_beside(
-            functools.partial(
-                _render_update,
-                order.presented,
-                request.update_template,
-                update,
-                order.record,
-                edits_from,
-            ),
-            in_child=request.parallel and deck is not None,
-        )
-    rendered = None
+    workers: Workers, orders: tuple[Order, Order], staging: Staging
+) -> tuple[int, tuple[str, ...]]:
+    """Give each worker its order (the deck's first, then the Word update's) and stage what
+    they render, deck first; return the deck's visible slide count and the lines that tell what
+    became of the earlier documents' hand edits."""
+    deck_order, update_order = orders
+    pending = [
+        worker.give(order)
+        for worker, order in ((workers.deck, deck_order), (workers.update, update_order))
+        if worker is not None
+    ]
+    rendered = []
     try:
-        if deck_worker is not None:
-            rendered = deck_worker.give(order).wait()
-            assert rendered is not None
+        for done in pending:
+            rendered.append(done.wait())
     except BaseException:
-        if pending is not None:
-            pending.wait(raise_error=False)
+        # The one that failed is collected already; the work of those after it is moot.
+        for done in pending[len(rendered) + 1 :]:
+            done.wait(raise_error=False)
         raise
-    rendered_update = pending.wait() if pending is not None else None
-    # The deck first, then the update: the order their paths are printed in.
     edit_lines: tuple[str, ...] = ()
-    slide_count = 0
-    if rendered is not None:
-        _stage_collected(staging, rendered.collected)
-        edit_lines, slide_count = rendered.edit_lines, rendered.visible_slides
-    if rendered_update is not None:
-        _stage_collected(staging, rendered_update.collected)
-        edit_lines += rendered_update.edit_lines
-    return deck, slide_count, update, edit_lines
-
-
-def _stage_collected(staging: Staging, collected: Collected) -> None:
-    for destination, data, made_from in collected.documents:
-        staging.stage(destination, data, made_from=made_from)
-
-
-@dataclass(frozen=True)
-class RenderedUpdate:
-    """What rendering the Word update hands back (from the child process, pickled): the
-    document's bytes, to be staged with the run's other files, and the lines that tell what
-    became of its hand edits."""
-
-    collected: Collected
-    edit_lines: tuple[str, ...]
-
-
-def _render_update(
-    presented: PresentedReport,
-    template: Path,
-    destination: Path,
-    record: dict[str, object],
-    edits_from: Path | None,
-) -> RenderedUpdate:
-    from cipdocs.render.docx import render_update
-    from cipdocs.render.staging import Collected
-
-    collected = Collected()
-    edits = render_update(
-        presented, template, destination, record=record, edits_from=edits_from, staging=collected
-    )
-    return RenderedUpdate(collected, tuple(edits.lines()))
+    for result in rendered:
+        assert result is not None
+        for destination, data, made_from in result.collected.documents:
+            staging.stage(destination, data, made_from=made_from)
+        edit_lines += result.edit_lines
+    deck = rendered[0] if workers.deck is not None else None
+    return (deck.visible_slides if deck is not None else 0), edit_lines
 
 
 def update_edits_source(destination: Path, comparison: Comparison | None) -> Path | None:

@@ -135,14 +135,14 @@ def deck(
         since=since,
         fresh=fresh,
     )
-    from cipdocs import app, cycle, loading  # imported here so that --help stays fast
+    from cipdocs import app, cycle, loading, workers  # imported here so --help stays fast
 
     written: list[Path] = []
     try:
         with (
             reported_errors(),
-            # Started first: the deck's worker reads its template while the workbook is read.
-            app.deck_worker_for(request) as deck_worker,
+            # Started first: the workers open their templates while the workbook is read.
+            workers.workers_for(request) as started,
             app.office_for(request) as office,
         ):
             loaded = loading.load_report(workbook)
@@ -158,7 +158,7 @@ def deck(
                 comparison=comparison,
                 written=written,
                 office=office,
-                deck_worker=deck_worker,
+                workers=started,
             )
     except KeyboardInterrupt:
         # What is already written is complete (temp file, then rename): say where it is.

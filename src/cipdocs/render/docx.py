@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,23 @@ Lines = list[tuple[str, str]]
 """One ``(where, text)`` per paragraph of a part, in document order."""
 
 
+@dataclass
+class PreparedUpdate:
+    """The Word template opened and its paragraphs marked with where they come from: what does
+    not need the report, so it can be done while the workbook is read (workers.py)."""
+
+    template: Path
+    document: DocxTemplate
+
+
+def prepare_update_template(template: Path) -> PreparedUpdate:
+    """Open `template` and mark its origins; raise `TemplateProblemError` when it is missing or
+    not a .docx."""
+    document = _open_template(template)
+    mark_origins(document.docx.element.body)
+    return PreparedUpdate(template, document)
+
+
 def render_update(
     report: PresentedReport,
     template: Path,
@@ -62,6 +80,7 @@ def render_update(
     record: Mapping[str, object] | None = None,
     edits_from: Path | None = None,
     staging: Stager | None = None,
+    prepared: PreparedUpdate | None = None,
 ) -> UpdateEdits:
     """Fill `template` with `report` and write the Word update to `destination`.
 
@@ -69,9 +88,9 @@ def render_update(
     `staging`, the update is staged there for the run's commit rather than written at once.
     The hand edits of the Word update at `edits_from` are carried into it (edits/update.py)
     before it is written or staged; the result says which were and which were not.
+    `prepared` is `template` already prepared (`prepare_update_template`); it is used up.
     """
-    document = _open_template(template)
-    mark_origins(document.docx.element.body)
+    document = (prepared or prepare_update_template(template)).document
     # docxtpl renders the core properties too: it must find the template's own.
     with template_core_properties(document.docx.part.package):
         try:
