@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from cipdocs import cache
@@ -175,3 +176,12 @@ def test_compiled_texts_need_no_writable_cache(folder: Path) -> None:
     folder.write_text("not a folder")  # nothing can be made inside it
 
     assert make_environment().from_string(TEXT).render(CONTEXT).startswith("ALAC, GAC")
+
+
+def test_a_text_compiled_with_a_filter_is_not_reused_without_it(folder: Path) -> None:
+    make_environment().from_string("{{ day | short_date }}")
+    without = make_environment()
+    del without.filters["short_date"]
+
+    with pytest.raises(jinja2.TemplateAssertionError, match="short_date"):
+        without.from_string("{{ day | short_date }}")

@@ -62,8 +62,9 @@ class CachedEnvironment(SandboxedEnvironment):
     """The sandbox, with each compiled template text kept between runs in the cache (cache.py).
 
     Compiling is most of the cost of a placeholder text, and the same texts come back every
-    run. Jinja's own bytecode cache keeps them, keyed by the text, Jinja's version and the
-    environment's options; the code is the same compiled or read back, so no output changes.
+    run. Jinja's own bytecode cache keeps them (checking Python's bytecode version), keyed by
+    the text, Jinja's version, the environment's options and its filters' and tests' names;
+    the code is the same compiled or read back, so no output changes.
     """
 
     def from_string(
@@ -76,8 +77,15 @@ class CachedEnvironment(SandboxedEnvironment):
         kept = self.bytecode_cache
         if kept is None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
+        # What the compiled code depends on besides the text: Jinja checks filter and test
+        # names as it compiles, so a text compiled with a filter is not reused without it.
         options = (
-            f"{COMPILED_FORMAT}|{jinja2.__version__}|{self.autoescape}|{self.keep_trailing_newline}"
+            COMPILED_FORMAT,
+            jinja2.__version__,
+            self.autoescape,
+            self.keep_trailing_newline,
+            sorted(self.filters),
+            sorted(self.tests),
         )
         name = hashlib.sha256(f"{options}|{source}".encode()).hexdigest()
         bucket = kept.get_bucket(self, name, None, source)
