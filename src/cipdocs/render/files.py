@@ -62,14 +62,18 @@ def write_document(
     The self-check runs before the rename so that a broken document never replaces a good one.
     With `staging`, the document is only staged there; the run's commit puts it in place.
     """
+    from cipdocs.package.custom_xml import read_parts
     from cipdocs.verify.selfcheck import raise_if_broken
 
+    # The zip is read once: the record goes into its parts, the check reads them, and the
+    # written zip is packed from them (the same members and bytes normalize_zip packs).
+    parts = read_parts(data)
     if record is not None:
-        from cipdocs.render.embed import embed_record
+        from cipdocs.render.embed import put_record
 
-        data = embed_record(data, record)
-    normalized = normalize_zip(data)
-    raise_if_broken(destination, normalized)
+        put_record(parts, record)
+    raise_if_broken(destination, parts)
+    normalized = write_normalized(parts.items())
     if staging is not None:
         staging.stage(destination, normalized)
     else:
