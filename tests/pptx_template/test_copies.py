@@ -6,11 +6,12 @@ import io
 from pathlib import Path
 
 import pptx
+from pptx.opc.packuri import PackURI
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls
 from pptx.util import Inches
 
-from cipdocs.pptx_template.copies import P14, delete_slide, duplicate_slide
+from cipdocs.pptx_template.copies import P14, LibraryNames, delete_slide, duplicate_slide
 from cipdocs.verify.selfcheck import check_office_file
 from tests.pptx_template.conftest import add_chart, add_slide, new_deck, titles
 
@@ -91,3 +92,19 @@ def test_sections_follow_copies_and_removals() -> None:
     ]
     assert listed == [[ids[1], new_id], [ids[2]]]
     assert titles(deck) == ["Two", "Two", "Three"] and copied is not None and third is not None
+
+
+def test_library_names_are_those_python_pptx_gives() -> None:
+    deck = new_deck()
+    for number in range(3):
+        add_slide(deck, f"Slide {number}", notes=[f"Notes {number}"])
+    # Gaps: notesSlide2, 3 and 5. python-pptx counts down from one more than the names of the
+    # kind, so it gives 4, then 1; the first free number would be 1, then 4.
+    deck.slides[0].notes_slide.part.partname = PackURI("/ppt/notesSlides/notesSlide5.xml")
+    package = deck.part.package
+    names = LibraryNames(package)
+    template = "/ppt/notesSlides/notesSlide%d.xml"
+    for expected in ("/ppt/notesSlides/notesSlide4.xml", "/ppt/notesSlides/notesSlide1.xml"):
+        assert names.take(template) == package.next_partname(template) == expected
+        add_slide(deck, "More", notes=["More notes"])  # python-pptx takes the name itself
+        assert deck.slides[-1].notes_slide.part.partname == expected

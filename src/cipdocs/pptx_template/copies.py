@@ -61,6 +61,20 @@ class PartNames:
         return PackURI(template % number)
 
 
+class LibraryNames(PartNames):
+    """Part names taken as python-pptx's `next_partname` takes them (the highest free number up
+    to one more than the names of the kind there are), so a part copied here is named as the
+    one python-pptx would have made."""
+
+    def take(self, template: str) -> PackURI:
+        """Return the name python-pptx would give the next part `template` names; use it."""
+        prefix = template[: (template % 42).find("42")]
+        count = sum(1 for name in self.used if name.startswith(prefix))
+        number = next(n for n in range(count + 1, 0, -1) if template % n not in self.used)
+        self.used.add(template % number)
+        return PackURI(template % number)
+
+
 def duplicate_slide(presentation: Any, slide: Any, names: PartNames | None = None) -> Any:
     """Add a full copy of `slide` right after it and return the copy."""
     names = names or PartNames(presentation.part.package)
