@@ -111,7 +111,7 @@ def test_documents_are_byte_identical_with_a_cold_a_warm_and_no_cache(tmp_path: 
     warm = deck(tmp_path / "warm", str(folder))
     none = deck(tmp_path / "none", "")
 
-    assert kept == ["face-names", "faces", "template-findings"]
+    assert kept == ["face-names", "faces", "jinja", "template-findings"]
     assert len(cold) == 2
     assert cold == warm == none
 
