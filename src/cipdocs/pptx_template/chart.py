@@ -15,6 +15,7 @@ Everything else (axes, number formats, labels, fonts) stays as the template sets
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -94,6 +95,8 @@ PLOT_NAMES = {
 }
 
 DATA_POINT = qn("c:dPt")
+INDEX, SHAPE_PROPERTIES = qn("c:idx"), qn("c:spPr")
+SOLID_FILL, RGB_COLOUR = qn("a:solidFill"), qn("a:srgbClr")
 # What follows the ``c:dPt`` elements in a series (CT_BarSer and the other series types), so the
 # new ones go where the schema wants them.
 AFTER_DATA_POINTS = frozenset(
@@ -334,18 +337,22 @@ def colour_bars(series: Element, colours: Sequence[str | None]) -> None:
     for point in series.findall(DATA_POINT):
         series.remove(point)  # the template's colours belong to its example bars
     anchor = next((child for child in series if child.tag in AFTER_DATA_POINTS), None)
+    add = series.append if anchor is None else anchor.addprevious
     for index, colour in enumerate(colours):
         if colour is None:
             continue
         point = series.makeelement(DATA_POINT, {})
-        if anchor is None:
-            series.append(point)
-        else:
-            anchor.addprevious(point)
+        add(point)
         # Children are added once `point` is in the tree, so they use its namespace prefixes.
-        etree.SubElement(point, qn("c:idx"), val=str(index))
-        fill = etree.SubElement(etree.SubElement(point, qn("c:spPr")), qn("a:solidFill"))
-        etree.SubElement(fill, qn("a:srgbClr"), val=str(COLOUR.from_string(colour)))
+        etree.SubElement(point, INDEX, val=str(index))
+        fill = etree.SubElement(etree.SubElement(point, SHAPE_PROPERTIES), SOLID_FILL)
+        etree.SubElement(fill, RGB_COLOUR, val=colour_value(colour))
+
+
+@functools.lru_cache(maxsize=256)
+def colour_value(colour: str) -> str:
+    """Return ``RRGGBB`` as python-pptx writes it (upper case)."""
+    return str(COLOUR.from_string(colour))
 
 
 def fit_labels(chart: Any, height: int, count: int) -> None:
