@@ -14,6 +14,8 @@ from cipdocs.pptx_template.tags import (
     check_source,
     compiled,
     compiled_key,
+    evaluate,
+    evaluate_each,
     holds,
     iterate,
     render_text,
@@ -124,3 +126,26 @@ def test_compiled_code_is_kept_per_environment_settings(cache_folder: Path) -> N
 
     assert compiled(environment(), text).render(x=1) == "\nyes"
     assert compiled(trimmed, text).render(x=1) == "yes"
+
+
+def test_evaluate_each_gives_what_evaluating_each_gives() -> None:
+    context = {"rows": [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}], "k": 10}
+    expressions = ["r.a * k", "r.b | upper", "[r.a, k]"]
+
+    rows = evaluate_each(environment(), "r in rows if r.a", expressions, context)
+
+    items = iterate(environment(), "r in rows if r.a", context, "here")
+    assert rows == [
+        tuple(evaluate(environment(), e, {**context, **item}, "here") for e in expressions)
+        for item in items
+    ]
+    assert rows == [(10, "X", [1, 10]), (20, "Y", [2, 10])]
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["loop.index", "r.missing", "r.a / 0", "r.a }}{{ r.b", "r.a +"],
+)
+def test_evaluate_each_leaves_what_it_cannot_tell_to_evaluate(expression: str) -> None:
+    context = {"rows": [{"a": 1, "b": "x"}]}
+    assert evaluate_each(environment(), "r in rows", ["r.b", expression], context) is None

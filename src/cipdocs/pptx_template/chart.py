@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ from cipdocs.pptx_template.tags import (
     check_header,
     check_source,
     evaluate,
+    evaluate_each,
     iterate,
     straighten,
 )
@@ -191,23 +192,34 @@ def fill_chart(
     unfillable = unfillable_plot(chart)
     if unfillable:
         raise TemplateError(where, unfillable)
-    items = [{**context, **item} for item in iterate(environment, binding.loop, context, where)]
+    expressions = [binding.categories, *binding.values, binding.colours]
+    # Every bar's values from one run of the loop; when that cannot tell them as evaluating each
+    # does (a failure, say), each is evaluated on its own, which says what went wrong and where.
+    rows = evaluate_each(environment, binding.loop, [e for e in expressions if e], context)
+    items = (
+        [{**context, **item} for item in iterate(environment, binding.loop, context, where)]
+        if rows is None
+        else []
+    )
+
+    def column(position: int) -> Iterator[object]:
+        """Yield what the expression at `position` gives for each bar, one by one."""
+        if rows is not None:
+            return (row[position] for row in rows)
+        return (evaluate(environment, expressions[position], item, where) for item in items)
+
+    count = len(items) if rows is None else len(rows)
     unlink_workbook(chart)
     plot = chart.plots[0]
     old_series = list(plot.series)
     number_format = series_format(old_series[0]._element) if old_series else "General"
     data = CHART_DATA(number_format=number_format)
     # python-pptx cannot write a chart without categories; one blank one draws an empty chart.
-    data.categories = [
-        category_of(evaluate(environment, binding.categories, item, where)) for item in items
-    ] or [""]
+    data.categories = [category_of(value) for value in column(0)] or [""]
     index_by_position(data.categories)
     for index, expression in enumerate(binding.values):
         old = old_series[index] if index < len(old_series) else None
-        values = [
-            number_of(evaluate(environment, expression, item, where), expression, where)
-            for item in items
-        ]
+        values = [number_of(value, expression, where) for value in column(1 + index)]
         data.add_series(
             old.name if old is not None else expression,
             values or [None],
@@ -216,12 +228,11 @@ def fill_chart(
     chart.replace_data(data)
     if binding.colours:
         colours = [
-            colour_of(evaluate(environment, binding.colours, item, where), binding.colours, where)
-            for item in items
+            colour_of(value, binding.colours, where) for value in column(1 + len(binding.values))
         ]
         for series in chart.plots[0].series:
             colour_bars(series._element, colours)
-    fit_labels(chart, shape.height, len(items))
+    fit_labels(chart, shape.height, count)
 
 
 def unfillable_plot(chart: Any) -> str:

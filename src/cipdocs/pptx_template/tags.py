@@ -36,6 +36,7 @@ OPENERS = frozenset({"for", "if"})
 CLOSERS = {"endfor": "for", "endif": "if"}
 BRANCHES = frozenset({"elif", "else"})
 
+LOOP_NAME = re.compile(r"\bloop\b")
 LOOP_TARGETS = re.compile(r"\s*([\w\s,()]+?)\s+in\b")
 
 ONE_PARAGRAPH = (
@@ -294,6 +295,40 @@ def iterate(
         raise TemplateError(where, f"cannot repeat over {header!r}: {error}") from None
     length = len(collected)
     return [{**item, "loop": LoopState(index, length)} for index, item in enumerate(collected)]
+
+
+def evaluate_each(
+    environment: jinja2.Environment,
+    header: str,
+    expressions: Sequence[str],
+    context: Mapping[str, object],
+) -> list[tuple[object, ...]] | None:
+    """Return, per item the loop ``for HEADER`` yields, the values of `expressions`, all from
+    one run of the loop rather than one evaluation per item and expression.
+
+    None when that cannot give what `evaluate` gives each (an expression names ``loop``, which
+    `iterate` hands over as its own `LoopState`; is not one expression; fails; or has no value):
+    the caller then evaluates them one by one, and is told why."""
+    if any(LOOP_NAME.search(expression) for expression in expressions):
+        return None
+    rows: list[tuple[object, ...]] = []
+
+    def collect(*values: object) -> str:
+        rows.append(values)
+        return ""
+
+    try:
+        for expression in expressions:
+            compiled_expression(environment, expression)  # one expression, nothing after it
+        body = f"{{{{ {COLLECT}({', '.join(f'({e})' for e in expressions)}) }}}}"
+        compiled(environment, f"{{% for {header} %}}{body}{{% endfor %}}").render(
+            {**context, COLLECT: collect}
+        )
+    except Exception:  # evaluating one by one raises it again, saying where
+        return None
+    if any(isinstance(value, jinja2.Undefined) for row in rows for value in row):
+        return None
+    return rows
 
 
 def holds(
