@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pptx
 from pptx.opc.packuri import PackURI
@@ -71,26 +72,11 @@ def test_a_deleted_slide_and_its_parts_are_gone(tmp_path: Path) -> None:
 def test_sections_follow_copies_and_removals() -> None:
     deck = new_deck()
     first, second, third = (add_slide(deck, title) for title in ("One", "Two", "Three"))
-    ids = [entry.get("id") for entry in deck.slides._sldIdLst]
-    deck.part._element.append(
-        parse_xml(
-            f'<p:extLst {nsdecls("p")}><p:ext uri="{{521415D9-36F7-43E2-AB2F-B90AF26B5E84}}">'
-            f'<p14:sectionLst xmlns:p14="{P14}">'
-            f'<p14:section name="A" id="{{00000000-0000-0000-0000-000000000001}}"><p14:sldIdLst>'
-            f'<p14:sldId id="{ids[0]}"/><p14:sldId id="{ids[1]}"/></p14:sldIdLst></p14:section>'
-            f'<p14:section name="B" id="{{00000000-0000-0000-0000-000000000002}}"><p14:sldIdLst>'
-            f'<p14:sldId id="{ids[2]}"/></p14:sldIdLst></p14:section>'
-            "</p14:sectionLst></p:ext></p:extLst>"
-        )
-    )
+    ids = add_sections(deck)
     copied = duplicate_slide(deck, second)
     delete_slide(deck, first)
     new_id = deck.slides._sldIdLst[1].get("id")
-    sections = list(deck.part._element.iter(f"{{{P14}}}section"))
-    listed = [
-        [entry.get("id") for entry in section.iter(f"{{{P14}}}sldId")] for section in sections
-    ]
-    assert listed == [[ids[1], new_id], [ids[2]]]
+    assert sections_of(deck) == [[ids[1], new_id], [ids[2]]]
     assert titles(deck) == ["Two", "Two", "Three"] and copied is not None and third is not None
 
 
@@ -108,3 +94,45 @@ def test_library_names_are_those_python_pptx_gives() -> None:
         assert names.take(template) == package.next_partname(template) == expected
         add_slide(deck, "More", notes=["More notes"])  # python-pptx takes the name itself
         assert deck.slides[-1].notes_slide.part.partname == expected
+
+
+def add_sections(deck: Any) -> list[str]:
+    """Put the deck's first two slides in section A, the third in section B; return the ids."""
+    ids = [entry.get("id") for entry in deck.slides._sldIdLst]
+    deck.part._element.append(
+        parse_xml(
+            f'<p:extLst {nsdecls("p")}><p:ext uri="{{521415D9-36F7-43E2-AB2F-B90AF26B5E84}}">'
+            f'<p14:sectionLst xmlns:p14="{P14}">'
+            f'<p14:section name="A" id="{{00000000-0000-0000-0000-000000000001}}"><p14:sldIdLst>'
+            f'<p14:sldId id="{ids[0]}"/><p14:sldId id="{ids[1]}"/></p14:sldIdLst></p14:section>'
+            f'<p14:section name="B" id="{{00000000-0000-0000-0000-000000000002}}"><p14:sldIdLst>'
+            f'<p14:sldId id="{ids[2]}"/></p14:sldIdLst></p14:section>'
+            "</p14:sectionLst></p:ext></p:extLst>"
+        )
+    )
+    return ids
+
+
+def sections_of(deck: Any) -> list[list[str]]:
+    """Return the slide ids each section lists, section by section."""
+    sections = deck.part._element.iter(f"{{{P14}}}section")
+    return [[entry.get("id") for entry in section.iter(f"{{{P14}}}sldId")] for section in sections]
+
+
+def test_a_copy_of_a_copy_goes_where_it_is_asked_to(tmp_path: Path) -> None:
+    deck = new_deck()
+    first, _, _ = (add_slide(deck, title, notes=[title]) for title in ("One", "Two", "Three"))
+    ids = add_sections(deck)
+    copy = duplicate_slide(deck, first)
+    copy.shapes.title.text_frame.text = "Copy"
+    again = duplicate_slide(deck, copy, after=first)  # right after the first, before `copy`
+
+    assert titles(deck) == ["One", "Copy", "Copy", "Two", "Three"]
+    assert deck.slides[1].part is again.part
+    order = [entry.get("id") for entry in deck.slides._sldIdLst]
+    assert sections_of(deck) == [[ids[0], *order[1:3], ids[1]], [ids[2]]]
+    assert again.notes_slide.notes_text_frame.text == "One"
+    assert again.notes_slide.part is not copy.notes_slide.part
+    path = tmp_path / "copies.pptx"
+    deck.save(str(path))
+    assert check_office_file(path) == []

@@ -71,9 +71,16 @@ def continue_chart(presentation: Any, slide: Any, frame: Any) -> list[Any]:
     fill_page(frame, categories, series, pages[0])
     names = PartNames(presentation.part.package)  # the copies take every part added meanwhile
     charts: list[Any] = []
+    copy = None
     for page in reversed(pages[1:]):
-        copy = duplicate_slide(presentation, slide, names)
-        copied_frame = keep_title_and(copy, frame.name)
+        if copy is None:
+            copy = duplicate_slide(presentation, slide, names)
+            copied_frame = keep_title_and(copy, frame.name)
+        else:
+            # The page made before holds just the title, continued, and the chart: a copy of it
+            # is what a copy of the slide becomes, with less to copy and nothing to remove.
+            copy = duplicate_slide(presentation, copy, names, after=slide)
+            copied_frame = next(shape for shape in copy.shapes if shape.has_chart)
         fill_page(copied_frame, categories, series, page)
         charts.insert(0, copied_frame.chart)
     return [chart, *charts]

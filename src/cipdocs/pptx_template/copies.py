@@ -75,8 +75,10 @@ class LibraryNames(PartNames):
         return PackURI(template % number)
 
 
-def duplicate_slide(presentation: Any, slide: Any, names: PartNames | None = None) -> Any:
-    """Add a full copy of `slide` right after it and return the copy."""
+def duplicate_slide(
+    presentation: Any, slide: Any, names: PartNames | None = None, *, after: Any = None
+) -> Any:
+    """Add a full copy of `slide` right after it (or after the slide `after`) and return it."""
     names = names or PartNames(presentation.part.package)
     # Not `slides.add_slide`: it fills the new slide with the layout's placeholders and caches
     # its shape tree, which the copy's content replaces.
@@ -94,7 +96,7 @@ def duplicate_slide(presentation: Any, slide: Any, names: PartNames | None = Non
     point_references(element, renamed)
     if slide.has_notes_slide:
         copy_notes(slide.part, copied.part, names)
-    move_after(presentation, copied, slide)
+    move_after(presentation, copied, slide if after is None else after)
     return copied
 
 
