@@ -180,3 +180,31 @@ def test_a_chart_in_a_group_is_filled_too(fill: Fill) -> None:
     grouped = next(s for s in filled.slides[0].shapes if s.shape_type == 6)
     chart = next(s for s in grouped.shapes if s.has_chart).chart
     assert list(chart.plots[0].categories) == ["ASO", "GAC", "SSAC"]
+
+
+def test_a_chart_may_read_the_loop_as_other_tags_do(fill: Fill) -> None:
+    deck = new_deck()
+    add_chart(
+        add_slide(deck, "x"),
+        "Chart: for g in groups; categories=g.group ~ ' ' ~ loop.index; values=loop.revindex",
+    )
+    filled = chart_of(fill(deck, {"groups": GROUPS}))
+    assert list(filled.plots[0].categories) == ["ASO 1", "GAC 2", "SSAC 3"]
+    assert list(filled.plots[0].series[0].values) == [3, 2, 1]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ("g.missing", r"cannot evaluate 'g.missing': 'dict object' has no attribute 'missing'"),
+        ("g.held / g.attended", r"division by zero"),
+        ("g.attended }}{{ g.held", r"cannot evaluate 'g.attended }}{{ g.held'"),
+    ],
+)
+def test_a_value_that_cannot_be_had_names_its_expression(
+    fill: Fill, values: str, message: str
+) -> None:
+    deck = new_deck()
+    add_chart(add_slide(deck, "x"), f"Chart: for g in groups; categories=g.group; values={values}")
+    with pytest.raises((TemplateError, ZeroDivisionError), match=message):
+        fill(deck, {"groups": GROUPS})

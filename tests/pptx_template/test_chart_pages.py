@@ -8,7 +8,14 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Cm, Pt
 
-from cipdocs.pptx_template.chart_pages import MIN_LABEL_POINTS, bars_per_slide, continue_chart
+from cipdocs.pptx_template.chart_pages import (
+    MIN_LABEL_POINTS,
+    bars_per_slide,
+    continue_chart,
+    series_values,
+)
+
+CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 
 
 def deck_with_chart(bars: int, height_cm: float = 6.0):  # type: ignore[no-untyped-def]
@@ -70,3 +77,23 @@ def test_a_crowded_chart_continues_on_follow_on_slides() -> None:
     assert str(second.points[1].format.fill.fore_color.rgb) == "C8102E"
     # Each page has its own chart part, so editing one leaves the others alone.
     assert len({chart.part.partname for chart in charts}) == 3
+
+
+def test_series_values_reads_what_python_pptx_reads() -> None:
+    _, _, frame = deck_with_chart(5)
+    series = frame.chart.plots[0].series[0]
+    cache = series._element.find(".//c:numCache", {"c": CHART})
+    # A blank bar: PowerPoint leaves its point out of the cache (python-pptx reads None).
+    cache.remove(cache.findall(f"{{{CHART}}}pt")[2])
+
+    assert series_values(series._element) == list(series.values) == [0.0, 1.0, None, 3.0, 4.0]
+
+
+def test_pages_of_a_blank_bar_keep_it_blank() -> None:
+    deck, slide, frame = deck_with_chart(20)
+    cache = frame.chart.plots[0].series[0]._element.find(".//c:numCache", {"c": CHART})
+    cache.remove(cache.findall(f"{{{CHART}}}pt")[15])
+
+    charts = continue_chart(deck, slide, frame)
+
+    assert list(charts[1].plots[0].series[0].values) == [13.0, 14.0, None, 16.0, 17.0, 18.0, 19.0]

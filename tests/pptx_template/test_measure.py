@@ -117,3 +117,18 @@ def test_latin_text_breaks_as_any_text_does(text: str) -> None:
     # ASCII text takes a shortcut (a regular expression); it must break where the general,
     # character-by-character rule does.
     assert break_units(text) == break_units_any(text)
+
+
+def test_a_paragraph_laid_out_again_gives_the_same_lines_however_they_were_used() -> None:
+    measure = Measurer(faces)
+    lines = measure.wrap("aaa bbb ccc ddd\naaa bbb", 50, TEN)
+    lines.append("changed by its reader")
+
+    assert measure.wrap("aaa bbb ccc ddd\naaa bbb", 50, TEN) == ["aaa bbb", "ccc ddd", "aaa bbb"]
+    assert measure.wrap("aaa bbb ccc ddd", 100, TEN) == ["aaa bbb ccc ddd"]  # another width
+    assert measure.wrap("aaa bbb ccc ddd", 50, TextStyle("Half", 20)) == [
+        "aaa",
+        "bbb",
+        "ccc",
+        "ddd",
+    ]

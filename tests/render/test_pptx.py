@@ -13,6 +13,7 @@ from typing import Any
 import pptx
 import pytest
 from lxml import etree
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
@@ -1011,3 +1012,19 @@ def test_a_table_in_a_frame_saved_lower_than_its_rows_pushes_nothing_when_it_doe
     assert after.pop("Budget table") == (Inches(1), TABLE_TOP, Inches(8), Inches(0.5) * 3)
     before.pop("Budget table")
     assert after == before
+
+
+def test_each_follow_on_of_a_long_table_has_notes_of_its_own(render: Render) -> None:
+    deck = render(presented(groups_data(300)))
+    status = [
+        slide
+        for slide in deck.slides
+        if slide.shapes.title.text_frame.text.startswith("CIP-CCG Framework: Status Update")
+    ]
+    assert len(status) > 3  # a table continued on several follow-ons
+    notes = [slide.notes_slide for slide in status]
+    assert {part.notes_text_frame.text for part in notes} == {notes[0].notes_text_frame.text}
+    assert "many.xlsx" in notes[0].notes_text_frame.text
+    assert len({part.part.partname for part in notes}) == len(status)
+    for slide, part in zip(status, notes, strict=True):
+        assert part.part.part_related_by(RT.SLIDE) is slide.part

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
 import pptx
+from openpyxl import load_workbook
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Cm
@@ -14,6 +16,7 @@ from cipdocs.render.pptx import render_deck
 from cipdocs.report.present import PresentedReport
 from tests.conftest import DECK_TEMPLATE
 from tests.package.hostile import copy_package, lying_part
+from tests.render.test_pptx import groups_data, presented
 
 
 def with_shown_chart(target: Path) -> tuple[Path, str]:
@@ -59,3 +62,20 @@ def test_a_chart_workbook_that_lies_about_its_size_is_never_inflated(
     render_deck(sample_presented, odd, tmp_path / "deck.pptx")
     with zipfile.ZipFile(tmp_path / "deck.pptx") as written:
         assert lying.read_bytes() in [written.read(name) for name in written.namelist()]
+
+
+def test_every_page_of_a_continued_chart_embeds_a_workbook_dated_as_the_report(
+    tmp_path: Path,
+) -> None:
+    render_deck(presented(groups_data(60)), DECK_TEMPLATE, tmp_path / "deck.pptx")
+    deck = pptx.Presentation(str(tmp_path / "deck.pptx"))
+    charts = [shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart]
+    assert len(charts) > 1  # 60 bars continue on follow-on slides
+    for chart in charts:
+        blob = chart.part.chart_workbook.xlsx_part.blob
+        with zipfile.ZipFile(io.BytesIO(blob)) as workbook:
+            core = workbook.read("docProps/core.xml").decode()
+            assert {info.date_time for info in workbook.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+            categories = load_workbook(io.BytesIO(blob)).active["A2"].value
+        assert core.count(">2024-03-01T00:00:00Z<") == 2  # created and modified
+        assert categories == chart.plots[0].categories[0]  # the page's own bars

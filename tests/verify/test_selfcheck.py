@@ -14,7 +14,13 @@ from pptx import Presentation
 from pptx.util import Inches
 
 from cipdocs.errors import SelfCheckError
-from cipdocs.verify.selfcheck import NS, check_office_bytes, check_office_file, raise_if_broken
+from cipdocs.verify.selfcheck import (
+    NS,
+    check_office_bytes,
+    check_office_file,
+    check_office_parts,
+    raise_if_broken,
+)
 from tests.conftest import DECK_TEMPLATE, UPDATE_TEMPLATE
 from tests.package.hostile import Entry, write_zip
 
@@ -263,3 +269,23 @@ def test_macros_in_a_written_document_are_caught(update: Path) -> None:
     assert check_office_file(edited(update, add_macros)) == [
         "word/vbaProject.bin carries macros or an ActiveX control, which cipdocs never writes"
     ]
+
+
+def test_parts_in_hand_are_checked_as_the_zip_is(deck: Path) -> None:
+    # write_document checks the parts it is about to pack, not the packed zip read back.
+    with zipfile.ZipFile(deck) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts.pop("ppt/slides/slide1.xml")
+    parts["ppt/notes.txt"] = b"x"
+    broken = deck.with_name("broken.pptx")
+    with zipfile.ZipFile(broken, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+    faults = check_office_parts(parts)
+
+    assert faults == check_office_file(broken)
+    assert "ppt/notes.txt has no content type in [Content_Types].xml" in faults
+    assert any("points at ppt/slides/slide1.xml" in fault for fault in faults)
+    with pytest.raises(SelfCheckError):
+        raise_if_broken(deck, parts)

@@ -30,6 +30,7 @@ from cipdocs.edits.deck_view import DeckView
 from cipdocs.edits.model import Carried, Edit, NotCarried, carried_lines
 from cipdocs.edits.snapshot import embed_snapshot, read_snapshot
 from cipdocs.pptx_template.measure import measurer as shared_measurer
+from cipdocs.pptx_template.saving import save_stored
 from cipdocs.verify.accessibility import (
     accessibility_findings,
     check_accessibility,
@@ -156,11 +157,9 @@ def carried_result(
 ) -> Carried:
     """Return the carried deck's bytes, with the new deck's snapshot (not the edits: they stay
     hand edits), and what was carried and what was not."""
-    buffer = io.BytesIO()
-    deck.save(buffer)
     refused = [NotCarried(change.edit, reason) for change, reason in plan.refused]
     return Carried(
-        embed_snapshot(buffer.getvalue(), snapshot),
+        embed_snapshot(save_stored(deck), snapshot),
         source,
         tuple(change.edit for change, _ in plan.actions),
         tuple(refused + left_out(changes, blamed, "")),

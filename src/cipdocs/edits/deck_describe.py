@@ -87,7 +87,8 @@ class Inherited:
 
 def describe_deck(presentation: Any) -> DeckView:
     """Return what the python-pptx `presentation` shows."""
-    inherited = Inherited(read_deck(presentation))
+    # Shapes are read as they are described, and only those whose inheritance is not known yet.
+    inherited = Inherited(read_deck(presentation, shapes=False))
     ids = {
         entry.get(f"{{{R}}}id"): int(entry.get("id", "0"))
         for entry in presentation.slides._sldIdLst

@@ -59,12 +59,17 @@ def embed_custom_item(package: bytes, item_xml: bytes, *, item_id: str) -> bytes
     its properties (with `item_id`), relationship and content types.
     """
     parts = read_parts(package)
+    put_custom_item(parts, item_xml, item_id=item_id)
+    return write_parts(parts)
+
+
+def put_custom_item(parts: Parts, item_xml: bytes, *, item_id: str) -> None:
+    """Put `item_xml` into `parts` as `embed_custom_item` puts it into a package."""
     tag = etree.fromstring(item_xml, _PARSER).tag
     item = find_custom_item(parts, str(tag))
     if item is None:
         item = add_custom_item(parts, item_id, etree.QName(tag).namespace or "")
     parts[item] = item_xml
-    return write_parts(parts)
 
 
 def read_custom_item(package: bytes, tag: str, *, max_size: int) -> etree._Element | None:

@@ -15,8 +15,9 @@ Everything else (axes, number formats, labels, fonts) stays as the template sets
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ from cipdocs.pptx_template.tags import (
     check_header,
     check_source,
     evaluate,
+    evaluate_each,
     iterate,
     straighten,
 )
@@ -94,6 +96,8 @@ PLOT_NAMES = {
 }
 
 DATA_POINT = qn("c:dPt")
+INDEX, SHAPE_PROPERTIES = qn("c:idx"), qn("c:spPr")
+SOLID_FILL, RGB_COLOUR = qn("a:solidFill"), qn("a:srgbClr")
 # What follows the ``c:dPt`` elements in a series (CT_BarSer and the other series types), so the
 # new ones go where the schema wants them.
 AFTER_DATA_POINTS = frozenset(
@@ -188,23 +192,34 @@ def fill_chart(
     unfillable = unfillable_plot(chart)
     if unfillable:
         raise TemplateError(where, unfillable)
-    items = [{**context, **item} for item in iterate(environment, binding.loop, context, where)]
+    expressions = [binding.categories, *binding.values, binding.colours]
+    # Every bar's values from one run of the loop; when that cannot tell them as evaluating each
+    # does (a failure, say), each is evaluated on its own, which says what went wrong and where.
+    rows = evaluate_each(environment, binding.loop, [e for e in expressions if e], context)
+    items = (
+        [{**context, **item} for item in iterate(environment, binding.loop, context, where)]
+        if rows is None
+        else []
+    )
+
+    def column(position: int) -> Iterator[object]:
+        """Yield what the expression at `position` gives for each bar, one by one."""
+        if rows is not None:
+            return (row[position] for row in rows)
+        return (evaluate(environment, expressions[position], item, where) for item in items)
+
+    count = len(items) if rows is None else len(rows)
     unlink_workbook(chart)
     plot = chart.plots[0]
     old_series = list(plot.series)
     number_format = series_format(old_series[0]._element) if old_series else "General"
     data = CHART_DATA(number_format=number_format)
     # python-pptx cannot write a chart without categories; one blank one draws an empty chart.
-    data.categories = [
-        category_of(evaluate(environment, binding.categories, item, where)) for item in items
-    ] or [""]
+    data.categories = [category_of(value) for value in column(0)] or [""]
     index_by_position(data.categories)
     for index, expression in enumerate(binding.values):
         old = old_series[index] if index < len(old_series) else None
-        values = [
-            number_of(evaluate(environment, expression, item, where), expression, where)
-            for item in items
-        ]
+        values = [number_of(value, expression, where) for value in column(1 + index)]
         data.add_series(
             old.name if old is not None else expression,
             values or [None],
@@ -213,12 +228,11 @@ def fill_chart(
     chart.replace_data(data)
     if binding.colours:
         colours = [
-            colour_of(evaluate(environment, binding.colours, item, where), binding.colours, where)
-            for item in items
+            colour_of(value, binding.colours, where) for value in column(1 + len(binding.values))
         ]
         for series in chart.plots[0].series:
             colour_bars(series._element, colours)
-    fit_labels(chart, shape.height, len(items))
+    fit_labels(chart, shape.height, count)
 
 
 def unfillable_plot(chart: Any) -> str:
@@ -334,18 +348,22 @@ def colour_bars(series: Element, colours: Sequence[str | None]) -> None:
     for point in series.findall(DATA_POINT):
         series.remove(point)  # the template's colours belong to its example bars
     anchor = next((child for child in series if child.tag in AFTER_DATA_POINTS), None)
+    add = series.append if anchor is None else anchor.addprevious
     for index, colour in enumerate(colours):
         if colour is None:
             continue
         point = series.makeelement(DATA_POINT, {})
-        if anchor is None:
-            series.append(point)
-        else:
-            anchor.addprevious(point)
+        add(point)
         # Children are added once `point` is in the tree, so they use its namespace prefixes.
-        etree.SubElement(point, qn("c:idx"), val=str(index))
-        fill = etree.SubElement(etree.SubElement(point, qn("c:spPr")), qn("a:solidFill"))
-        etree.SubElement(fill, qn("a:srgbClr"), val=str(COLOUR.from_string(colour)))
+        etree.SubElement(point, INDEX, val=str(index))
+        fill = etree.SubElement(etree.SubElement(point, SHAPE_PROPERTIES), SOLID_FILL)
+        etree.SubElement(fill, RGB_COLOUR, val=colour_value(colour))
+
+
+@functools.lru_cache(maxsize=256)
+def colour_value(colour: str) -> str:
+    """Return ``RRGGBB`` as python-pptx writes it (upper case)."""
+    return str(COLOUR.from_string(colour))
 
 
 def fit_labels(chart: Any, height: int, count: int) -> None:

@@ -20,7 +20,7 @@ from cipdocs.pptx_template.chart import (
     series_format,
     unlink_workbook,
 )
-from cipdocs.pptx_template.copies import duplicate_slide
+from cipdocs.pptx_template.copies import PartNames, duplicate_slide
 from cipdocs.pptx_template.slides import mark_continued
 from cipdocs.pptx_template.text import NAMESPACES
 
@@ -32,6 +32,9 @@ POINTS_PER_LABEL = 1.3
 PLOT_SHARE = 0.8
 """The share of the chart's height its bars get, after axes and margins."""
 CHART_DATA: Any = CategoryChartData
+PT = f"{{{CHART_NAMESPACES['c']}}}pt"
+PT_COUNT = f"{{{CHART_NAMESPACES['c']}}}ptCount"
+V = f"{{{CHART_NAMESPACES['c']}}}v"
 POINT = 12700
 
 
@@ -50,21 +53,55 @@ def continue_chart(presentation: Any, slide: Any, frame: Any) -> list[Any]:
     if len(categories) <= per_slide:
         return [chart]
     series = [
-        (item.name, list(item.values), series_format(item._element), bar_colours(item._element))
+        (
+            item.name,
+            series_values(item._element),
+            series_format(item._element),
+            bar_colours(item._element),
+        )
         for item in plot.series
     ]
     pages = [
         range(start, min(start + per_slide, len(categories)))
         for start in range(0, len(categories), per_slide)
     ]
+    # The first page is filled before the slide is copied, so each copy carries one page of
+    # bars, not all of them: copying is then linear in the bars, however many pages. A page's
+    # data and colours are rewritten whole, so what a copy held before makes no difference.
+    fill_page(frame, categories, series, pages[0])
+    names = PartNames(presentation.part.package)  # the copies take every part added meanwhile
     charts: list[Any] = []
+    copy = None
     for page in reversed(pages[1:]):
-        copy = duplicate_slide(presentation, slide)
-        copied_frame = keep_title_and(copy, frame.name)
+        if copy is None:
+            copy = duplicate_slide(presentation, slide, names)
+            copied_frame = keep_title_and(copy, frame.name)
+        else:
+            # The page made before holds just the title, continued, and the chart: a copy of it
+            # is what a copy of the slide becomes, with less to copy and nothing to remove.
+            copy = duplicate_slide(presentation, copy, names, after=slide)
+            copied_frame = next(shape for shape in copy.shapes if shape.has_chart)
         fill_page(copied_frame, categories, series, page)
         charts.insert(0, copied_frame.chart)
-    fill_page(frame, categories, series, pages[0])
     return [chart, *charts]
+
+
+def series_values(series: etree._Element) -> list[Any]:
+    """Return the series' values as python-pptx's `series.values` reads them (None for a
+    missing point), in one pass: python-pptx searches the whole cache for each point."""
+    values = series.find("c:val", CHART_NAMESPACES)
+    if values is None:
+        return []
+    counts = [found.get("val") for found in values.iter(PT_COUNT) if found.get("val") is not None]
+    points: dict[int, Any] = {}
+    for point in values.iter(PT):
+        index = point.get("idx", "")
+        if index.isdigit():
+            points.setdefault(int(index), point)
+    return [
+        float(points[index].findtext(V, "")) if index in points else None
+        for index in range(int(counts[0] or "") if counts else 0)
+    ]
 
 
 def bar_colours(series: etree._Element) -> dict[int, str]:

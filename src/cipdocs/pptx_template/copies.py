@@ -61,8 +61,24 @@ class PartNames:
         return PackURI(template % number)
 
 
-def duplicate_slide(presentation: Any, slide: Any, names: PartNames | None = None) -> Any:
-    """Add a full copy of `slide` right after it and return the copy."""
+class LibraryNames(PartNames):
+    """Part names taken as python-pptx's `next_partname` takes them (the highest free number up
+    to one more than the names of the kind there are), so a part copied here is named as the
+    one python-pptx would have made."""
+
+    def take(self, template: str) -> PackURI:
+        """Return the name python-pptx would give the next part `template` names; use it."""
+        prefix = template[: (template % 42).find("42")]
+        count = sum(1 for name in self.used if name.startswith(prefix))
+        number = next(n for n in range(count + 1, 0, -1) if template % n not in self.used)
+        self.used.add(template % number)
+        return PackURI(template % number)
+
+
+def duplicate_slide(
+    presentation: Any, slide: Any, names: PartNames | None = None, *, after: Any = None
+) -> Any:
+    """Add a full copy of `slide` right after it (or after the slide `after`) and return it."""
     names = names or PartNames(presentation.part.package)
     # Not `slides.add_slide`: it fills the new slide with the layout's placeholders and caches
     # its shape tree, which the copy's content replaces.
@@ -80,7 +96,7 @@ def duplicate_slide(presentation: Any, slide: Any, names: PartNames | None = Non
     point_references(element, renamed)
     if slide.has_notes_slide:
         copy_notes(slide.part, copied.part, names)
-    move_after(presentation, copied, slide)
+    move_after(presentation, copied, slide if after is None else after)
     return copied
 
 

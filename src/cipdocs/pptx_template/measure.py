@@ -77,6 +77,9 @@ class Measurer:
         self._ems: dict[tuple[str, bool], dict[str, float]] = {}
         # ...and each word's, summed in the same order every time, so the same number.
         self._words: dict[tuple[str, bool], dict[str, float]] = {}
+        # ...and each paragraph's lines: filling lays a table's cells out, then the layout
+        # check measures the same cells again.
+        self._lines: dict[tuple[str, float, TextStyle], list[str]] = {}
 
     def character_em(self, character: str, style: TextStyle) -> float:
         """Return one character's advance in ems."""
@@ -128,6 +131,13 @@ class Measurer:
         return lines
 
     def _wrap_paragraph(self, text: str, width: float, style: TextStyle) -> list[str]:
+        key = (text, width, style)
+        found = self._lines.get(key)
+        if found is None:
+            found = self._lines[key] = self._lay_out_paragraph(text, width, style)
+        return found
+
+    def _lay_out_paragraph(self, text: str, width: float, style: TextStyle) -> list[str]:
         lines: list[str] = []
         line = ""
         # The line's width without its trailing spaces, and theirs: a line may end in spaces

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cipdocs.pptx_template.copies import move_after
+from cipdocs.pptx_template.copies import LibraryNames, move_after
+from cipdocs.pptx_template.copies import copy_notes as copy_notes_part
 from cipdocs.pptx_template.fonts import theme_fonts
 from cipdocs.pptx_template.table import (
     KeptRows,
@@ -120,8 +121,14 @@ def layout_table(
         # The body rows leave the table, so each follow-on copies only the header rows, and each
         # row moves (not copied) to its page's table: linear in the rows, however many pages.
         rows = take_rows(table, header_rows or 0)
+        names: LibraryNames | None = None
         for page in reversed(pages[1:]):
-            follow_on = add_follow_on(presentation, slide, frame, [rows[index] for index in page])
+            # Each follow-on's notes are the slide's: the later ones copy the notes made first.
+            made_before = follow_ons[0] if follow_ons else None
+            follow_on = add_follow_on(
+                presentation, slide, frame, [rows[index] for index in page], made_before, names
+            )
+            names = names or LibraryNames(presentation.part.package)
             copied = next(shape for shape in follow_on.shapes if shape.shape_id == frame.shape_id)
             copied_table = table_of(copied._element)
             assert copied_table is not None
@@ -153,13 +160,22 @@ def move_down(shape: Any, shift: int) -> None:
     shape.top = top + shift
 
 
-def add_follow_on(presentation: Any, slide: Any, frame: Any, rows: Sequence[Element]) -> Any:
+def add_follow_on(
+    presentation: Any,
+    slide: Any,
+    frame: Any,
+    rows: Sequence[Element],
+    made_before: Any | None = None,
+    names: LibraryNames | None = None,
+) -> Any:
     """Add a slide right after `slide` holding copies of its title and of `frame`, whose table
-    gets `rows` (moved, not copied) after the rows it has."""
-    follow_on = presentation.slides.add_slide(slide.slide_layout)
+    gets `rows` (moved, not copied) after the rows it has. `made_before` is a follow-on of
+    `slide` made earlier, whose notes the new one copies rather than making them afresh
+    (`names`: the package's part names, taken as python-pptx takes them)."""
+    # Not `slides.add_slide`, which gives the slide the layout's placeholders to remove.
+    key, follow_on = presentation.part.add_slide(slide.slide_layout)
+    presentation.slides._sldIdLst.add_sldId(key)
     tree = follow_on.shapes._spTree
-    for shape in list(follow_on.shapes):
-        tree.remove(shape._element)
     title = slide.shapes.title
     if title is not None:
         copied_title = copy.deepcopy(title._element)
@@ -171,7 +187,12 @@ def add_follow_on(presentation: Any, slide: Any, frame: Any, rows: Sequence[Elem
         copied_table.extend(rows)
     tree.append(copied_frame)
     copy_relationships(slide, follow_on)
-    copy_notes(slide, follow_on)
+    if made_before is not None and made_before.has_notes_slide:
+        names = names or LibraryNames(presentation.part.package)
+        names.used.add(str(follow_on.part.partname))
+        copy_notes_part(made_before.part, follow_on.part, names)
+    else:
+        copy_notes(slide, follow_on)
     move_after(presentation, follow_on, slide)
     return follow_on
 

@@ -7,9 +7,14 @@ form Jinja accepts works: filters, tuple targets, an ``if`` clause, ``loop.index
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import difflib
 import functools
+import importlib.util
+import marshal
 import re
+import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +22,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 
+from cipdocs.cache import read_entry, write_entry
 from cipdocs.pptx_template.attributes import Scope, loop_scope, unknown_attributes
 
 PLACEHOLDER_PATTERN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -30,6 +36,7 @@ OPENERS = frozenset({"for", "if"})
 CLOSERS = {"endfor": "for", "endif": "if"}
 BRANCHES = frozenset({"elif", "else"})
 
+LOOP_NAME = re.compile(r"\bloop\b")
 LOOP_TARGETS = re.compile(r"\s*([\w\s,()]+?)\s+in\b")
 
 ONE_PARAGRAPH = (
@@ -173,8 +180,58 @@ def has_structure_tag(text: str, kind: str | None = None) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def compiled(environment: jinja2.Environment, source: str) -> jinja2.Template:
-    """Return `source` compiled once: the same text repeats across rows, runs and slides."""
-    return environment.from_string(source)
+    """Return `source` compiled once: the same text repeats across rows, runs and slides.
+
+    Jinja's own work (parsing, generating Python) is kept between runs in the cache, as the
+    code object Jinja's bytecode cache keeps: what `environment.from_string` returns, sooner."""
+    key = compiled_key(environment, source)
+    stored = read_entry("jinja", key)
+    code = None
+    if isinstance(stored, str):
+        with contextlib.suppress(ValueError, TypeError, EOFError):
+            code = marshal.loads(base64.b64decode(stored))
+    if not isinstance(code, types.CodeType):
+        code = environment.compile(source)
+        write_entry("jinja", key, base64.b64encode(marshal.dumps(code)).decode("ascii"))
+    template: jinja2.Template = environment.template_class.from_code(
+        environment, code, environment.make_globals(None), None
+    )
+    return template
+
+
+def compiled_key(environment: jinja2.Environment, source: str) -> str:
+    """Return what Jinja's code for `source` depends on: Jinja and Python (the code object's
+    format), the environment's settings and the names of its filters and tests."""
+    settings = [
+        type(environment).__qualname__,
+        jinja2.__version__,
+        importlib.util.MAGIC_NUMBER.hex(),
+        *(
+            repr(getattr(environment, name))
+            for name in (
+                "block_start_string",
+                "block_end_string",
+                "variable_start_string",
+                "variable_end_string",
+                "comment_start_string",
+                "comment_end_string",
+                "line_statement_prefix",
+                "line_comment_prefix",
+                "trim_blocks",
+                "lstrip_blocks",
+                "newline_sequence",
+                "keep_trailing_newline",
+                "optimized",
+                "autoescape",
+                "finalize",
+                "is_async",
+            )
+        ),
+        repr(sorted(environment.extensions)),
+        repr(sorted(environment.filters)),
+        repr(sorted(environment.tests)),
+    ]
+    return "\0".join([*settings, source])
 
 
 @functools.lru_cache(maxsize=1024)
@@ -238,6 +295,40 @@ def iterate(
         raise TemplateError(where, f"cannot repeat over {header!r}: {error}") from None
     length = len(collected)
     return [{**item, "loop": LoopState(index, length)} for index, item in enumerate(collected)]
+
+
+def evaluate_each(
+    environment: jinja2.Environment,
+    header: str,
+    expressions: Sequence[str],
+    context: Mapping[str, object],
+) -> list[tuple[object, ...]] | None:
+    """Return, per item the loop ``for HEADER`` yields, the values of `expressions`, all from
+    one run of the loop rather than one evaluation per item and expression.
+
+    None when that cannot give what `evaluate` gives each (an expression names ``loop``, which
+    `iterate` hands over as its own `LoopState`; is not one expression; fails; or has no value):
+    the caller then evaluates them one by one, and is told why."""
+    if any(LOOP_NAME.search(expression) for expression in expressions):
+        return None
+    rows: list[tuple[object, ...]] = []
+
+    def collect(*values: object) -> str:
+        rows.append(values)
+        return ""
+
+    try:
+        for expression in expressions:
+            compiled_expression(environment, expression)  # one expression, nothing after it
+        body = f"{{{{ {COLLECT}({', '.join(f'({e})' for e in expressions)}) }}}}"
+        compiled(environment, f"{{% for {header} %}}{body}{{% endfor %}}").render(
+            {**context, COLLECT: collect}
+        )
+    except Exception:  # evaluating one by one raises it again, saying where
+        return None
+    if any(isinstance(value, jinja2.Undefined) for row in rows for value in row):
+        return None
+    return rows
 
 
 def holds(

@@ -25,7 +25,13 @@ from cipdocs.package.archive import (
     damaged_message,
     read_part,
 )
-from cipdocs.package.custom_xml import embed_custom_item, parse_xml, serialise_xml
+from cipdocs.package.custom_xml import (
+    Parts,
+    embed_custom_item,
+    parse_xml,
+    put_custom_item,
+    serialise_xml,
+)
 from cipdocs.report.model import Report
 from cipdocs.report.record import NewerFormatError, RecordError, report_from_json
 
@@ -54,6 +60,11 @@ def embed_record(package: bytes, record: Mapping[str, object]) -> bytes:
     other custom XML parts (Word's bibliography, SharePoint's, cipdocs' snapshot) are kept.
     """
     return embed_custom_item(package, record_xml(record), item_id=ITEM_ID)
+
+
+def put_record(parts: Parts, record: Mapping[str, object]) -> None:
+    """Put `record` into the package's `parts` (name -> bytes) as `embed_record` does."""
+    put_custom_item(parts, record_xml(record), item_id=ITEM_ID)
 
 
 def read_embedded_report(path: Path) -> Report | None:

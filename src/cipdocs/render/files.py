@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from cipdocs.errors import TemplateProblemError
@@ -17,15 +17,23 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 def normalize_zip(data: bytes) -> bytes:
     """Return `data` (a zip) re-packed with fixed timestamps, attributes and member order kept."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return write_normalized(
+            (member.filename, source.read(member.filename)) for member in source.infolist()
+        )
+
+
+def write_normalized(parts: Iterable[tuple[str, bytes]]) -> bytes:
+    """Return `parts` (name, bytes) as the zip `normalize_zip` makes: deflated, in this order,
+    with fixed timestamps and attributes."""
     target_buffer = io.BytesIO()
-    with source, zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            info = zipfile.ZipInfo(member.filename, date_time=FIXED_ZIP_TIME)
+    with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             info.create_system = 0
-            target.writestr(info, source.read(member.filename))
+            target.writestr(info, data)
     return target_buffer.getvalue()
 
 
@@ -54,14 +62,18 @@ def write_document(
     The self-check runs before the rename so that a broken document never replaces a good one.
     With `staging`, the document is only staged there; the run's commit puts it in place.
     """
+    from cipdocs.package.custom_xml import read_parts
     from cipdocs.verify.selfcheck import raise_if_broken
 
+    # The zip is read once: the record goes into its parts, the check reads them, and the
+    # written zip is packed from them (the same members and bytes normalize_zip packs).
+    parts = read_parts(data)
     if record is not None:
-        from cipdocs.render.embed import embed_record
+        from cipdocs.render.embed import put_record
 
-        data = embed_record(data, record)
-    normalized = normalize_zip(data)
-    raise_if_broken(destination, normalized)
+        put_record(parts, record)
+    raise_if_broken(destination, parts)
+    normalized = write_normalized(parts.items())
     if staging is not None:
         staging.stage(destination, normalized)
     else:

@@ -31,6 +31,7 @@ from cipdocs.pptx_template.presentation import (
     iter_charts,
     iter_places,
 )
+from cipdocs.pptx_template.saving import save_stored
 from cipdocs.pptx_template.shape_ids import repair_shape_ids
 from cipdocs.pptx_template.slides import layout_table
 from cipdocs.pptx_template.tags import TemplateError, find_placeholders
@@ -122,9 +123,7 @@ def render_deck(
         found = [f"{template}: {finding}" for finding in in_template(brought_in, numbers)]
         raise DeckCheckError(template, found, NOT_WRITTEN)
     set_properties(presentation, report)
-    buffer = io.BytesIO()
-    presentation.save(buffer)
-    data = buffer.getvalue()
+    data = save_stored(presentation)
     visible = sum(
         1 for slide in presentation.slides if slide._element.get("show") not in ("0", "false")
     )

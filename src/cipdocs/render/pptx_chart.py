@@ -12,7 +12,7 @@ from typing import Any
 from pptx.chart.data import CategoryChartData
 
 from cipdocs.package.archive import PackageDamaged, PackageRefused, check_package
-from cipdocs.render.files import normalize_zip
+from cipdocs.render.files import write_normalized
 
 CHART_NAME = "participation chart"
 NUMBER_FORMAT = '0"%"'
@@ -37,15 +37,19 @@ def fix_workbook_dates(chart: Any, report_date: dt.date) -> None:
     except (PackageRefused, PackageDamaged, zipfile.BadZipFile, zlib.error, EOFError, ValueError):
         return
     stamp = f"{report_date.isoformat()}T00:00:00Z".encode()
-    source = zipfile.ZipFile(io.BytesIO(blob))
-    target = io.BytesIO()
-    with source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as rewritten:
-        for member in source.infolist():
-            data = source.read(member.filename)
-            if member.filename == "docProps/core.xml":
-                data = CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
-            rewritten.writestr(member, data)
-    part.blob = normalize_zip(target.getvalue())
+    with zipfile.ZipFile(io.BytesIO(blob)) as source:
+        # One pass: the dates pinned as the workbook is re-packed as write_document packs.
+        part.blob = write_normalized(
+            (member.filename, pinned(member.filename, source.read(member.filename), stamp))
+            for member in source.infolist()
+        )
+
+
+def pinned(name: str, data: bytes, stamp: bytes) -> bytes:
+    """Return the part `name` of a chart workbook with its creation dates set to `stamp`."""
+    if name != "docProps/core.xml":
+        return data
+    return CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
 
 
 def embedded_workbook(chart: Any) -> Any | None:

@@ -337,8 +337,10 @@ def read_layout(layout: Any, master: MasterModel) -> LayoutModel:
     return model
 
 
-def read_deck(presentation: Any) -> DeckModel:
-    """Return the model of a python-pptx presentation, each layout and master read once."""
+def read_deck(presentation: Any, *, shapes: bool = True) -> DeckModel:
+    """Return the model of a python-pptx presentation, each layout and master read once;
+    without the slides' `shapes` (their lists left empty) for a reader that reads the few it
+    needs itself (edits/deck_describe.py)."""
     from cipdocs.pptx_template.fonts import theme_fonts
 
     masters: dict[int, MasterModel] = {}
@@ -352,11 +354,11 @@ def read_deck(presentation: Any) -> DeckModel:
                 masters[id(master.part)] = read_master(master)
             layouts[id(layout.part)] = read_layout(layout, masters[id(master.part)])
         layout_model = layouts[id(layout.part)]
-        shapes = [
+        read = [
             read_shape(element, layout_model, layout_model.master)
-            for element in iter_shape_elements(slide.element)
+            for element in (iter_shape_elements(slide.element) if shapes else ())
         ]
-        slides.append(SlideModel(number, slide.element, layout_model, shapes))
+        slides.append(SlideModel(number, slide.element, layout_model, read))
     return DeckModel(
         int(presentation.slide_width),
         int(presentation.slide_height),

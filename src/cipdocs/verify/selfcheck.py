@@ -7,8 +7,9 @@ import posixpath
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote
 
 from lxml import etree
@@ -56,9 +57,21 @@ def check_office_bytes(data: bytes) -> list[str]:
         return [f"not a zip file ({error})"]
 
 
-def raise_if_broken(path: Path, data: bytes | None = None) -> None:
-    """Raise `SelfCheckError` when the document (`data`, else the file at `path`) has faults."""
-    faults = check_office_file(path) if data is None else check_office_bytes(data)
+def check_office_parts(parts: Mapping[str, bytes]) -> list[str]:
+    """Return the structural faults of a .pptx or .docx held as its parts (name -> bytes, in
+    the order they are written)."""
+    return list(_iter_faults(_Parts(parts)))
+
+
+def raise_if_broken(path: Path, data: bytes | Mapping[str, bytes] | None = None) -> None:
+    """Raise `SelfCheckError` when the document (`data`, its bytes or its parts, else the file
+    at `path`) has faults."""
+    if data is None:
+        faults = check_office_file(path)
+    elif isinstance(data, bytes):
+        faults = check_office_bytes(data)
+    else:
+        faults = check_office_parts(data)
     if not faults:
         return
     shown = "; ".join(faults[:_MAX_REPORTED])
@@ -70,7 +83,28 @@ def raise_if_broken(path: Path, data: bytes | None = None) -> None:
     )
 
 
-def _iter_faults(archive: zipfile.ZipFile) -> Iterator[str]:
+class _Archive(Protocol):
+    """What the checks read of a package: a zip file, or its parts already in hand."""
+
+    def namelist(self) -> list[str]: ...
+
+    def read(self, name: str) -> bytes: ...
+
+
+class _Parts:
+    """A package's parts in hand, read as a zip file is."""
+
+    def __init__(self, parts: Mapping[str, bytes]) -> None:
+        self.parts = parts
+
+    def namelist(self) -> list[str]:
+        return list(self.parts)
+
+    def read(self, name: str) -> bytes:
+        return self.parts[name]
+
+
+def _iter_faults(archive: _Archive) -> Iterator[str]:
     names = [name for name in archive.namelist() if not name.endswith("/")]
     parts = {name.casefold(): name for name in names}
     # Part names are case-insensitive (OPC): two entries for one name is a package the Open
@@ -106,7 +140,7 @@ def _iter_faults(archive: zipfile.ZipFile) -> Iterator[str]:
         yield from _word_table_faults(name, tree)
 
 
-def _parse(archive: zipfile.ZipFile, name: str) -> etree._Element | None:
+def _parse(archive: _Archive, name: str) -> etree._Element | None:
     return _parse_bytes(archive.read(name))
 
 
@@ -122,7 +156,7 @@ def _is_rels(name: str) -> bool:
     return posixpath.basename(folder) == "_rels" and file_name.endswith(".rels")
 
 
-def _content_type_faults(archive: zipfile.ZipFile, name: str, members: list[str]) -> Iterator[str]:
+def _content_type_faults(archive: _Archive, name: str, members: list[str]) -> Iterator[str]:
     """Yield a fault for each part that neither a Default nor an Override gives a type."""
     tree = _parse(archive, name)
     if tree is None:
@@ -144,9 +178,7 @@ def _content_type_faults(archive: zipfile.ZipFile, name: str, members: list[str]
             yield f"{member} has no content type in {CONTENT_TYPES}"
 
 
-def _relationship_faults(
-    archive: zipfile.ZipFile, name: str, parts: dict[str, str]
-) -> Iterator[str]:
+def _relationship_faults(archive: _Archive, name: str, parts: dict[str, str]) -> Iterator[str]:
     """Yield a fault for each internal relationship whose target the package does not hold."""
     tree = _parse(archive, name)
     if tree is None:
@@ -196,7 +228,7 @@ def _relationship_type_faults(name: str, tree: etree._Element, base: str) -> Ite
         yield f"{name}: {core} relationships to core properties, where a package has one"
 
 
-def _macro_faults(archive: zipfile.ZipFile, content_types: str, names: list[str]) -> Iterator[str]:
+def _macro_faults(archive: _Archive, content_types: str, names: list[str]) -> Iterator[str]:
     """Yield a fault for each macro part (VBA project, ActiveX control, macro-enabled type)."""
     for part in macro_parts(names, archive.read(content_types)):
         yield f"{part} carries macros or an ActiveX control, which cipdocs never writes"
