@@ -292,12 +292,11 @@ def _without_repeated_headers(
     columns would be read under the first header row's names.
     """
     expected = {column: fold(text) for column, text in headers.items()}
+    expected_names = set(expected.values())
     kept = []
     for row in rows:
         names = {cell.column: fold(as_text(cell.value)) for cell in row.cells}
-        if not names or sum(name in expected.values() for name in names.values()) * 2 < len(
-            expected
-        ):
+        if not names or sum(name in expected_names for name in names.values()) * 2 < len(expected):
             kept.append(row)
             continue
         if names != expected:
