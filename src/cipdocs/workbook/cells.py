@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from cipdocs.workbook.formulas import Formula
-from cipdocs.workbook.raw import CellValue, RawCell, RawRow, RawSheet, RawTable
+from cipdocs.workbook.raw import CellValue, RawCell, RawRow, RawSheet, RawTable, valued_cell
 
 EAST_ASIAN_DATE_FORMATS = frozenset((*range(27, 37), *range(50, 59)))
 """Built-in number-format ids that a Chinese, Japanese or Korean Excel writes for dates with no
@@ -109,10 +109,10 @@ class _Looks:
         letters = self.letters.get(column)
         if letters is None:
             letters = self.letters[column] = _letters(column)
-        return RawCell(
-            coordinate=f"{letters}{row}",
-            column=column,
-            value=plain,
+        return valued_cell(
+            f"{letters}{row}",
+            column,
+            plain,
             is_error=cell.data_type == "e",
             is_percent=is_percent,
             formula=formula,

@@ -101,6 +101,9 @@ def clip_merges(xml: bytes) -> bytes:
     the last row and column holding a value (a merge past them covers nothing cipdocs reads)."""
     from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
+    if b"mergeCell" not in xml:
+        # A byte search, where the pattern would step through the whole part.
+        return xml
     merges = list(_MERGE.finditer(xml))
     if not any(_area(merge) > MAX_MERGE_AREA for merge in merges):
         return xml
