@@ -154,7 +154,11 @@ def _check_sheet_size(path: Path, title: str, chunks: Iterator[bytes], values_le
         body, pending = (data[:cut], data[cut:]) if cut >= 0 else (data, b"")
         # Most sheets write <v>; the pattern for prefixed elements (<x:v>) is four times slower
         # over a sheet that is mostly formatting, so it runs only on a prefixed sheet.
-        prefixed = prefixed or b":sheetData" in body[:_HEAD] or b":row " in body[:_HEAD]
+        prefixed = (
+            prefixed
+            or body.find(b":sheetData", 0, _HEAD) >= 0
+            or body.find(b":row ", 0, _HEAD) >= 0
+        )
         searched = 0
         for match in (_PREFIXED_VALUE if prefixed else _VALUE).finditer(body):
             # Only the stretch since the previous value: a new row starts there, or none does.
@@ -185,7 +189,10 @@ def _check_sheet_size(path: Path, title: str, chunks: Iterator[bytes], values_le
 
 def _last_row_start(body: bytes, start: int, end: int) -> int:
     """Return where the last row element between `start` and `end` begins, or -1."""
-    return max(body.rfind(b"<row", start, end), body.rfind(b":row", start, end))
+    row = body.rfind(b"<row", start, end)
+    # Only a prefixed row after it can be later: the search stops there, not at `start`
+    # (a sheet without prefixes would be searched whole, chunk after chunk).
+    return max(row, body.rfind(b":row", max(start, row + 1), end))
 
 
 def _row_name(body: bytes, start: int) -> str:

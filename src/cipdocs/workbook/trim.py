@@ -158,6 +158,9 @@ def trim_sheet(xml: bytes) -> bytes:
         return _EMPTY_ROW.sub(b"", _EMPTY_CELL.sub(b"", xml))
     pieces = []
     position = 0
+    # The next value, formula or inline text from where the search last stood: one search
+    # over the part instead of one a row (most rows of a formatted sheet hold none).
+    value = _HOLDS_VALUE.search(xml)
     while (start := xml.find(b"<row", position)) >= 0:
         tag_end = xml.find(b">", start)
         if tag_end < 0:
@@ -168,8 +171,11 @@ def trim_sheet(xml: bytes) -> bytes:
             break
         if start > position:
             pieces.append(xml[position:start])
-        # Rows without a number count from the one before, so they stay.
-        if xml.find(b' r="', start, tag_end) < 0 or _HOLDS_VALUE.search(xml, tag_end, end):
+        if value is not None and value.start() < tag_end:
+            value = _HOLDS_VALUE.search(xml, tag_end)
+        # Rows without a number count from the one before, so they stay. A value starting in
+        # the row ends in it: none can straddle the "</row>" at `end`.
+        if xml.find(b' r="', start, tag_end) < 0 or (value is not None and value.end() <= end):
             pieces.append(xml[start : tag_end + 1])
             if not closed:
                 pieces.append(_EMPTY_CELL.sub(b"", xml[tag_end + 1 : end]) + b"</row>")
