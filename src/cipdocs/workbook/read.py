@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import warnings
+import zipfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,7 +20,12 @@ from cipdocs.workbook.raw import (
     RawTable,
     RawWorkbook,
 )
-from cipdocs.workbook.trim import never_calculated, without_empty_cells
+from cipdocs.workbook.trim import (
+    is_sheet_part,
+    never_calculated,
+    plain_inline_text,
+    without_empty_cells,
+)
 
 __all__ = [
     "CellValue",
@@ -93,6 +100,8 @@ def _load(path: Path, stream: IO[bytes]) -> tuple[Any, dict[str, str]]:
         reader = ExcelReader(
             stream, read_only=False, keep_vba=False, data_only=True, keep_links=False
         )
+        reader.archive.close()
+        reader.archive = _PlainTextArchive(stream)
         with warnings.catch_warnings():
             # openpyxl warns about features it drops (data validation, conditional formats);
             # they do not change the values we read.
@@ -120,3 +129,20 @@ def _worksheet_parts(reader: Any) -> dict[str, str]:
         for sheet, rel in reader.parser.find_sheets()
         if rel.target in reader.valid_files and "chartsheet" not in rel.Type
     }
+
+
+class _PlainTextArchive(zipfile.ZipFile):
+    """The workbook's zip as openpyxl opens it, handing worksheets on with `plain_inline_text`.
+
+    openpyxl inflates each worksheet once, through `open`: the text is changed there, with no
+    second copy of the package.
+    """
+
+    def open(self, name: Any, mode: Any = "r", pwd: Any = None, **options: Any) -> Any:
+        """Return the member `name`, a worksheet with its plain inline text as text results."""
+        part = super().open(name, mode, pwd, **options)
+        if mode != "r" or not isinstance(name, str) or not is_sheet_part(name):
+            return part
+        with part:
+            xml = part.read()
+        return io.BytesIO(plain_inline_text(xml))
