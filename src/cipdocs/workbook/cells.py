@@ -51,12 +51,13 @@ def read_sheet(
         if not isinstance(cell, Cell):
             continue
         value = cell.value
+        key = _style_key(cell)
         if value is None or (isinstance(value, str) and _is_blank(value)):
-            fill = looks.fill(cell, _style_key(cell))
+            fill = looks.fill(cell, key)
             if fill:
                 painted.append((*place, fill))
             continue
-        cells[place] = looks.raw_cell(cell, value, place, formula.text if formula else "")
+        cells[place] = looks.raw_cell(cell, key, value, place, formula.text if formula else "")
     _spread_merges(sheet, cells)
     by_row: dict[int, list[RawCell]] = {}
     for (row_number, _), raw in sorted(cells.items()):
@@ -83,7 +84,7 @@ class _Looks:
     def __init__(self, sheet: Any) -> None:
         self.sheet = sheet
         self.fills: dict[bytes, str] = {}
-        self.styles: dict[bytes, tuple[bool, bool, str]] = {}
+        self.looks: dict[bytes, tuple[bool, bool, str, str]] = {}
         self.letters: dict[int, str] = {}
 
     def fill(self, cell: Any, key: bytes) -> str:
@@ -93,13 +94,14 @@ class _Looks:
             fill = self.fills[key] = _fill(cell)
         return fill
 
-    def raw_cell(self, cell: Any, value: object, place: tuple[int, int], formula: str) -> RawCell:
+    def raw_cell(
+        self, cell: Any, key: bytes, value: object, place: tuple[int, int], formula: str
+    ) -> RawCell:
         """Return the plain form of an openpyxl cell with a value (`value`, at `place`)."""
-        key = _style_key(cell)
-        look = self.styles.get(key)
+        look = self.looks.get(key)
         if look is None:
-            look = self.styles[key] = _look(self.sheet, cell)
-        east_asian_date, is_percent, font = look
+            look = self.looks[key] = (*_look(self.sheet, cell), self.fill(cell, key))
+        east_asian_date, is_percent, font, fill = look
         plain = _plain(value)
         if east_asian_date and isinstance(plain, int | float) and not isinstance(plain, bool):
             from openpyxl.utils.datetime import from_excel
@@ -117,7 +119,7 @@ class _Looks:
             is_percent=is_percent,
             formula=formula,
             font=font,
-            fill=self.fill(cell, key),
+            fill=fill,
         )
 
 

@@ -73,7 +73,10 @@ def column_letter(number: int) -> str:
 
 def cell_at(row: RawRow, column: int) -> RawCell | None:
     """Return the row's cell in `column`, or None when it is blank."""
-    return next((cell for cell in row.cells if cell.column == column), None)
+    for cell in row.cells:
+        if cell.column == column:
+            return cell
+    return None
 
 
 def suggestion(name: str, candidates: Iterable[str]) -> str:
