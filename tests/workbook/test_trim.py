@@ -1,14 +1,16 @@
-"""workbook/trim.py: merges over whole rows or columns clipped to the values before openpyxl."""
+"""workbook/trim.py: merges clipped to the values, formatting-only cells dropped and plain
+inline text handed on as text results, before openpyxl."""
 
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from cipdocs.workbook.read import read_workbook
-from cipdocs.workbook.trim import clip_merges, trim_sheet
+from cipdocs.workbook.trim import clip_merges, plain_inline_text, trim_sheet
 from tests.conftest import WorkbookFactory, minimal_sheets
 from tests.package.hostile import MEMORY_LIMIT_MB, run_cipdocs
 
@@ -106,3 +108,64 @@ def test_a_whole_column_merge_is_read_with_little_memory(
 def test_trim_sheet_keeps_rows_with_a_value_formula_or_text(row: bytes, kept: bytes | None) -> None:
     sheet = b"<worksheet><sheetData>%s</sheetData></worksheet>"
     assert trim_sheet(sheet % row) == sheet % (row if kept is None else kept)
+
+
+INLINE_CELLS = {
+    # cell as a script writes it -> as openpyxl is handed it (None: unchanged)
+    b'<c r="A99" t="inlineStr"><is><t>Completed</t></is></c>': (
+        b'<c r="A99" t="str">          <v>Completed</v>     </c>'
+    ),
+    b'<c r="B99" s="1" t="inlineStr"><is><t xml:space="preserve"> In progress </t></is></c>': (
+        b'<c r="B99" s="1" t="str">' + b" " * 31 + b"<v> In progress </v>     </c>"
+    ),
+    b'<c r="C99" t="inlineStr"><is><t>a &amp; b &#10;c</t></is></c>': (
+        b'<c r="C99" t="str">          <v>a &amp; b &#10;c</v>     </c>'
+    ),
+    b'<c r="D99" t="inlineStr" s="1"><is><t>type not last</t></is></c>': None,
+    b'<c r="E99" t="inlineStr"><is><r><t>Com</t></r><r><rPr><b/></rPr><t>pleted</t></r></is></c>': (
+        None
+    ),
+    b'<c r="F99" t="inlineStr"><is><t>x</t><rPh sb="0" eb="1"><t>y</t></rPh></is></c>': None,
+    b'<c r="G99" t="inlineStr"><is><t></t></is></c>': None,
+    b'<c r="H99" t="inlineStr"><is><t> </t></is></c>': (
+        b'<c r="H99" t="str">          <v> </v>     </c>'
+    ),
+}
+
+
+@pytest.mark.parametrize(("cell", "handed"), INLINE_CELLS.items())
+def test_plain_inline_text_keeps_every_byte_in_its_place(cell: bytes, handed: bytes | None) -> None:
+    sheet = b"<worksheet><sheetData><row>%s</row></sheetData></worksheet>"
+    converted = plain_inline_text(sheet % cell)
+    assert converted == sheet % (cell if handed is None else handed)
+    assert len(converted) == len(sheet % cell)
+
+
+def test_inline_text_reads_as_openpyxl_reads_it(
+    make_workbook: WorkbookFactory, tmp_path: Path
+) -> None:
+    source = make_workbook()
+    path = tmp_path / "inline.xlsx"
+    part = f"xl/worksheets/sheet{list(minimal_sheets()).index('Groups') + 1}.xml"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as copy:
+        for member in original.infolist():
+            data = original.read(member)
+            if member.filename == part:
+                row = b'<row r="99">%s</row>' % b"".join(INLINE_CELLS)
+                data = data.replace(b"</sheetData>", row + b"</sheetData>")
+            copy.writestr(member, data)
+    # What openpyxl reads from the file as written, rich text objects and all.
+    book = openpyxl.load_workbook(path, data_only=True)
+    expected = {
+        cell.coordinate: cell.value
+        for cell in book["Groups"][99]
+        if cell.value is not None and str(cell.value).strip()
+    }
+    book.close()
+    groups = next(sheet for sheet in read_workbook(path).sheets if sheet.title == "Groups")
+    row = next(row for row in groups.rows if row.number == 99)
+    assert {cell.coordinate: cell.value for cell in row.cells} == expected
+    assert expected["A99"] == "Completed"
+    assert expected["B99"] == " In progress "
+    assert expected["C99"] == "a & b \nc"
+    assert expected["E99"] == "Completed"

@@ -352,6 +352,8 @@ def _colour_only(table: Table, rows: Sequence[RawRow], column: int) -> list[int]
     A colour every marked cell of the column shares too is decoration (a shaded block), not a
     mark, and is left alone.
     """
+    if not any(col == column for _, col, _ in table.painted):
+        return []
     numbers = {row.number for row in rows}
     marked_fills = {cell.fill for row in rows for cell in row.cells if cell.column == column}
     return [

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from cipdocs.workbook.formulas import Formula
-from cipdocs.workbook.raw import CellValue, RawCell, RawRow, RawSheet, RawTable
+from cipdocs.workbook.raw import CellValue, RawCell, RawRow, RawSheet, RawTable, valued_cell
 
 EAST_ASIAN_DATE_FORMATS = frozenset((*range(27, 37), *range(50, 59)))
 """Built-in number-format ids that a Chinese, Japanese or Korean Excel writes for dates with no
@@ -34,6 +34,7 @@ def read_sheet(
     assert isinstance(sheet, Worksheet)
     cells: dict[tuple[int, int], RawCell] = {}
     painted: list[tuple[int, int, str]] = []
+    looks = _Looks(sheet)
     # Walk only the cells the file stores: iter_rows() would visit every row up to max_row,
     # which formatting alone can push to a million.
     for place, cell in sheet._cells.items():
@@ -49,12 +50,14 @@ def read_sheet(
             continue
         if not isinstance(cell, Cell):
             continue
-        if _is_blank(cell.value):
-            fill = _fill(cell)
+        value = cell.value
+        key = _style_key(cell)
+        if value is None or (isinstance(value, str) and _is_blank(value)):
+            fill = looks.fill(cell, key)
             if fill:
                 painted.append((*place, fill))
             continue
-        cells[place] = _raw_cell(sheet, cell, formula.text if formula else "")
+        cells[place] = looks.raw_cell(cell, key, value, place, formula.text if formula else "")
     _spread_merges(sheet, cells)
     by_row: dict[int, list[RawCell]] = {}
     for (row_number, _), raw in sorted(cells.items()):
@@ -71,32 +74,73 @@ def _is_blank(value: object) -> bool:
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
-def _raw_cell(sheet: Any, cell: Any, formula: str) -> RawCell:
-    """Return the plain form of an openpyxl cell with a value."""
-    value = _plain(cell.value)
-    style = _style(cell)
-    if (
-        style.numFmtId in EAST_ASIAN_DATE_FORMATS
-        and isinstance(value, int | float)
-        and not isinstance(value, bool)
-    ):
-        from openpyxl.utils.datetime import from_excel
+class _Looks:
+    """What a sheet's cells look like, worked out once per distinct style, not once per cell.
 
-        value = _plain(from_excel(value, sheet.parent.epoch))
+    A cell's fill, symbol font, percentage format and East Asian date format follow from its
+    style ids alone; a sheet has a handful of styles and thousands of cells.
+    """
+
+    def __init__(self, sheet: Any) -> None:
+        self.sheet = sheet
+        self.fills: dict[bytes, str] = {}
+        self.looks: dict[bytes, tuple[bool, bool, str, str]] = {}
+        self.letters: dict[int, str] = {}
+
+    def fill(self, cell: Any, key: bytes) -> str:
+        """Return the cell's solid fill (see `_fill`); `key` is its `_style_key`."""
+        fill = self.fills.get(key)
+        if fill is None:
+            fill = self.fills[key] = _fill(cell)
+        return fill
+
+    def raw_cell(
+        self, cell: Any, key: bytes, value: object, place: tuple[int, int], formula: str
+    ) -> RawCell:
+        """Return the plain form of an openpyxl cell with a value (`value`, at `place`)."""
+        look = self.looks.get(key)
+        if look is None:
+            look = self.looks[key] = (*_look(self.sheet, cell), self.fill(cell, key))
+        east_asian_date, is_percent, font, fill = look
+        plain = _plain(value)
+        if east_asian_date and isinstance(plain, int | float) and not isinstance(plain, bool):
+            from openpyxl.utils.datetime import from_excel
+
+            plain = _plain(from_excel(plain, self.sheet.parent.epoch))
+        row, column = place
+        letters = self.letters.get(column)
+        if letters is None:
+            letters = self.letters[column] = _letters(column)
+        return valued_cell(
+            f"{letters}{row}",
+            column,
+            plain,
+            is_error=cell.data_type == "e",
+            is_percent=is_percent,
+            formula=formula,
+            font=font,
+            fill=fill,
+        )
+
+
+def _style_key(cell: Any) -> bytes:
+    """Return the cell's style ids as bytes, to key what follows from them."""
+    style = cell._style
+    return b"" if style is None else style.tobytes()
+
+
+def _look(sheet: Any, cell: Any) -> tuple[bool, bool, str]:
+    """Return (East Asian date format, percentage format, symbol font) for the cell's style."""
+    style = _style(cell)
     font = ""
     if style.fontId and style.fontId < len(sheet.parent._fonts):
         name = (sheet.parent._fonts[style.fontId].name or "").casefold()
         font = name if name in SYMBOL_FONTS else ""
-    return RawCell(
-        coordinate=cell.coordinate,
-        column=cell.column,
-        value=value,
-        is_error=cell.data_type == "e",
+    return (
+        style.numFmtId in EAST_ASIAN_DATE_FORMATS,
         # Id 0 is General; only a cell with a number format can be a percentage.
-        is_percent=bool(style.numFmtId) and _is_percent(cell.number_format or ""),
-        formula=formula,
-        font=font,
-        fill=_fill(cell) if style.fillId else "",
+        bool(style.numFmtId) and _is_percent(cell.number_format or ""),
+        font,
     )
 
 
@@ -188,11 +232,14 @@ def _tables(sheet: Any) -> tuple[RawTable, ...]:
 
 def _plain(value: object) -> CellValue:
     """Return `value` as a plain type: decimals become floats, anything else text."""
-    if value is None or isinstance(
-        value, str | int | float | bool | dt.date | dt.time | dt.timedelta
-    ):
+    if value is None or type(value) in _PLAIN_TYPES:
+        return value  # type: ignore[return-value]
+    if isinstance(value, str | int | float | bool | dt.date | dt.time | dt.timedelta):
         return value
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return str(value)
+
+
+_PLAIN_TYPES = frozenset((str, int, float, bool, dt.datetime, dt.date, dt.time, dt.timedelta))

@@ -6,7 +6,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -29,16 +29,20 @@ class Formula:
 
 
 def read_formulas(
-    path: Path, stream: IO[bytes], parts: dict[str, str]
+    path: Path, stream: IO[bytes], parts: dict[str, str], read: Mapping[str, bytes] | None = None
 ) -> dict[str, dict[tuple[int, int], Formula]]:
-    """Return sheet title -> {(row, column): formula} of every formula cell."""
+    """Return sheet title -> {(row, column): formula} of every formula cell.
+
+    `read` holds worksheet parts already inflated (part -> bytes), which are not read again.
+    """
+    known = {} if read is None else read
     from lxml import etree
 
     found: dict[str, dict[tuple[int, int], Formula]] = {}
     try:
         with zipfile.ZipFile(stream) as archive:
             for title, part in parts.items():
-                xml = archive.read(part)
+                xml = known[part] if part in known else archive.read(part)
                 # Most sheets hold no formula at all; a byte search spares them a second parse.
                 if FORMULA_ELEMENT.search(xml):
                     found[title] = dict(iter_formulas(io.BytesIO(xml)))

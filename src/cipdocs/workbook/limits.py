@@ -8,6 +8,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,10 +143,9 @@ def _check_sheet_size(path: Path, title: str, chunks: Iterator[bytes], values_le
     Only values are looked for, so a sheet formatted down to row 1,048,576 costs no more than
     the values it holds; a value belongs to the last ``<row`` started before it.
     """
-    rows = values = row_values = consumed = merges = 0
+    tally = _Tally(path, title, values_left)
+    consumed = merges = 0
     prefixed = False
-    counted_row = latest_row = -1
-    where = latest_where = "one row"
     pending = b""
     for chunk in chunks:
         data = pending + chunk
@@ -154,38 +154,97 @@ def _check_sheet_size(path: Path, title: str, chunks: Iterator[bytes], values_le
         body, pending = (data[:cut], data[cut:]) if cut >= 0 else (data, b"")
         # Most sheets write <v>; the pattern for prefixed elements (<x:v>) is four times slower
         # over a sheet that is mostly formatting, so it runs only on a prefixed sheet.
-        prefixed = prefixed or b":sheetData" in body[:_HEAD] or b":row " in body[:_HEAD]
-        searched = 0
-        for match in (_PREFIXED_VALUE if prefixed else _VALUE).finditer(body):
+        prefixed = (
+            prefixed
+            or body.find(b":sheetData", 0, _HEAD) >= 0
+            or body.find(b":row ", 0, _HEAD) >= 0
+        )
+        found = [
+            match.start() for match in (_PREFIXED_VALUE if prefixed else _VALUE).finditer(body)
+        ]
+        # The values row by row: those from one value up to the next row start are one row's.
+        # (No row start falls inside a value, so a value's start stands for its end.)
+        searched = first = 0
+        next_row = _NextRowStart(body)
+        while first < len(found):
             # Only the stretch since the previous value: a new row starts there, or none does.
-            start = _last_row_start(body, searched, match.start())
+            start = _last_row_start(body, searched, found[first])
             if start >= 0:
-                latest_row, latest_where = consumed + start, _row_name(body, start)
-            searched = match.end()
-            if latest_row != counted_row:
-                counted_row, where, rows, row_values = latest_row, latest_where, rows + 1, 0
-                if rows > MAX_ROWS:
-                    raise _too_large(path, title, f"more than {MAX_ROWS:,} rows hold values")
-            row_values += 1
-            values += 1
-            if row_values > MAX_ROW_VALUES:
-                raise _too_large(path, title, f"{where} holds more than {MAX_ROW_VALUES:,} values")
-            if values > values_left:
-                raise _too_large(path, title, f"the workbook holds more than {MAX_VALUES:,} values")
+                tally.latest_row, tally.latest_where = consumed + start, _row_name(body, start)
+            following = next_row.after(found[first])
+            last = len(found) if following < 0 else bisect_left(found, following, first)
+            tally.count(last - first)
+            searched, first = found[last - 1], last
         merges += body.count(b"mergeCell ")
         if merges > MAX_MERGES:
             raise _too_large(path, title, f"more than {MAX_MERGES:,} areas are merged")
         # A row may start after the body's last value and hold its values in the next chunk.
         start = _last_row_start(body, searched, len(body))
         if start >= 0:
-            latest_row, latest_where = consumed + start, _row_name(body, start)
+            tally.latest_row, tally.latest_where = consumed + start, _row_name(body, start)
         consumed += len(body)
-    return values
+    return tally.values
+
+
+class _Tally:
+    """The rows and values of one sheet counted so far; raises as soon as one passes a limit."""
+
+    def __init__(self, path: Path, title: str, values_left: int) -> None:
+        self.path, self.title, self.values_left = path, title, values_left
+        self.rows = self.values = self.row_values = 0
+        self.counted_row = self.latest_row = -1
+        self.where = self.latest_where = "one row"
+
+    def count(self, values: int) -> None:
+        """Count `values` values of the latest row started, as if one by one."""
+        if self.latest_row != self.counted_row:
+            self.counted_row, self.where = self.latest_row, self.latest_where
+            self.rows, self.row_values = self.rows + 1, 0
+            if self.rows > MAX_ROWS:
+                raise _too_large(self.path, self.title, f"more than {MAX_ROWS:,} rows hold values")
+        # Which value passes the row's limit, and which the workbook's; the row's is checked
+        # first for each value.
+        past_row = MAX_ROW_VALUES - self.row_values + 1
+        past_workbook = self.values_left - self.values + 1
+        if past_row <= values and past_row <= past_workbook:
+            raise _too_large(
+                self.path, self.title, f"{self.where} holds more than {MAX_ROW_VALUES:,} values"
+            )
+        if past_workbook <= values:
+            raise _too_large(
+                self.path, self.title, f"the workbook holds more than {MAX_VALUES:,} values"
+            )
+        self.row_values += values
+        self.values += values
 
 
 def _last_row_start(body: bytes, start: int, end: int) -> int:
     """Return where the last row element between `start` and `end` begins, or -1."""
-    return max(body.rfind(b"<row", start, end), body.rfind(b":row", start, end))
+    row = body.rfind(b"<row", start, end)
+    # Only a prefixed row after it can be later: the search stops there, not at `start`
+    # (a sheet without prefixes would be searched whole, chunk after chunk).
+    return max(row, body.rfind(b":row", max(start, row + 1), end))
+
+
+class _NextRowStart:
+    """Where the first row element after a place in `body` begins, asked for places in order.
+
+    Each of ``<row`` and ``:row`` is searched for again only once the places have passed the
+    one found, so a chunk is searched through about once, prefixed or not.
+    """
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.plain = self.prefixed = -2  # not searched yet
+
+    def after(self, start: int) -> int:
+        """Return where the first row element after `start` begins, or -1."""
+        if -1 < self.plain < start or self.plain == -2:
+            self.plain = self.body.find(b"<row", start)
+        if -1 < self.prefixed < start or self.prefixed == -2:
+            self.prefixed = self.body.find(b":row", start)
+        found = [place for place in (self.plain, self.prefixed) if place >= 0]
+        return min(found) if found else -1
 
 
 def _row_name(body: bytes, start: int) -> str:

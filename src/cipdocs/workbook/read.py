@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import warnings
+import zipfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,7 +20,12 @@ from cipdocs.workbook.raw import (
     RawTable,
     RawWorkbook,
 )
-from cipdocs.workbook.trim import never_calculated, without_empty_cells
+from cipdocs.workbook.trim import (
+    is_sheet_part,
+    never_calculated,
+    plain_inline_text,
+    without_empty_cells,
+)
 
 __all__ = [
     "CellValue",
@@ -42,10 +49,10 @@ def read_workbook(path: Path) -> RawWorkbook:
         warnings.simplefilter("ignore")
         prepared = check_workbook_contents(path, file)
         stream = without_empty_cells(path, file, prepared)
-        book, parts = _load(path, stream)
+        book, parts, read = _load(path, stream)
         try:
             uncalculated = never_calculated(path, stream)
-            formulas = read_formulas(path, stream, parts)
+            formulas = read_formulas(path, stream, parts, read)
             sheets = tuple(
                 read_sheet(sheet, formulas.get(sheet.title, {}), uncalculated)
                 for sheet in book.worksheets
@@ -79,8 +86,9 @@ _READ_STEPS = (
 )
 
 
-def _load(path: Path, stream: IO[bytes]) -> tuple[Any, dict[str, str]]:
-    """Return openpyxl's workbook (cached values only) and its sheet title -> part map."""
+def _load(path: Path, stream: IO[bytes]) -> tuple[Any, dict[str, str], dict[str, bytes]]:
+    """Return openpyxl's workbook (cached values only), its sheet title -> part map, and the
+    worksheet parts it read, as stored."""
     # imported here so `cipdocs --help` stays fast
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.styles.stylesheet import apply_stylesheet
@@ -93,6 +101,8 @@ def _load(path: Path, stream: IO[bytes]) -> tuple[Any, dict[str, str]]:
         reader = ExcelReader(
             stream, read_only=False, keep_vba=False, data_only=True, keep_links=False
         )
+        reader.archive.close()
+        reader.archive = archive = _PlainTextArchive(stream)
         with warnings.catch_warnings():
             # openpyxl warns about features it drops (data validation, conditional formats);
             # they do not change the values we read.
@@ -105,7 +115,7 @@ def _load(path: Path, stream: IO[bytes]) -> tuple[Any, dict[str, str]]:
                     reader.parser.assign_names()
                 else:
                     getattr(reader, step)()
-        return reader.wb, _worksheet_parts(reader)
+        return reader.wb, _worksheet_parts(reader), archive.sheets
     except Exception as error:  # a hostile file can make openpyxl fail in any way
         raise cannot_open(path, error, where) from error
     finally:
@@ -120,3 +130,24 @@ def _worksheet_parts(reader: Any) -> dict[str, str]:
         for sheet, rel in reader.parser.find_sheets()
         if rel.target in reader.valid_files and "chartsheet" not in rel.Type
     }
+
+
+class _PlainTextArchive(zipfile.ZipFile):
+    """The workbook's zip as openpyxl opens it, handing worksheets on with `plain_inline_text`.
+
+    openpyxl inflates each worksheet once, through `open`: the text is changed there, with no
+    second copy of the package. The parts as stored are kept in `sheets` for the formula scan.
+    """
+
+    def __init__(self, file: IO[bytes]) -> None:
+        super().__init__(file)
+        self.sheets: dict[str, bytes] = {}
+
+    def open(self, name: Any, mode: Any = "r", pwd: Any = None, **options: Any) -> Any:
+        """Return the member `name`, a worksheet with its plain inline text as text results."""
+        part = super().open(name, mode, pwd, **options)
+        if mode != "r" or not isinstance(name, str) or not is_sheet_part(name):
+            return part
+        with part:
+            xml = self.sheets[name] = part.read()
+        return io.BytesIO(plain_inline_text(xml))

@@ -73,7 +73,10 @@ def column_letter(number: int) -> str:
 
 def cell_at(row: RawRow, column: int) -> RawCell | None:
     """Return the row's cell in `column`, or None when it is blank."""
-    return next((cell for cell in row.cells if cell.column == column), None)
+    for cell in row.cells:
+        if cell.column == column:
+            return cell
+    return None
 
 
 def suggestion(name: str, candidates: Iterable[str]) -> str:
@@ -292,12 +295,11 @@ def _without_repeated_headers(
     columns would be read under the first header row's names.
     """
     expected = {column: fold(text) for column, text in headers.items()}
+    expected_names = set(expected.values())
     kept = []
     for row in rows:
         names = {cell.column: fold(as_text(cell.value)) for cell in row.cells}
-        if not names or sum(name in expected.values() for name in names.values()) * 2 < len(
-            expected
-        ):
+        if not names or sum(name in expected_names for name in names.values()) * 2 < len(expected):
             kept.append(row)
             continue
         if names != expected:

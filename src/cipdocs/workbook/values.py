@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -36,6 +37,9 @@ class ValueProblem(ValueError):
     """A cell's value is not of the kind its column needs; the message says how to fix it."""
 
 
+# The same few texts (statuses, marks, names) fill thousands of cells: each distinct text is
+# cleaned and folded once. Pure functions of a string, so the caches change no result.
+@functools.lru_cache(maxsize=1 << 14)
 def clean_text(value: str) -> str:
     """Return `value` with Excel escapes decoded, invisible and control characters gone, trimmed."""
     if value.isascii() and value.isprintable() and "_x" not in value:
@@ -55,6 +59,8 @@ def clean_text(value: str) -> str:
 
 def as_text(value: CellValue) -> str:
     """Return a cell's value as clean text; whole numbers lose their ``.0``."""
+    if type(value) is str:
+        return clean_text(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -68,6 +74,7 @@ def as_text(value: CellValue) -> str:
     return clean_text(str(value))
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def fold(text: str) -> str:
     """Return the case-insensitive matching key of a name."""
     return clean_text(text).casefold()
