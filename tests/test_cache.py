@@ -185,3 +185,28 @@ def test_a_text_compiled_with_a_filter_is_not_reused_without_it(folder: Path) ->
 
     with pytest.raises(jinja2.TemplateAssertionError, match="short_date"):
         without.from_string("{{ day | short_date }}")
+
+
+def test_a_text_compiled_in_an_earlier_run_is_not_compiled_again(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "{% for x in xs %}{{ x | upper }}{% if not loop.last %}, {% endif %}{% endfor %}"
+    cold = make_environment().from_string(text).render(xs=["a", "b"])
+
+    def refused(*_: object, **__: object) -> None:
+        raise AssertionError("Jinja compiled the text again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", refused)
+    # A new environment, as each run makes: the code comes from the cache.
+    assert make_environment().from_string(text).render(xs=["a", "b"]) == cold == "A, B"
+    with pytest.raises(jinja2.UndefinedError):
+        make_environment().from_string(text).render()  # strict as ever
+
+
+def test_compiled_code_is_kept_per_environment_settings(folder: Path) -> None:
+    trimmed = make_environment()
+    trimmed.trim_blocks = True
+    text = "{% if x %}\nyes{% endif %}"
+
+    assert make_environment().from_string(text).render(x=1) == "\nyes"
+    assert trimmed.from_string(text).render(x=1) == "yes"

@@ -63,8 +63,8 @@ class CachedEnvironment(SandboxedEnvironment):
 
     Compiling is most of the cost of a placeholder text, and the same texts come back every
     run. Jinja's own bytecode cache keeps them (checking Python's bytecode version), keyed by
-    the text, Jinja's version, the environment's options and its filters' and tests' names;
-    the code is the same compiled or read back, so no output changes.
+    the text, Jinja's version and the environment's settings (`_compiling_options`); the code
+    is the same compiled or read back, so no output changes.
     """
 
     def from_string(
@@ -77,17 +77,7 @@ class CachedEnvironment(SandboxedEnvironment):
         kept = self.bytecode_cache
         if kept is None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        # What the compiled code depends on besides the text: Jinja checks filter and test
-        # names as it compiles, so a text compiled with a filter is not reused without it.
-        options = (
-            COMPILED_FORMAT,
-            jinja2.__version__,
-            self.autoescape,
-            self.keep_trailing_newline,
-            sorted(self.filters),
-            sorted(self.tests),
-        )
-        name = hashlib.sha256(f"{options}|{source}".encode()).hexdigest()
+        name = hashlib.sha256(f"{self._compiling_options()}|{source}".encode()).hexdigest()
         bucket = kept.get_bucket(self, name, None, source)
         if bucket.code is None:
             bucket.code = self.compile(source)
@@ -95,6 +85,37 @@ class CachedEnvironment(SandboxedEnvironment):
                 kept.set_bucket(bucket)
         made = template_class or self.template_class
         return made.from_code(self, bucket.code, self.make_globals(globals), None)
+
+    def _compiling_options(self) -> tuple[object, ...]:
+        """Return what compiled code depends on besides the text: the syntax, whitespace and
+        escaping settings, and the filters' and tests' names (Jinja checks them as it
+        compiles, so a text compiled with a filter is not reused without it)."""
+        settings = (
+            "block_start_string",
+            "block_end_string",
+            "variable_start_string",
+            "variable_end_string",
+            "comment_start_string",
+            "comment_end_string",
+            "line_statement_prefix",
+            "line_comment_prefix",
+            "trim_blocks",
+            "lstrip_blocks",
+            "newline_sequence",
+            "keep_trailing_newline",
+            "optimized",
+            "autoescape",
+            "is_async",
+        )
+        return (
+            COMPILED_FORMAT,
+            jinja2.__version__,
+            type(self).__qualname__,
+            *(repr(getattr(self, setting)) for setting in settings),
+            sorted(self.extensions),
+            sorted(self.filters),
+            sorted(self.tests),
+        )
 
 
 def make_environment(*, autoescape: bool = False) -> SandboxedEnvironment:

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import jinja2
 import pytest
 
-from cipdocs.cache import write_entry
 from cipdocs.pptx_template.tags import (
     Names,
     TemplateError,
     check_source,
-    compiled,
-    compiled_key,
     evaluate,
     evaluate_each,
     holds,
@@ -82,50 +76,6 @@ def test_check_source_finds_every_problem_in_one_text() -> None:
     ]
     problems = check_source(environment(), "{{ reprt_date }}", "p", names)
     assert "did you mean 'report_date'? (see the list)" in problems[0].message
-
-
-@pytest.fixture
-def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CIPDOCS_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache"
-
-
-def refuse_to_compile(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refused(*_: object, **__: object) -> None:
-        raise AssertionError("Jinja compiled the text again")
-
-    monkeypatch.setattr(jinja2.Environment, "compile", refused)
-
-
-def test_a_text_compiled_in_an_earlier_run_is_not_compiled_again(
-    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    text = "{% for x in xs %}{{ x | upper }}{% if not loop.last %}, {% endif %}{% endfor %}"
-    cold = compiled(environment(), text).render(xs=["a", "b"])
-    assert len(list((cache_folder / "jinja").iterdir())) == 1
-    refuse_to_compile(monkeypatch)
-
-    # A new environment, as each run makes: the code comes from the cache.
-    assert compiled(environment(), text).render(xs=["a", "b"]) == cold == "A, B"
-    with pytest.raises(jinja2.UndefinedError):
-        compiled(environment(), text).render()  # strict as ever
-
-
-@pytest.mark.parametrize("stored", ["not base64!", "aGVsbG8=", 12])
-def test_a_damaged_compiled_entry_is_compiled_again(cache_folder: Path, stored: object) -> None:
-    first = environment()
-    write_entry("jinja", compiled_key(first, "{{ x }}!"), stored)
-
-    assert compiled(first, "{{ x }}!").render(x=1) == "1!"
-
-
-def test_compiled_code_is_kept_per_environment_settings(cache_folder: Path) -> None:
-    trimmed = environment()
-    trimmed.trim_blocks = True
-    text = "{% if x %}\nyes{% endif %}"
-
-    assert compiled(environment(), text).render(x=1) == "\nyes"
-    assert compiled(trimmed, text).render(x=1) == "yes"
 
 
 def test_evaluate_each_gives_what_evaluating_each_gives() -> None:

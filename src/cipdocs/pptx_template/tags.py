@@ -7,14 +7,9 @@ form Jinja accepts works: filters, tuple targets, an ``if`` clause, ``loop.index
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import difflib
 import functools
-import importlib.util
-import marshal
 import re
-import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +17,6 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 
-from cipdocs.cache import read_entry, write_entry
 from cipdocs.pptx_template.attributes import Scope, loop_scope, unknown_attributes
 
 PLACEHOLDER_PATTERN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -180,58 +174,9 @@ def has_structure_tag(text: str, kind: str | None = None) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def compiled(environment: jinja2.Environment, source: str) -> jinja2.Template:
-    """Return `source` compiled once: the same text repeats across rows, runs and slides.
-
-    Jinja's own work (parsing, generating Python) is kept between runs in the cache, as the
-    code object Jinja's bytecode cache keeps: what `environment.from_string` returns, sooner."""
-    key = compiled_key(environment, source)
-    stored = read_entry("jinja", key)
-    code = None
-    if isinstance(stored, str):
-        with contextlib.suppress(ValueError, TypeError, EOFError):
-            code = marshal.loads(base64.b64decode(stored))
-    if not isinstance(code, types.CodeType):
-        code = environment.compile(source)
-        write_entry("jinja", key, base64.b64encode(marshal.dumps(code)).decode("ascii"))
-    template: jinja2.Template = environment.template_class.from_code(
-        environment, code, environment.make_globals(None), None
-    )
-    return template
-
-
-def compiled_key(environment: jinja2.Environment, source: str) -> str:
-    """Return what Jinja's code for `source` depends on: Jinja and Python (the code object's
-    format), the environment's settings and the names of its filters and tests."""
-    settings = [
-        type(environment).__qualname__,
-        jinja2.__version__,
-        importlib.util.MAGIC_NUMBER.hex(),
-        *(
-            repr(getattr(environment, name))
-            for name in (
-                "block_start_string",
-                "block_end_string",
-                "variable_start_string",
-                "variable_end_string",
-                "comment_start_string",
-                "comment_end_string",
-                "line_statement_prefix",
-                "line_comment_prefix",
-                "trim_blocks",
-                "lstrip_blocks",
-                "newline_sequence",
-                "keep_trailing_newline",
-                "optimized",
-                "autoescape",
-                "finalize",
-                "is_async",
-            )
-        ),
-        repr(sorted(environment.extensions)),
-        repr(sorted(environment.filters)),
-        repr(sorted(environment.tests)),
-    ]
-    return "\0".join([*settings, source])
+    """Return `source` compiled once: the same text repeats across rows, runs and slides. (The
+    environment cipdocs hands in keeps compiled texts between runs: templating.py.)"""
+    return environment.from_string(source)
 
 
 @functools.lru_cache(maxsize=1024)
