@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import pickle
 import signal
@@ -137,6 +138,10 @@ class Worker(Generic[I, T]):
             held: Exception | None = None
         except Exception as error:  # raised below, once the input comes
             state, held = None, error
+        # What is here now (modules, the prepared state) lives as long as the worker: the
+        # collector need not walk it again while the input is worked on (a full pass is
+        # 25-35 ms of a 300-group deck).
+        gc.freeze()
         with os.fdopen(input_fd, "rb") as stream:
             size = stream.read(_SIZE.size)
             # Read by its size, not to the end: a child forked later (the Word update's) holds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import click
@@ -137,6 +138,9 @@ def deck(
     )
     from cipdocs import app, cycle, loading, workers  # imported here so --help stays fast
 
+    # The objects made so far (modules, options) live to the end of the run: the collector need
+    # not walk them again while the workbook is read.
+    gc.freeze()
     written: list[Path] = []
     try:
         with (
