@@ -16,14 +16,12 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml.etree import XMLSyntaxError
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
-from cipdocs.edits.deck_carry import Decks, Plan, plan_carrying
-from cipdocs.edits.deck_changes import Change, find_changes
 from cipdocs.edits.deck_describe import describe_deck
 from cipdocs.edits.deck_snapshot import decode_deck_view, encode_deck_view, parts_digest
 from cipdocs.edits.deck_view import DeckView
@@ -41,6 +39,10 @@ from cipdocs.verify.layoutcheck import layout_findings, overlapping_text_shapes
 from cipdocs.verify.model import DeckModel, read_deck
 from cipdocs.verify.shapes import Finding
 from cipdocs.verify.textbox import TextBoxes
+
+if TYPE_CHECKING:
+    from cipdocs.edits.deck_carry import Plan
+    from cipdocs.edits.deck_changes import Change
 
 UNREADABLE = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError)
 """What python-pptx raises for a deck it cannot read: a damaged earlier deck is skipped."""
@@ -64,6 +66,8 @@ def list_deck_edits(package: bytes) -> list[Edit]:
     Raise `NoSnapshotError` when cipdocs did not write it (or wrote it before it kept
     snapshots).
     """
+    from cipdocs.edits.deck_changes import find_changes
+
     pristine = pristine_view(package)
     if pristine is None:
         raise NoSnapshotError("no snapshot")
@@ -86,6 +90,10 @@ def carry_into(
     pristine = pristine_view(earlier)
     if pristine is None or pristine.parts == parts_digest(earlier):
         return Carried(embed_snapshot(fresh, snapshot), earlier_path, (), ())
+    # Only a deck with edits needs the modules that find and carry them.
+    from cipdocs.edits.deck_carry import Decks, plan_carrying
+    from cipdocs.edits.deck_changes import find_changes
+
     saved = open_deck(earlier)
     saved_view = describe_deck(saved)
     changes = find_changes(pristine, saved_view)
