@@ -126,4 +126,5 @@ def test_the_documents_libraries_are_imported_by_the_workers_not_the_run(tmp_pat
     assert (tmp_path / "CIP-CCG Status Update 2024-08-30.pptx").is_file()
     assert (tmp_path / "CIP-CCG Status Update 2024-08-30.docx").is_file()
     assert "openpyxl" in imported  # the run reads the workbook itself
-    assert imported.isdisjoint({"pptx", "docx", "docxtpl", "jinja2", "xlsxwriter"})
+    assert "jinja2" in imported  # imported once, before the workers, which both use it
+    assert imported.isdisjoint({"pptx", "docx", "docxtpl", "xlsxwriter"})
