@@ -35,8 +35,9 @@ def read_formulas(
 
     `read` holds worksheet parts already inflated (part -> bytes), which are not read again.
     """
-    known = {} if read is None else read
     from lxml import etree
+
+    known = {} if read is None else read
 
     found: dict[str, dict[tuple[int, int], Formula]] = {}
     try:

@@ -101,6 +101,8 @@ def _load(path: Path, stream: IO[bytes]) -> tuple[Any, dict[str, str], dict[str,
         reader = ExcelReader(
             stream, read_only=False, keep_vba=False, data_only=True, keep_links=False
         )
+        # The same zip, handing the worksheets on with their plain inline text as text
+        # results, and keeping them as stored for the formula scan.
         reader.archive.close()
         reader.archive = archive = _PlainTextArchive(stream)
         with warnings.catch_warnings():
