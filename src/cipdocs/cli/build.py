@@ -145,9 +145,10 @@ def deck(
     try:
         with (
             reported_errors(),
-            # Started first: the workers open their templates while the workbook is read.
-            workers.workers_for(request) as started,
+            # Started first, LibreOffice (for --pdf, --preview) and the workers get ready
+            # while the workbook is read; LibreOffice takes longest.
             app.office_for(request) as office,
+            workers.workers_for(request) as started,
         ):
             loaded = loading.load_report(workbook)
             print_warnings(loaded.warnings)
