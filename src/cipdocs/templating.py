@@ -14,7 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from cipdocs import cache
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.pptx_template import tags
+from cipdocs.pptx_template import tag_checks, tags
 from cipdocs.pptx_template.tags import (
     PLACEHOLDER_PATTERN,
     Names,
@@ -153,7 +153,9 @@ def check_source(
 ) -> list[Issue]:
     """Return every problem of one template text: broken Jinja, unknown filters or variables,
     attributes the sandbox refuses."""
-    problems = tags.check_source(environment or make_environment(), source, where, template_names())
+    problems = tag_checks.check_source(
+        environment or make_environment(), source, where, template_names()
+    )
     return [Issue(problem.where, problem.message) for problem in problems]
 
 

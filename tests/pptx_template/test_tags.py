@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from cipdocs.pptx_template.tag_checks import check_source
 from cipdocs.pptx_template.tags import (
     Names,
     TemplateError,
-    check_source,
     evaluate,
     evaluate_each,
     holds,

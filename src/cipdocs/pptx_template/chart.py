@@ -29,13 +29,12 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from cipdocs.pptx_template.attributes import Scope
+from cipdocs.pptx_template.tag_checks import check_header, check_source
 from cipdocs.pptx_template.tags import (
     Names,
     Problem,
     Tag,
     TemplateError,
-    check_header,
-    check_source,
     evaluate,
     evaluate_each,
     iterate,

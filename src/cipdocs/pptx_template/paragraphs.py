@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import jinja2
 
 from cipdocs.pptx_template.attributes import Scope
+from cipdocs.pptx_template.tag_checks import check_header, check_source
 from cipdocs.pptx_template.tags import (
     BRANCHES,
     CLOSERS,
@@ -21,8 +22,6 @@ from cipdocs.pptx_template.tags import (
     Problem,
     Tag,
     TemplateError,
-    check_header,
-    check_source,
     has_placeholder,
     has_structure_tag,
     holds,

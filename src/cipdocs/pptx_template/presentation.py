@@ -30,11 +30,11 @@ from cipdocs.pptx_template.table import (
     iter_table_texts,
     table_of,
 )
+from cipdocs.pptx_template.tag_checks import check_source
 from cipdocs.pptx_template.tags import (
     Names,
     Problem,
     TemplateError,
-    check_source,
     has_placeholder,
     has_structure_tag,
 )

@@ -20,12 +20,12 @@ from cipdocs.pptx_template.copies import (
     duplicate_slide,
     renumber_slides,
 )
+from cipdocs.pptx_template.tag_checks import check_header
 from cipdocs.pptx_template.tags import (
     Names,
     Problem,
     Tag,
     TemplateError,
-    check_header,
     has_structure_tag,
     holds,
     iterate,

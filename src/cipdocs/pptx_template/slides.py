@@ -17,13 +17,11 @@ from typing import Any
 from cipdocs.pptx_template.copies import LibraryNames, move_after
 from cipdocs.pptx_template.copies import copy_notes as copy_notes_part
 from cipdocs.pptx_template.fonts import theme_fonts
-from cipdocs.pptx_template.table import (
-    KeptRows,
+from cipdocs.pptx_template.table import KeptRows, number_rows, table_of
+from cipdocs.pptx_template.table_layout import (
     fit_row_heights,
-    number_rows,
     paginate,
     split_tall_rows,
-    table_of,
     take_rows,
 )
 from cipdocs.pptx_template.text import (

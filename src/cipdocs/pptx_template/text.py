@@ -16,11 +16,11 @@ import jinja2
 from lxml import etree
 
 from cipdocs.pptx_template.attributes import Scope
+from cipdocs.pptx_template.tag_checks import check_source
 from cipdocs.pptx_template.tags import (
     PLACEHOLDER_PATTERN,
     Names,
     Problem,
-    check_source,
     has_placeholder,
     render_text,
 )

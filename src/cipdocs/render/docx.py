@@ -20,7 +20,7 @@ from lxml import etree
 
 from cipdocs.edits.update import UpdateEdits, finish_update, mark_origins
 from cipdocs.errors import Issue, TemplateProblemError
-from cipdocs.pptx_template.tags import check_lines
+from cipdocs.pptx_template.tag_checks import check_lines
 from cipdocs.render.docx_body import DocxTemplate
 from cipdocs.render.files import require_template, write_document
 from cipdocs.render.properties import apply_core_properties, template_core_properties
