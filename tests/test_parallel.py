@@ -176,3 +176,16 @@ def test_a_wait_interrupted_by_a_signal_kills_the_child_rather_than_waiting() ->
         signal.signal(signal.SIGALRM, previous)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child is left to reap
+
+
+@needs_fork
+def test_a_worker_told_to_wait_prepares_only_once_given_its_input(tmp_path: Path) -> None:
+    marker = tmp_path / "prepared"
+    worker = Worker(lambda: prepare_in(marker), lambda pid, given: (pid, given), prepare_now=False)
+    time.sleep(0.3)  # time enough for a child that prepares at once to have done so
+    assert not marker.exists()
+
+    result = worker.give("input").wait()
+
+    assert result is not None
+    assert result == (int(marker.read_text()), "input")

@@ -111,14 +111,22 @@ class Worker(Generic[I, T]):
 
     An error of `prepare` is held until the input comes, so it is raised where it would be
     without a child: a run that fails first on its workbook never shows it. `stop` ends a
-    worker that will get no input (the run failed or was interrupted).
+    worker that will get no input (the run failed or was interrupted). With `prepare_now`
+    False the child prepares only once its input comes: where there are fewer cores than busy
+    processes, a worker that is not first needed stays out of the others' way.
     """
 
     def __init__(
-        self, prepare: Callable[[], S], finish: Callable[[S, I], T], *, in_child: bool = True
+        self,
+        prepare: Callable[[], S],
+        finish: Callable[[S, I], T],
+        *,
+        in_child: bool = True,
+        prepare_now: bool = True,
     ) -> None:
         self._prepare: Callable[[], object] = prepare
         self._finish: Callable[[object, I], T] = cast(Callable[[object, I], T], finish)
+        self._prepare_now = prepare_now
         self._child: _Child[T] | None = None
         self._input_fd = -1
         if in_child and hasattr(os, "fork"):
@@ -133,15 +141,7 @@ class Worker(Generic[I, T]):
 
     def _run_in_child(self, input_fd: int, give_fd: int) -> T:
         os.close(give_fd)  # only the parent writes it: the child sees its end when it closes
-        try:
-            state: object = self._prepare()
-            held: Exception | None = None
-        except Exception as error:  # raised below, once the input comes
-            state, held = None, error
-        # What is here now (modules, the prepared state) lives as long as the worker: the
-        # collector need not walk it again while the input is worked on (a full pass is
-        # 25-35 ms of a 300-group deck).
-        gc.freeze()
+        prepared = self._try_prepare() if self._prepare_now else None
         with os.fdopen(input_fd, "rb") as stream:
             size = stream.read(_SIZE.size)
             # Read by its size, not to the end: a child forked later (the Word update's) holds
@@ -149,9 +149,24 @@ class Worker(Generic[I, T]):
             given = stream.read(_SIZE.unpack(size)[0]) if len(size) == _SIZE.size else b""
         if not given:
             os._exit(0)  # stopped: no input will come, and nobody waits for a result
+        state, held = prepared or self._try_prepare()
         if held is not None:
             raise held
         return self._finish(state, cast(I, pickle.loads(given)))
+
+    def _try_prepare(self) -> tuple[object, Exception | None]:
+        """Return the prepared state, or the error preparing raised (raised once the input
+        comes)."""
+        try:
+            state: object = self._prepare()
+            held: Exception | None = None
+        except Exception as error:
+            state, held = None, error
+        # What is here now (modules, the prepared state) lives as long as the worker: the
+        # collector need not walk it again while the input is worked on (a full pass is
+        # 25-35 ms of a 300-group deck).
+        gc.freeze()
+        return state, held
 
     def give(self, value: I) -> Pending[T]:
         """Hand `value` to the worker and return its pending result (run here, at once, when

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,9 +72,23 @@ def workers_for(request: DeckRequest) -> Iterator[Workers]:
             stack.callback(deck.stop)
         if asked.includes(OutputFormat.DOCX):
             prepare_update = functools.partial(_prepare_update, request.update_template)
-            update = Worker(prepare_update, _render_update, in_child=request.parallel)
+            # The deck's worker and the run, reading the workbook, come first: the Word
+            # update's prepares at once only where a third core is free for it.
+            update = Worker(
+                prepare_update,
+                _render_update,
+                in_child=request.parallel,
+                prepare_now=deck is None or available_cores() >= 3,
+            )
             stack.callback(update.stop)
         yield Workers(deck, update)
+
+
+def available_cores() -> int:
+    """Return how many cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _share_imports() -> None:
