@@ -56,7 +56,7 @@ def build_documents(
     says so.
 
     Where the platform can fork and `request.parallel` allows, the deck and the Word update
-    render in their workers' processes (which opened their templates while the workbook was
+    render in their workers' processes (the deck's opened its template while the workbook was
     read): the two share nothing but the presented report, and a run takes about the time of
     the slower one (workers.py).
     """

@@ -1,11 +1,13 @@
 """The documents' workers: the deck and the Word update each render in a process of their own.
 
-Both workers start with `cipdocs deck` (parallel.py `Worker`, forked where the platform allows):
-while the run reads the workbook, each imports the libraries its document needs and opens its
-template (the deck's is also repaired and judged). Once the report is presented, each is given
-its `Order` and hands back the finished document's bytes, never writing a file: the run stages
-them with its other files (render/staging.py). Without a fork (Windows, `--debug`) the same two
-halves run one after the other in the run's own process when the order is given.
+Both workers start with `cipdocs deck` (parallel.py `Worker`, forked where the platform allows).
+While the run reads the workbook, the deck's worker imports python-pptx and the render modules
+and opens, repairs and judges its template; the Word update's does the same for its document
+where a third core is free, else once given its order (the deck's chain is the longest). Once
+the report is presented, each is given its `Order` and hands back the finished document's bytes,
+never writing a file: the run stages them with its other files (render/staging.py). Without a
+fork (Windows, `--debug`) the same two halves run one after the other in the run's own process
+when the order is given.
 """
 
 from __future__ import annotations
