@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError
@@ -68,13 +69,13 @@ so they name the template and its slides."""
 @dataclasses.dataclass
 class PreparedTemplate:
     """The deck template opened, repaired and judged: everything that does not need the report,
-    so it can be done while the workbook is read (app.py's deck worker)."""
+    so it can be done while the workbook is read (workers.py)."""
 
     template: Path
     presentation: Any
     judged: TemplateFindings
     """What the template already has: the template's to fix, not a reason to stop the run."""
-    environment: Any
+    environment: SandboxedEnvironment
 
 
 def prepare_template(template: Path) -> PreparedTemplate:
