@@ -126,12 +126,30 @@ def test_word_edits_come_from_the_file_replaced_else_the_previous_update(
     replaced = tmp_path / "CIP-CCG Status Update 2024-08-30.docx"
     previous_deck = tmp_path / "CIP-CCG Status Update 2024-08-21.pptx"
     comparison = Comparison(EarlierUpdate(previous_deck, sample_report), NO_CHANGES)
-    assert app.update_edits_source(replaced, None) is None
-    assert app.update_edits_source(replaced, comparison) is None  # no Word update beside it
+    assert app.edits_source(replaced, None) is None
+    assert app.edits_source(replaced, comparison) is None  # no Word update beside it
     previous_deck.with_suffix(".docx").write_bytes(b"")
-    assert app.update_edits_source(replaced, comparison) == previous_deck.with_suffix(".docx")
+    assert app.edits_source(replaced, comparison) == previous_deck.with_suffix(".docx")
     replaced.write_bytes(b"")
-    assert app.update_edits_source(replaced, comparison) == replaced
+    assert app.edits_source(replaced, comparison) == replaced
+
+
+def test_deck_edits_come_from_the_deck_replaced_else_the_previous_updates_deck(
+    tmp_path: Path, sample_report: Report
+) -> None:
+    from cipdocs.cycle import Comparison, EarlierUpdate
+    from cipdocs.report.changes import NO_CHANGES
+
+    replaced = tmp_path / "CIP-CCG Status Update 2024-08-30.pptx"
+    previous_update = tmp_path / "CIP-CCG Status Update 2024-08-21.docx"
+    by_workbook = Comparison(EarlierUpdate(tmp_path / "old.xlsx", sample_report), NO_CHANGES)
+    comparison = Comparison(EarlierUpdate(previous_update, sample_report), NO_CHANGES)
+    assert app.edits_source(replaced, comparison) is None  # no deck beside it
+    previous_update.with_suffix(".pptx").write_bytes(b"")
+    assert app.edits_source(replaced, comparison) == previous_update.with_suffix(".pptx")
+    assert app.edits_source(replaced, by_workbook) is None  # a workbook has no deck beside it
+    replaced.write_bytes(b"")
+    assert app.edits_source(replaced, comparison) == replaced
 
 
 def edit_update_by_hand(path: Path) -> bytes:

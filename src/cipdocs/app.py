@@ -84,12 +84,12 @@ def build_documents(
             workers = stack.enter_context(workers_for(request))
         deck = request.output_dir / f"{stem}.pptx"
         update = request.output_dir / f"{stem}.docx"
-        update_edits = None if request.fresh else update_edits_source(update, comparison)
-        orders = (
-            Order(presented, deck, record, deck_edits_source(request, stem, comparison)),
-            Order(presented, update, record, update_edits),
-        )
-        slide_count, edit_lines = _render_documents(workers, orders, staging)
+
+        def order(destination: Path) -> Order:
+            earlier = None if request.fresh else edits_source(destination, comparison)
+            return Order(presented, destination, record, earlier)
+
+        slide_count, edit_lines = _render_documents(workers, (order(deck), order(update)), staging)
         deck_made = deck if workers.deck is not None else None
         update_made = update if workers.update is not None else None
         for line in edit_lines:
@@ -159,23 +159,6 @@ def office_for(request: DeckRequest) -> Iterator[Office | None]:
         yield office
 
 
-def deck_edits_source(
-    request: DeckRequest, stem: str, comparison: Comparison | None
-) -> Path | None:
-    """Return the deck whose hand edits are carried (docs/cycle.md): the deck about to be
-    replaced, else the previous update's deck; None with --fresh or when there is none."""
-    replaced = request.output_dir / f"{stem}.pptx"
-    previous = comparison.previous if comparison is not None else None
-    earlier: Path | None = replaced
-    if request.fresh:
-        earlier = None
-    elif not replaced.is_file() and previous is not None:
-        # The previous update may be its Word update: its deck is beside it (not a workbook's).
-        is_update = previous.path.suffix.lower() in (".pptx", ".docx")
-        earlier = previous.path.with_suffix(".pptx") if is_update else None
-    return earlier if earlier is not None and earlier.is_file() else None
-
-
 def _render_documents(
     workers: Workers, orders: tuple[Order, Order], staging: Staging
 ) -> tuple[int, tuple[str, ...]]:
@@ -207,16 +190,18 @@ def _render_documents(
     return (deck.visible_slides if deck is not None else 0), edit_lines
 
 
-def update_edits_source(destination: Path, comparison: Comparison | None) -> Path | None:
-    """Return the Word update to carry hand edits from: the one `destination` is about to
-    replace (same report date), else the previous update's (`comparison`), or None."""
+def edits_source(destination: Path, comparison: Comparison | None) -> Path | None:
+    """Return the document to carry hand edits from into `destination` (docs/cycle.md): the
+    one it is about to replace (same report date), else the previous update's document of the
+    same kind (`comparison`), or None."""
     if destination.is_file():
         return destination
     previous = comparison.previous.path if comparison and comparison.previous else None
     if previous is None or previous.suffix.lower() not in (".pptx", ".docx"):
-        return None
-    # The previous update may be its deck (cycle.py takes the .pptx); its Word update is beside it.
-    beside = previous.with_suffix(".docx")
+        return None  # no earlier update, or the previous one named by its workbook
+    # The previous update is found by either document (cycle.py takes the .pptx); this kind
+    # of document is beside it.
+    beside = previous.with_suffix(destination.suffix)
     return beside if beside.is_file() else None
 
 
