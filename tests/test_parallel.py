@@ -60,12 +60,13 @@ def test_without_fork_the_task_runs_here(tmp_path: Path, monkeypatch: pytest.Mon
     assert int(marker.read_text()) == os.getpid()
 
 
-def test_in_child_false_runs_here_and_raises_at_once() -> None:
-    def fail() -> None:
-        raise TemplateProblemError("now")
+def test_without_a_child_a_worker_raises_at_once_when_given() -> None:
+    def fail(_: None, given: str) -> None:
+        raise TemplateProblemError(given)
 
+    worker: Worker[str, None] = Worker(lambda: None, fail, in_child=False)
     with pytest.raises(TemplateProblemError, match="now"):
-        run_beside(fail, in_child=False)
+        worker.give("now")
 
 
 @needs_fork
@@ -77,8 +78,11 @@ def test_what_the_task_returns_comes_back_from_the_child() -> None:
     assert result["pid"] != os.getpid()
 
 
-def test_what_the_task_returns_comes_back_without_a_child() -> None:
-    assert run_beside(lambda: 42, in_child=False).wait() == 42
+def test_what_the_task_returns_comes_back_without_a_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delattr(os, "fork", raising=False)
+    assert run_beside(lambda: 42).wait() == 42
 
 
 @needs_fork

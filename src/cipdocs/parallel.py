@@ -80,12 +80,12 @@ class _Child(Pending[T]):
         return cast(T, _outcome_result(outcome, os.waitstatus_to_exitcode(status)))
 
 
-def run_beside(task: Callable[[], T], *, in_child: bool = True) -> Pending[T]:
+def run_beside(task: Callable[[], T]) -> Pending[T]:
     """Start `task` in a forked child and return at once; run it here where forking is off.
 
     The task's result must pickle; it comes back from `Pending.wait`.
     """
-    if not in_child or not hasattr(os, "fork"):
+    if not hasattr(os, "fork"):
         return Pending(task())
     outcome_fd, report_fd = os.pipe()
     # Buffered output would otherwise be written twice, once by each process. A closed
